@@ -1,0 +1,178 @@
+//===- LLMBase.td - llm dialect, type constraints, attributes -*- tablegen -*-===//
+//
+// The `llm` dialect is the contract between llmc's frontends, passes and
+// targets. This file holds what every op definition shares: the dialect, the
+// tensor type constraints, the enums and the attributes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLMC_DIALECT_LLM_IR_LLMBASE_TD
+#define LLMC_DIALECT_LLM_IR_LLMBASE_TD
+
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/OpBase.td"
+
+def LLM_Dialect : Dialect {
+  let name = "llm";
+  let cppNamespace = "::llmc::llm";
+  let summary = "Decoder-only language models at the level of transformer blocks.";
+  let description = [{
+    The `llm` dialect expresses decoder-only language models (GPT-2,
+    Llama/Qwen2 with grouped-query attention, DeepSeek-V2/V3 multi-head latent
+    attention) as pure functions on ranked tensors whose sequence dimensions
+    may be dynamic. It has two layers of ops:
+
+    * **Transformer ops** (`llm.rms_norm`, `llm.rope`, `llm.attention`,
+      `llm.mla_attention`, `llm.kv_append`, ...) that name the structure the
+      static-shape, FP16-safety, buffer-planning and fusion passes reason
+      about.
+    * **Generic tensor ops** (`llm.matmul`, `llm.add`, `llm.reduce_sum`,
+      `llm.reshape`, ...) for what an importer does not recognise, so that
+      any imported graph stays executable.
+
+    Each op's description is the reference for its semantics: the reference
+    executor implements exactly that text, and every pass and target is
+    checked against the executor.
+
+    Weights of real models live outside the IR: `llm.weight` names a tensor
+    of the weights file given by the module's `llm.weights` attribute.
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
+  let hasConstantMaterializer = 1;
+  let extraClassDeclaration = [{
+    /// Name of the module attribute that names the weights file (a string,
+    /// resolved relative to the directory of the `.mlir` file).
+    static constexpr ::llvm::StringLiteral getWeightsAttrName() {
+      return ::llvm::StringLiteral("llm.weights");
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+// Element types of activations. Quantized weights (int8/int4 with scales)
+// will enter as `llm.weight` results of integer element type consumed by a
+// dequantizing op; activations stay floating point.
+def LLM_Float : AnyTypeOf<[F32, F16, BF16]>;
+def LLM_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
+def LLM_IndexTensor : RankedTensorOf<[I32, I64]>;
+def LLM_BoolTensor : RankedTensorOf<[I1]>;
+def LLM_Tensor : RankedTensorOf<[F32, F16, BF16, I1, I8, I32, I64]>;
+def LLM_WeightTensor : RankedTensorOf<[F32, F16, BF16, I8]>;
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+class LLM_EnumAttr<EnumAttrInfo info, string mnemonic>
+    : EnumAttr<LLM_Dialect, info, mnemonic> {
+  // Printed as a bare keyword inside op formats: `llm.gelu <tanh> %x`.
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def LLM_GeluApproximation : I32EnumAttr<"GeluApproximation",
+    "form of the GELU activation", [
+      I32EnumAttrCase<"erf", 0>,
+      I32EnumAttrCase<"tanh", 1>,
+    ]> {
+  let cppNamespace = "::llmc::llm";
+  let genSpecializedAttr = 0;
+}
+def LLM_GeluApproximationAttr
+    : LLM_EnumAttr<LLM_GeluApproximation, "gelu_approximation">;
+
+def LLM_RopeLayout : I32EnumAttr<"RopeLayout",
+    "which feature dimensions RoPE rotates together", [
+      I32EnumAttrCase<"half_split", 0>,
+      I32EnumAttrCase<"interleaved", 1>,
+    ]> {
+  let cppNamespace = "::llmc::llm";
+  let genSpecializedAttr = 0;
+}
+def LLM_RopeLayoutAttr : LLM_EnumAttr<LLM_RopeLayout, "rope_layout">;
+
+def LLM_WeightLayout : I32EnumAttr<"WeightLayout",
+    "storage order of a linear layer's weight", [
+      I32EnumAttrCase<"out_in", 0>,
+      I32EnumAttrCase<"in_out", 1>,
+    ]> {
+  let cppNamespace = "::llmc::llm";
+  let genSpecializedAttr = 0;
+}
+def LLM_WeightLayoutAttr : LLM_EnumAttr<LLM_WeightLayout, "weight_layout">;
+
+def LLM_CompareDirection : I32EnumAttr<"CompareDirection",
+    "comparison predicate", [
+      I32EnumAttrCase<"eq", 0>,
+      I32EnumAttrCase<"ne", 1>,
+      I32EnumAttrCase<"lt", 2>,
+      I32EnumAttrCase<"le", 3>,
+      I32EnumAttrCase<"gt", 4>,
+      I32EnumAttrCase<"ge", 5>,
+    ]> {
+  let cppNamespace = "::llmc::llm";
+  let genSpecializedAttr = 0;
+}
+def LLM_CompareDirectionAttr
+    : LLM_EnumAttr<LLM_CompareDirection, "compare_direction">;
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+class LLM_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<LLM_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+// A double-precision attribute parameter written as a plain number.
+class LLM_F64Parameter<string desc> : APFloatParameter<desc> {
+  let parser = [{ ::llmc::llm::parseF64Parameter($_parser) }];
+  let printer = [{ $_printer << $_self.convertToDouble() }];
+}
+
+def LLM_YarnAttr : LLM_Attr<"Yarn", "yarn"> {
+  let summary = "YaRN context-extension parameters of a RoPE";
+  let description = [{
+    The `rope_scaling = {type = "yarn", ...}` parameters of DeepSeek-V2/V3
+    (and other YaRN models). With `d` the rotary dimension, `b` the base
+    `theta` and `f_i = b^(-2i/d)` for `i` in `[0, d/2)`:
+
+    ```
+    low  = max(floor(d * ln(original_max_position / (beta_fast * 2*pi)) / (2 ln b)), 0)
+    high = min(ceil (d * ln(original_max_position / (beta_slow * 2*pi)) / (2 ln b)), d - 1)
+    ramp_i = clamp((i - low) / max(high - low, 0.001), 0, 1)
+    inv_freq_i = f_i / factor * ramp_i + f_i * (1 - ramp_i)
+    m(s) = s <= 1 ? 1 : 0.1 * s * ln(factor) + 1      (with s = mscale or mscale_all_dim)
+    ```
+
+    and cos/sin are multiplied by `m(mscale) / m(mscale_all_dim)`. The
+    softmax-scale correction `m(mscale_all_dim)^2` is not part of this
+    attribute: it is folded into the `scale` of the attention op that
+    consumes the rotated tensors.
+  }];
+  let parameters = (ins
+    LLM_F64Parameter<"length multiplier">:$factor,
+    "int64_t":$original_max_position,
+    LLM_F64Parameter<"fast-rotation boundary">:$beta_fast,
+    LLM_F64Parameter<"slow-rotation boundary">:$beta_slow,
+    LLM_F64Parameter<"magnitude parameter">:$mscale,
+    LLM_F64Parameter<"magnitude normaliser">:$mscale_all_dim
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Op base class
+//===----------------------------------------------------------------------===//
+
+class LLM_Op<string mnemonic, list<Trait> traits = []>
+    : Op<LLM_Dialect, mnemonic, traits>;
+
+#endif // LLMC_DIALECT_LLM_IR_LLMBASE_TD

@@ -1,0 +1,35 @@
+//===- LLMOps.h - llm dialect ops, attributes and enums ---------*- C++ -*-===//
+#ifndef LLMC_DIALECT_LLM_IR_LLMOPS_H
+#define LLMC_DIALECT_LLM_IR_LLMOPS_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "llmc/Dialect/LLM/IR/LLMDialect.h"
+
+#include "llmc/Dialect/LLM/IR/LLMEnums.h.inc"
+
+namespace llmc::llm {
+/// Parses a plain number (integer or float literal) as an f64 attribute
+/// parameter.
+inline mlir::FailureOr<llvm::APFloat> parseF64Parameter(mlir::AsmParser &parser) {
+  double value;
+  if (parser.parseFloat(value))
+    return mlir::failure();
+  return llvm::APFloat(value);
+}
+} // namespace llmc::llm
+
+#define GET_ATTRDEF_CLASSES
+#include "llmc/Dialect/LLM/IR/LLMAttrs.h.inc"
+
+#define GET_OP_CLASSES
+#include "llmc/Dialect/LLM/IR/LLMOps.h.inc"
+
+#endif // LLMC_DIALECT_LLM_IR_LLMOPS_H

@@ -1,0 +1,333 @@
+//===- LLMTensorOps.td - generic tensor ops ----------------*- tablegen -*-===//
+//
+// Generic tensor ops: what an importer emits for a subgraph it does not
+// recognise as a transformer op, so the module still runs. Semantics follow
+// NumPy/ONNX where they agree.
+//
+// Broadcasting (used by the binary ops, `llm.compare` and `llm.where`):
+// shapes are aligned at their last dimension; missing leading dimensions
+// count as 1; two dimensions are compatible when equal or when one is 1.
+// A dynamic dimension is compatible with anything at compile time; the
+// executor checks it at run time.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLMC_DIALECT_LLM_IR_LLMTENSOROPS_TD
+#define LLMC_DIALECT_LLM_IR_LLMTENSOROPS_TD
+
+def LLM_NumericTensor : RankedTensorOf<[F32, F16, BF16, I32, I64]>;
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+class LLM_UnaryOp<string mnemonic, string formula>
+    : LLM_Op<mnemonic, [Pure, SameOperandsAndResultType, Elementwise]> {
+  let summary = "elementwise " # formula;
+  let description = "`result = " # formula # "`, elementwise.\n\n"
+    # "```mlir\n%y = llm." # mnemonic # " %x : tensor<4x?xf32>\n```";
+  let arguments = (ins LLM_FloatTensor:$input);
+  let results = (outs LLM_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def LLM_NegOp : LLM_UnaryOp<"neg", "-x">;
+def LLM_AbsOp : LLM_UnaryOp<"abs", "|x|">;
+def LLM_ExpOp : LLM_UnaryOp<"exp", "exp(x)">;
+def LLM_LogOp : LLM_UnaryOp<"log", "log(x)">;
+def LLM_SqrtOp : LLM_UnaryOp<"sqrt", "sqrt(x)">;
+def LLM_RsqrtOp : LLM_UnaryOp<"rsqrt", "1 / sqrt(x)">;
+def LLM_ReciprocalOp : LLM_UnaryOp<"reciprocal", "1 / x">;
+def LLM_TanhOp : LLM_UnaryOp<"tanh", "tanh(x)">;
+def LLM_ErfOp : LLM_UnaryOp<"erf", "erf(x)">;
+def LLM_SigmoidOp : LLM_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
+def LLM_CosOp : LLM_UnaryOp<"cos", "cos(x)">;
+def LLM_SinOp : LLM_UnaryOp<"sin", "sin(x)">;
+
+class LLM_BinaryOp<string mnemonic, string formula, Type operandType>
+    : LLM_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = "elementwise " # formula # " with broadcasting";
+  let description = "`result = " # formula # "` elementwise, with `lhs` and "
+    # "`rhs` broadcast to a common shape (see the broadcasting rule). Both "
+    # "operands have the same element type. Integer division truncates "
+    # "toward zero; an integer division by zero is a run-time error.\n\n"
+    # "The types are written once when they are equal:\n\n```mlir\n"
+    # "%y = llm." # mnemonic # " %a, %b : tensor<1x?x64xf32>\n"
+    # "%z = llm." # mnemonic # " %a, %c : tensor<1x?x64xf32>, tensor<64xf32>\n```";
+  let arguments = (ins operandType:$lhs, operandType:$rhs);
+  let results = (outs operandType:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` custom<OperandTypes>(type($lhs), type($rhs))
+  }];
+}
+
+def LLM_AddOp : LLM_BinaryOp<"add", "lhs + rhs", LLM_NumericTensor>;
+def LLM_SubOp : LLM_BinaryOp<"sub", "lhs - rhs", LLM_NumericTensor>;
+def LLM_MulOp : LLM_BinaryOp<"mul", "lhs * rhs", LLM_NumericTensor>;
+def LLM_DivOp : LLM_BinaryOp<"div", "lhs / rhs", LLM_NumericTensor>;
+def LLM_MaximumOp : LLM_BinaryOp<"maximum", "max(lhs, rhs)", LLM_NumericTensor>;
+def LLM_MinimumOp : LLM_BinaryOp<"minimum", "min(lhs, rhs)", LLM_NumericTensor>;
+def LLM_PowOp : LLM_BinaryOp<"pow", "lhs ^ rhs", LLM_FloatTensor>;
+
+def LLM_CompareOp : LLM_Op<"compare", [Pure, InferTypeOpAdaptor]> {
+  let summary = "elementwise comparison with broadcasting";
+  let description = [{
+    `result = lhs <direction> rhs` as an `i1` tensor of the broadcast shape.
+    Comparisons with NaN are false except `ne`, which is true.
+
+    ```mlir
+    %m = llm.compare <lt>, %a, %b : tensor<1x?xi64>
+    ```
+  }];
+  let arguments = (ins LLM_CompareDirectionAttr:$direction,
+                       LLM_NumericTensor:$lhs, LLM_NumericTensor:$rhs);
+  let results = (outs LLM_BoolTensor:$result);
+  let assemblyFormat = [{
+    $direction `,` $lhs `,` $rhs attr-dict `:`
+    custom<OperandTypes>(type($lhs), type($rhs))
+  }];
+}
+
+def LLM_WhereOp : LLM_Op<"where", [Pure, InferTypeOpAdaptor]> {
+  let summary = "elementwise selection with broadcasting";
+  let description = [{
+    `result = condition ? on_true : on_false`, the three operands broadcast
+    to a common shape; `on_true` and `on_false` have the same element type.
+
+    ```mlir
+    %y = llm.where %m, %a, %b : tensor<1x1x?x?xi1>, tensor<1x4x?x?xf32>, tensor<f32>
+    ```
+  }];
+  let arguments = (ins LLM_BoolTensor:$condition, LLM_Tensor:$on_true,
+                       LLM_Tensor:$on_false);
+  let results = (outs LLM_Tensor:$result);
+  let assemblyFormat = [{
+    $condition `,` $on_true `,` $on_false attr-dict `:` type($condition) `,`
+    type($on_true) `,` type($on_false)
+  }];
+}
+
+def LLM_CastOp : LLM_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "elementwise element-type conversion";
+  let description = [{
+    Converts each element to the result element type: float to float
+    rounds to nearest even (values beyond the target's range become inf);
+    float to integer truncates toward zero (NaN and out-of-range values are
+    a run-time error); integer to float rounds to nearest even; to `i1`
+    means `!= 0`; from `i1` gives 0 or 1.
+
+    ```mlir
+    %h = llm.cast %x : tensor<1x?x64xf32> to tensor<1x?x64xf16>
+    ```
+  }];
+  let arguments = (ins LLM_Tensor:$input);
+  let results = (outs LLM_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions and reductions
+//===----------------------------------------------------------------------===//
+
+def LLM_MatmulOp : LLM_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+  let summary = "batched matrix product";
+  let description = [{
+    For `lhs [..., M, K]` and `rhs [..., K, N]` (rank at least 2 each; the
+    leading batch dimensions broadcast):
+    `result[..., m, n] = sum_k lhs[..., m, k] * rhs[..., k, n]`.
+    Both operands have the same element type; the sum is an accumulation.
+
+    ```mlir
+    %s = llm.matmul %q, %kt : tensor<1x4x?x16xf32>, tensor<1x4x16x?xf32>
+    ```
+  }];
+  let arguments = (ins LLM_FloatTensor:$lhs, LLM_FloatTensor:$rhs);
+  let results = (outs LLM_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)
+  }];
+}
+
+def LLM_SoftmaxOp : LLM_Op<"softmax",
+    [Pure, SameOperandsAndResultType]> {
+  let summary = "softmax along one dimension";
+  let description = [{
+    `result = exp(x - max) / sum(exp(x - max))` along dimension `dim`
+    (`0 <= dim < rank`). A slice that is entirely `-inf` yields zeros.
+
+    ```mlir
+    %p = llm.softmax %s dim 3 : tensor<1x4x?x?xf32>
+    ```
+  }];
+  let arguments = (ins LLM_FloatTensor:$input, I64Attr:$dim);
+  let results = (outs LLM_FloatTensor:$result);
+  let assemblyFormat = "$input `dim` $dim attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+class LLM_ReduceOp<string mnemonic, string what, Type elementType>
+    : LLM_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = what # " over some dimensions";
+  let description = "The " # what # " of `input` over the dimensions listed "
+    # "in `dims` (distinct, in `[0, rank)`). With `keep_dims` the reduced "
+    # "dimensions stay with size 1, otherwise they are removed.\n\n"
+    # "```mlir\n%r = llm." # mnemonic # " %x dims [2] keep_dims : tensor<1x?x64xf32>\n```";
+  let arguments = (ins elementType:$input, DenseI64ArrayAttr:$dims,
+                       UnitAttr:$keep_dims);
+  let results = (outs elementType:$result);
+  let assemblyFormat = [{
+    $input `dims` $dims (`keep_dims` $keep_dims^)? attr-dict `:` type($input)
+  }];
+}
+
+def LLM_ReduceSumOp : LLM_ReduceOp<"reduce_sum", "sum", LLM_NumericTensor>;
+def LLM_ReduceMeanOp : LLM_ReduceOp<"reduce_mean", "arithmetic mean", LLM_FloatTensor>;
+def LLM_ReduceMaxOp : LLM_ReduceOp<"reduce_max", "maximum", LLM_NumericTensor>;
+def LLM_ReduceMinOp : LLM_ReduceOp<"reduce_min", "minimum", LLM_NumericTensor>;
+
+def LLM_ArgMaxOp : LLM_Op<"argmax", [Pure, InferTypeOpAdaptor]> {
+  let summary = "index of the largest element along one dimension";
+  let description = [{
+    The `i64` index of the largest element along `dim`; ties go to the
+    lowest index (greedy decoding depends on this). With `keep_dims` the
+    dimension stays with size 1.
+
+    ```mlir
+    %id = llm.argmax %logits dim 2 : tensor<1x1x512xf32>
+    ```
+  }];
+  let arguments = (ins LLM_NumericTensor:$input, I64Attr:$dim,
+                       UnitAttr:$keep_dims);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = [{
+    $input `dim` $dim (`keep_dims` $keep_dims^)? attr-dict `:` type($input)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+def LLM_ReshapeOp : LLM_Op<"reshape", [Pure]> {
+  let summary = "same elements in row-major order, another shape";
+  let description = [{
+    Reinterprets the row-major element sequence of `input` with the result
+    shape. The dynamic dimensions pass through: the result has as many
+    dynamic dimensions as the input, and the k-th dynamic result dimension
+    has the size of the k-th dynamic input dimension; the products of the
+    static dimensions are equal. This covers splitting and merging heads
+    (`[B, S, H*D] <-> [B, S, H, D]`) with a dynamic sequence length; a
+    reshape that would merge a dynamic dimension with another is not
+    expressible before the static-shape pass.
+
+    ```mlir
+    %h = llm.reshape %x : tensor<1x?x64xf32> to tensor<1x?x4x16xf32>
+    ```
+  }];
+  let arguments = (ins LLM_Tensor:$input);
+  let results = (outs LLM_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def LLM_TransposeOp : LLM_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "permutation of dimensions";
+  let description = [{
+    `result` dimension `i` is `input` dimension `permutation[i]`:
+    `result[i_0, ..., i_n] = input[j]` with `j[permutation[k]] = i_k`.
+
+    ```mlir
+    %t = llm.transpose %x [0, 2, 1, 3] : tensor<1x?x4x16xf32>
+    ```
+  }];
+  let arguments = (ins LLM_Tensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs LLM_Tensor:$result);
+  let assemblyFormat = "$input $permutation attr-dict `:` type($input)";
+  let hasFolder = 1;
+}
+
+def LLM_ConcatOp : LLM_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+  let summary = "concatenation along one dimension";
+  let description = [{
+    Joins one or more tensors of equal rank and element type along `dim`;
+    every other dimension must agree.
+
+    ```mlir
+    %k = llm.concat %a, %b dim 3 : tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<LLM_Tensor>:$inputs, I64Attr:$dim);
+  let results = (outs LLM_Tensor:$result);
+  let assemblyFormat = "$inputs `dim` $dim attr-dict `:` type($inputs)";
+}
+
+def LLM_SliceOp : LLM_Op<"slice", [Pure]> {
+  let summary = "strided slice with static bounds";
+  let description = [{
+    For each dimension `d` of size `n`: the elements
+    `start[d], start[d] + step[d], ...` below `limit[d]`, where a negative
+    start or limit counts from the end (`n + value`) and both are then
+    clamped to `[0, n]`; `step` is positive (default 1). The result size is
+    `max(0, ceil((limit - start) / step))`. For a static input dimension
+    the result dimension must equal that size; for a dynamic one it may be
+    dynamic or a static size the executor checks.
+
+    ```mlir
+    %q = llm.slice %x starts [0, 0, 0] limits [1, -1, 64] : tensor<1x?x192xf32> to tensor<1x?x64xf32>
+    ```
+  }];
+  let arguments = (ins LLM_Tensor:$input, DenseI64ArrayAttr:$starts,
+                       DenseI64ArrayAttr:$limits,
+                       OptionalAttr<DenseI64ArrayAttr>:$steps);
+  let results = (outs LLM_Tensor:$result);
+  let assemblyFormat = [{
+    $input `starts` $starts `limits` $limits (`steps` $steps^)? attr-dict `:`
+    type($input) `to` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def LLM_GatherOp : LLM_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+  let summary = "selection of slices along one dimension by index";
+  let description = [{
+    `result[p..., i..., q...] = input[p..., indices[i...], q...]` where `p`
+    indexes the dimensions before `dim` and `q` those after: the result
+    shape is `input.shape[:dim] + indices.shape + input.shape[dim+1:]`
+    (ONNX `Gather`). A negative index counts from the end; an index outside
+    `[-n, n)` is a run-time error.
+
+    ```mlir
+    %r = llm.gather %x[%i] dim 1 : tensor<4x8xf32>, tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins LLM_Tensor:$input, LLM_IndexTensor:$indices,
+                       I64Attr:$dim);
+  let results = (outs LLM_Tensor:$result);
+  let assemblyFormat = [{
+    $input `[` $indices `]` `dim` $dim attr-dict `:` type($input) `,`
+    type($indices)
+  }];
+}
+
+def LLM_BroadcastToOp : LLM_Op<"broadcast_to", [Pure]> {
+  let summary = "broadcast to a larger shape";
+  let description = [{
+    Repeats `input` along its size-1 dimensions (and prepends dimensions)
+    to the result shape, by the broadcasting rule. A dynamic result
+    dimension must come from a dynamic input dimension (its size is not
+    otherwise known); a static result dimension takes an input dimension of
+    size 1, of the same size, or dynamic (checked at run time).
+
+    ```mlir
+    %k = llm.broadcast_to %x : tensor<1x1x?x8xf32> to tensor<1x4x?x8xf32>
+    ```
+  }];
+  let arguments = (ins LLM_Tensor:$input);
+  let results = (outs LLM_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
+}
+
+#endif // LLMC_DIALECT_LLM_IR_LLMTENSOROPS_TD

@@ -1,0 +1,65 @@
+//===- InferenceHelpers.h - helpers for llm type inference ------*- C++ -*-===//
+//
+// Private to the llm IR library: the checks that several ops' type inference
+// repeat, each emitting a located, precise diagnostic on failure.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LLMC_LIB_DIALECT_LLM_IR_INFERENCEHELPERS_H
+#define LLMC_LIB_DIALECT_LLM_IR_INFERENCEHELPERS_H
+
+#include "llmc/Dialect/LLM/IR/ShapeUtils.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/TypeRange.h"
+#include "mlir/IR/Value.h"
+
+#include <optional>
+
+namespace llmc::llm::detail {
+
+using Loc = std::optional<mlir::Location>;
+
+inline mlir::RankedTensorType tensorOf(mlir::Value value) {
+  return mlir::cast<mlir::RankedTensorType>(value.getType());
+}
+
+/// Fails unless `value` has rank `rank`; `what` names the operand and its
+/// expected layout, e.g. "query [B, H, S, D]".
+inline mlir::LogicalResult expectRank(Loc loc, mlir::Value value,
+                                      int64_t rank, llvm::StringRef what) {
+  int64_t actual = tensorOf(value).getRank();
+  if (actual == rank)
+    return mlir::success();
+  return mlir::emitOptionalError(loc, what, " must have rank ", rank,
+                                 ", got rank ", actual);
+}
+
+/// Fails unless every value has the element type of the first.
+inline mlir::LogicalResult expectSameElementType(Loc loc,
+                                                 mlir::ValueRange values) {
+  mlir::Type first = tensorOf(values.front()).getElementType();
+  for (mlir::Value v : values.drop_front())
+    if (tensorOf(v).getElementType() != first)
+      return mlir::emitOptionalError(
+          loc, "operands must share one element type, got ", first, " and ",
+          tensorOf(v).getElementType());
+  return mlir::success();
+}
+
+/// Fails unless dimension sizes `a` and `b` may be equal.
+inline mlir::LogicalResult expectDimsMatch(Loc loc, int64_t a, int64_t b,
+                                           llvm::StringRef what) {
+  if (dimsMayMatch(a, b))
+    return mlir::success();
+  return mlir::emitOptionalError(loc, what, " differ: ", a, " vs ", b);
+}
+
+/// The more static of two sizes that may match.
+inline int64_t refineDim(int64_t a, int64_t b) {
+  return mlir::ShapedType::isDynamic(a) ? b : a;
+}
+
+} // namespace llmc::llm::detail
+
+#endif // LLMC_LIB_DIALECT_LLM_IR_INFERENCEHELPERS_H

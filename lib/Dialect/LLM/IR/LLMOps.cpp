@@ -1,0 +1,64 @@
+//===- LLMOps.cpp - op definitions, custom syntax, model ops --------------===//
+//
+// The generated op classes, the custom assembly directives they use, and the
+// ops that bring numbers into a model (llm.weight, llm.constant). The
+// transformer ops and the generic tensor ops are verified in their own files.
+//
+//===----------------------------------------------------------------------===//
+#include "llmc/Dialect/LLM/IR/LLMOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace llmc::llm;
+
+//===----------------------------------------------------------------------===//
+// custom<OperandTypes>: `: T` when both operands have type T, else `: T1, T2`.
+//===----------------------------------------------------------------------===//
+
+static ParseResult parseOperandTypes(OpAsmParser &parser, Type &lhs,
+                                     Type &rhs) {
+  if (parser.parseType(lhs))
+    return failure();
+  if (succeeded(parser.parseOptionalComma()))
+    return parser.parseType(rhs);
+  rhs = lhs;
+  return success();
+}
+
+static void printOperandTypes(OpAsmPrinter &printer, Operation *, Type lhs,
+                              Type rhs) {
+  printer << lhs;
+  if (rhs != lhs)
+    printer << ", " << rhs;
+}
+
+#define GET_OP_CLASSES
+#include "llmc/Dialect/LLM/IR/LLMOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// WeightOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult WeightOp::verify() {
+  if (getName().empty())
+    return emitOpError("needs a non-empty tensor name");
+  if (!getType().hasStaticShape())
+    return emitOpError("must have a static shape, got ") << getType();
+  for (Operation *parent = (*this)->getParentOp(); parent;
+       parent = parent->getParentOp())
+    if (isa<ModuleOp>(parent) &&
+        parent->hasAttr(LLMDialect::getWeightsAttrName()))
+      return success();
+  return emitOpError("reads tensor '")
+         << getName() << "' but no enclosing module names a weights file "
+         << "(attribute '" << LLMDialect::getWeightsAttrName() << "')";
+}
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }

@@ -1,0 +1,290 @@
+//===- LLMTransformerOps.cpp - transformer op verification ----------------===//
+//
+// Type inference of the transformer-level ops. Inference doubles as the
+// verifier: the parser and the verifier both call it, so every shape rule of
+// an op's description is checked here, once, with a located message.
+//
+//===----------------------------------------------------------------------===//
+#include "InferenceHelpers.h"
+#include "llmc/Dialect/LLM/IR/LLMOps.h"
+
+using namespace mlir;
+using namespace llmc::llm;
+using namespace llmc::llm::detail;
+
+LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  RankedTensorType table = tensorOf(adaptor.getTable());
+  if (failed(expectRank(loc, adaptor.getTable(), 2, "table [V, D]")))
+    return failure();
+  SmallVector<int64_t> shape(tensorOf(adaptor.getIds()).getShape());
+  shape.push_back(table.getDimSize(1));
+  results.push_back(RankedTensorType::get(shape, table.getElementType()));
+  return success();
+}
+
+LogicalResult LinearOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  RankedTensorType input = tensorOf(adaptor.getInput());
+  RankedTensorType weight = tensorOf(adaptor.getWeight());
+  if (input.getRank() < 1)
+    return emitOptionalError(loc, "input must have rank at least 1");
+  if (failed(expectRank(loc, adaptor.getWeight(), 2, "weight")))
+    return failure();
+  // Read the attribute itself: while parsing, a defaulted attribute that was
+  // not written is still absent.
+  WeightLayoutAttr layout = adaptor.getWeightLayoutAttr();
+  bool inOut = layout && layout.getValue() == WeightLayout::in_out;
+  int64_t inFeatures = weight.getDimSize(inOut ? 0 : 1);
+  int64_t outFeatures = weight.getDimSize(inOut ? 1 : 0);
+  if (failed(expectDimsMatch(loc, input.getShape().back(), inFeatures,
+                             "input features and weight in-features")))
+    return failure();
+  SmallVector<Value> operands{adaptor.getInput(), adaptor.getWeight()};
+  if (Value bias = adaptor.getBias()) {
+    RankedTensorType biasType = tensorOf(bias);
+    if (biasType.getRank() != 1 ||
+        !dimsMayMatch(biasType.getDimSize(0), outFeatures))
+      return emitOptionalError(loc, "bias must be [", outFeatures,
+                               "] (the out-features), got ",
+                               formatShape(biasType.getShape()));
+    operands.push_back(bias);
+  }
+  if (failed(expectSameElementType(loc, operands)))
+    return failure();
+  SmallVector<int64_t> shape(input.getShape());
+  shape.back() = outFeatures;
+  results.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+/// Shared by the two norms: `input [..., D]` with per-feature parameters [D].
+static LogicalResult inferNormType(Loc loc, Value input,
+                                   ArrayRef<Value> params, double epsilon,
+                                   SmallVectorImpl<Type> &results) {
+  RankedTensorType inputType = tensorOf(input);
+  if (inputType.getRank() < 1)
+    return emitOptionalError(loc, "input must have rank at least 1");
+  int64_t features = inputType.getShape().back();
+  for (Value param : params) {
+    RankedTensorType type = tensorOf(param);
+    if (type.getRank() != 1 || !dimsMayMatch(type.getDimSize(0), features))
+      return emitOptionalError(loc, "weight and bias must be [", features,
+                               "] (the input's last dimension), got ",
+                               formatShape(type.getShape()));
+  }
+  SmallVector<Value> operands{input};
+  operands.append(params.begin(), params.end());
+  if (failed(expectSameElementType(loc, operands)))
+    return failure();
+  if (!(epsilon >= 0.0))
+    return emitOptionalError(loc, "epsilon must be non-negative, got ",
+                             epsilon);
+  results.push_back(inputType);
+  return success();
+}
+
+LogicalResult RMSNormOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &results) {
+  return inferNormType(loc, adaptor.getInput(), {adaptor.getWeight()},
+                       adaptor.getEpsilon().convertToDouble(), results);
+}
+
+LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  SmallVector<Value> params{adaptor.getWeight()};
+  if (Value bias = adaptor.getBias())
+    params.push_back(bias);
+  return inferNormType(loc, adaptor.getInput(), params,
+                       adaptor.getEpsilon().convertToDouble(), results);
+}
+
+LogicalResult RopeOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
+                                       SmallVectorImpl<Type> &results) {
+  if (failed(expectRank(loc, adaptor.getInput(), 4, "input [B, H, S, Dh]")) ||
+      failed(expectRank(loc, adaptor.getPositions(), 2, "positions [B, S]")))
+    return failure();
+  RankedTensorType input = tensorOf(adaptor.getInput());
+  RankedTensorType positions = tensorOf(adaptor.getPositions());
+  if (failed(expectDimsMatch(loc, input.getDimSize(0),
+                             positions.getDimSize(0),
+                             "input and positions batch sizes")) ||
+      failed(expectDimsMatch(loc, input.getDimSize(2),
+                             positions.getDimSize(1),
+                             "input and positions sequence lengths")))
+    return failure();
+  int64_t headDim = input.getDimSize(3);
+  if (ShapedType::isDynamic(headDim))
+    return emitOptionalError(loc, "the head dimension must be static");
+  int64_t rotary = adaptor.getRotaryDim().value_or(headDim);
+  if (rotary < 2 || rotary > headDim || rotary % 2 != 0)
+    return emitOptionalError(loc, "rotary_dim must be even and in [2, ",
+                             headDim, "], got ", rotary);
+  if (!(adaptor.getTheta().convertToDouble() > 0.0))
+    return emitOptionalError(loc, "theta must be positive");
+  results.push_back(input);
+  return success();
+}
+
+int64_t RopeOp::getEffectiveRotaryDim() {
+  return getRotaryDim().value_or(getInput().getType().getDimSize(3));
+}
+
+/// Rejects a scale that is not a positive finite number.
+static LogicalResult checkScale(Loc loc, const APFloat &scale) {
+  double value = scale.convertToDouble();
+  if (value > 0.0 && std::isfinite(value))
+    return success();
+  return emitOptionalError(loc, "scale must be positive and finite, got ",
+                           value);
+}
+
+LogicalResult AttentionOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  if (failed(expectRank(loc, adaptor.getQuery(), 4, "query [B, Hq, Sq, Dk]")) ||
+      failed(expectRank(loc, adaptor.getKey(), 4, "key [B, Hkv, Skv, Dk]")) ||
+      failed(expectRank(loc, adaptor.getValue(), 4, "value [B, Hkv, Skv, Dv]")))
+    return failure();
+  ArrayRef<int64_t> q = tensorOf(adaptor.getQuery()).getShape();
+  ArrayRef<int64_t> k = tensorOf(adaptor.getKey()).getShape();
+  ArrayRef<int64_t> v = tensorOf(adaptor.getValue()).getShape();
+  if (failed(expectDimsMatch(loc, q[0], k[0], "query and key batch sizes")) ||
+      failed(expectDimsMatch(loc, k[0], v[0], "key and value batch sizes")) ||
+      failed(expectDimsMatch(loc, k[1], v[1], "key and value head counts")) ||
+      failed(expectDimsMatch(loc, k[2], v[2], "key and value lengths")) ||
+      failed(expectDimsMatch(loc, q[3], k[3], "query and key head dims")))
+    return failure();
+  if (failed(expectSameElementType(
+          loc, {adaptor.getQuery(), adaptor.getKey(), adaptor.getValue()})) ||
+      failed(checkScale(loc, adaptor.getScale())))
+    return failure();
+
+  int64_t queryHeads = q[1], kvHeads = refineDim(k[1], v[1]);
+  if (std::optional<ArrayRef<int64_t>> map = adaptor.getKvHeadMap()) {
+    if (ShapedType::isDynamic(queryHeads) ||
+        static_cast<int64_t>(map->size()) != queryHeads)
+      return emitOptionalError(loc, "kv_head_map needs one entry per query "
+                                    "head (",
+                               queryHeads, "), got ", map->size());
+    for (auto [h, g] : llvm::enumerate(*map))
+      if (g < 0 || (!ShapedType::isDynamic(kvHeads) && g >= kvHeads))
+        return emitOptionalError(loc, "kv_head_map maps query head ", h,
+                                 " to ", g, ", not a KV head in [0, ",
+                                 kvHeads, ")");
+  } else if (!ShapedType::isDynamic(queryHeads) &&
+             !ShapedType::isDynamic(kvHeads) &&
+             (kvHeads == 0 || queryHeads % kvHeads != 0)) {
+    return emitOptionalError(loc, "query heads (", queryHeads,
+                             ") must be a multiple of KV heads (", kvHeads,
+                             ") unless kv_head_map is given");
+  }
+
+  SmallVector<int64_t> scores{q[0], q[1], q[2], refineDim(k[2], v[2])};
+  if (Value mask = adaptor.getMask()) {
+    ArrayRef<int64_t> m = tensorOf(mask).getShape();
+    std::optional<SmallVector<int64_t>> joined = broadcastShapes(m, scores);
+    if (m.size() > 4 || !joined)
+      return emitOptionalError(loc, "mask ", formatShape(m),
+                               " does not broadcast to the scores ",
+                               formatShape(scores));
+  }
+  results.push_back(RankedTensorType::get(
+      {q[0], q[1], q[2], v[3]}, tensorOf(adaptor.getQuery()).getElementType()));
+  return success();
+}
+
+int64_t AttentionOp::getKvHeadOf(int64_t h) {
+  if (std::optional<ArrayRef<int64_t>> map = getKvHeadMap())
+    return (*map)[h];
+  int64_t groups = getQuery().getType().getDimSize(1) /
+                   getKey().getType().getDimSize(1);
+  return h / groups;
+}
+
+LogicalResult MLAAttentionOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                               Adaptor adaptor,
+                                               SmallVectorImpl<Type> &results) {
+  if (failed(expectRank(loc, adaptor.getQueryNope(), 4,
+                        "query_nope [B, H, Sq, Dn]")) ||
+      failed(expectRank(loc, adaptor.getQueryRope(), 4,
+                        "query_rope [B, H, Sq, Dr]")) ||
+      failed(expectRank(loc, adaptor.getLatent(), 4, "latent [B, 1, Skv, R]")) ||
+      failed(expectRank(loc, adaptor.getKeyRope(), 4,
+                        "key_rope [B, 1, Skv, Dr]")) ||
+      failed(expectRank(loc, adaptor.getKvUpWeight(), 2,
+                        "kv_up_weight [H * (Dn + Dv), R]")))
+    return failure();
+  ArrayRef<int64_t> qn = tensorOf(adaptor.getQueryNope()).getShape();
+  ArrayRef<int64_t> qr = tensorOf(adaptor.getQueryRope()).getShape();
+  ArrayRef<int64_t> c = tensorOf(adaptor.getLatent()).getShape();
+  ArrayRef<int64_t> kr = tensorOf(adaptor.getKeyRope()).getShape();
+  ArrayRef<int64_t> w = tensorOf(adaptor.getKvUpWeight()).getShape();
+  static constexpr llvm::StringLiteral queryDims[] = {
+      "query_nope and query_rope batch sizes",
+      "query_nope and query_rope head counts",
+      "query_nope and query_rope lengths"};
+  for (auto [i, what] : llvm::enumerate(queryDims))
+    if (failed(expectDimsMatch(loc, qn[i], qr[i], what)))
+      return failure();
+  if (c[1] != 1 || kr[1] != 1)
+    return emitOptionalError(loc, "latent and key_rope are shared by all "
+                                  "heads and must have one head (dim 1 == 1)");
+  if (failed(expectDimsMatch(loc, qn[0], c[0], "query and latent batch sizes")) ||
+      failed(expectDimsMatch(loc, c[0], kr[0], "latent and key_rope batch sizes")) ||
+      failed(expectDimsMatch(loc, c[2], kr[2], "latent and key_rope lengths")) ||
+      failed(expectDimsMatch(loc, qr[3], kr[3],
+                             "query_rope and key_rope head dims")) ||
+      failed(expectDimsMatch(loc, w[1], c[3],
+                             "kv_up_weight columns and latent width")))
+    return failure();
+  int64_t heads = qn[1], nopeDim = qn[3];
+  if (ShapedType::isDynamic(heads) || ShapedType::isDynamic(nopeDim) ||
+      ShapedType::isDynamic(w[0]))
+    return emitOptionalError(loc, "heads, Dn and the kv_up_weight rows must "
+                                  "be static");
+  if (w[0] % heads != 0 || w[0] / heads <= nopeDim)
+    return emitOptionalError(loc, "kv_up_weight has ", w[0],
+                             " rows, not heads * (Dn + Dv) = ", heads,
+                             " * (", nopeDim, " + Dv) with Dv > 0");
+  if (failed(expectSameElementType(
+          loc, {adaptor.getQueryNope(), adaptor.getQueryRope(),
+                adaptor.getLatent(), adaptor.getKeyRope(),
+                adaptor.getKvUpWeight()})) ||
+      failed(checkScale(loc, adaptor.getScale())))
+    return failure();
+  int64_t valueDim = w[0] / heads - nopeDim;
+  results.push_back(RankedTensorType::get(
+      {qn[0], heads, qn[2], valueDim},
+      tensorOf(adaptor.getQueryNope()).getElementType()));
+  return success();
+}
+
+LogicalResult KVAppendOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &results) {
+  if (failed(expectRank(loc, adaptor.getCache(), 4, "cache [B, H, S, D]")) ||
+      failed(expectRank(loc, adaptor.getUpdate(), 4, "update [B, H, S, D]")) ||
+      failed(expectSameElementType(loc,
+                                   {adaptor.getCache(), adaptor.getUpdate()})))
+    return failure();
+  ArrayRef<int64_t> cache = tensorOf(adaptor.getCache()).getShape();
+  ArrayRef<int64_t> update = tensorOf(adaptor.getUpdate()).getShape();
+  if (failed(expectDimsMatch(loc, cache[0], update[0], "batch sizes")) ||
+      failed(expectDimsMatch(loc, cache[1], update[1], "head counts")) ||
+      failed(expectDimsMatch(loc, cache[3], update[3], "head dims")))
+    return failure();
+  int64_t length = ShapedType::isDynamic(cache[2]) ||
+                           ShapedType::isDynamic(update[2])
+                       ? ShapedType::kDynamic
+                       : cache[2] + update[2];
+  results.push_back(RankedTensorType::get(
+      {refineDim(cache[0], update[0]), refineDim(cache[1], update[1]), length,
+       refineDim(cache[3], update[3])},
+      tensorOf(adaptor.getCache()).getElementType()));
+  return success();
+}

@@ -1,0 +1,24 @@
+//===- InitAll.cpp - everything llmc's tools register ---------------------===//
+#include "llmc/InitAll.h"
+
+#include "llmc/Dialect/LLM/IR/LLMDialect.h"
+#include "llmc/Dialect/LLM/Transforms/Passes.h"
+#include "llmc/Target/Target.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Transforms/Passes.h"
+
+void llmc::registerAllDialects(mlir::DialectRegistry &registry) {
+  registry.insert<llmc::llm::LLMDialect, mlir::func::FuncDialect>();
+}
+
+void llmc::registerAllPasses() {
+  static bool registered = false;
+  if (registered)
+    return;
+  registered = true;
+  mlir::registerTransformsPasses();
+  llmc::llm::registerLLMPasses();
+  registerAllTargets();
+  registerTargetPipelines();
+}

@@ -1,0 +1,139 @@
+//===- llmc.cpp - the llmc compiler driver --------------------------------===//
+//
+//   llmc model.mlir -target=<name> -o <out>
+//
+// Parses and verifies the model, runs the target's pipeline (defined by the
+// target, see include/llmc/Target/Target.h) and writes its artifact. A
+// failure at any step leaves no output file behind.
+//
+//===----------------------------------------------------------------------===//
+#include "llmc/InitAll.h"
+#include "llmc/Target/Target.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace llvm;
+
+namespace {
+
+cl::OptionCategory driverCategory("llmc options");
+
+cl::opt<std::string> inputFilename(cl::Positional, cl::desc("<model.mlir>"),
+                                   cl::init("-"), cl::cat(driverCategory));
+
+cl::opt<std::string> outputFilename("o", cl::desc("Output file ('-' is stdout)"),
+                                    cl::value_desc("file"), cl::init("-"),
+                                    cl::cat(driverCategory));
+
+cl::opt<std::string> targetName("target",
+                                cl::desc("Target to compile for (see "
+                                         "--list-targets)"),
+                                cl::value_desc("name"), cl::cat(driverCategory));
+
+cl::opt<bool> listTargets("list-targets",
+                          cl::desc("Print the targets and exit"),
+                          cl::init(false), cl::cat(driverCategory));
+
+int fail(const Twine &message) {
+  WithColor::error(errs(), "llmc") << message << "\n";
+  return 1;
+}
+
+/// The target asked for, or an error that says what can be asked for.
+FailureOr<const llmc::Target *> selectTarget() {
+  if (targetName.empty()) {
+    fail("no target given (-target=<name>); available targets: " +
+         llmc::describeTargets());
+    return failure();
+  }
+  const llmc::Target *target = llmc::lookupTarget(targetName);
+  if (!target) {
+    fail("unknown target '" + targetName +
+         "'; available targets: " + llmc::describeTargets());
+    return failure();
+  }
+  if (!target->isAvailable()) {
+    fail("target '" + targetName + "' (" + target->getDescription() +
+         ") is not available yet; available targets: " +
+         llmc::describeTargets());
+    return failure();
+  }
+  return target;
+}
+
+int compile(const llmc::Target &target) {
+  mlir::DialectRegistry registry;
+  llmc::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+
+  std::string error;
+  std::unique_ptr<MemoryBuffer> input =
+      mlir::openInputFile(inputFilename, &error);
+  if (!input)
+    return fail(error);
+  SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(input), SMLoc());
+  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1; // The parser or the verifier has reported where and why.
+
+  mlir::DefaultTimingManager timing;
+  mlir::applyDefaultTimingManagerCLOptions(timing);
+  mlir::PassManager pm(&context);
+  if (failed(mlir::applyPassManagerCLOptions(pm)))
+    return 1;
+  mlir::TimingScope rootTiming = timing.getRootScope();
+  pm.enableTiming(rootTiming);
+  target.buildPipeline(pm);
+  if (failed(pm.run(*module)))
+    return 1;
+
+  // Written only on success: ToolOutputFile removes the file unless kept.
+  std::unique_ptr<ToolOutputFile> output =
+      mlir::openOutputFile(outputFilename, &error);
+  if (!output)
+    return fail(error);
+  if (failed(target.emit(*module, output->os())))
+    return 1;
+  output->keep();
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  llmc::registerAllPasses();
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "llmc: compiles a decoder-only language model for an NPU or CPU target\n");
+
+  if (listTargets) {
+    for (const llmc::Target *target : llmc::getRegisteredTargets())
+      outs() << "  " << target->getName() << " - " << target->getDescription()
+             << (target->isAvailable() ? "" : " (not available yet)") << "\n";
+    return 0;
+  }
+  FailureOr<const llmc::Target *> target = selectTarget();
+  if (failed(target))
+    return 1;
+  return compile(**target);
+}
