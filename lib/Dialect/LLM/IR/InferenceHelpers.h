@@ -9,6 +9,7 @@
 
 #include "llmc/Dialect/LLM/IR/ShapeUtils.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/TypeRange.h"
@@ -58,6 +59,20 @@ inline mlir::LogicalResult expectDimsMatch(Loc loc, int64_t a, int64_t b,
 /// The more static of two sizes that may match.
 inline int64_t refineDim(int64_t a, int64_t b) {
   return mlir::ShapedType::isDynamic(a) ? b : a;
+}
+
+/// An inherent attribute as inference sees it. While the custom parser runs,
+/// attributes written in the `{...}` dictionary are still in the adaptor's
+/// attribute dictionary, not yet in the op's properties; afterwards they are
+/// in the properties. `fromProperties` is the adaptor's getter result.
+template <typename AttrT, typename AdaptorT>
+AttrT lookupInherentAttr(AdaptorT &adaptor, AttrT fromProperties,
+                      llvm::StringRef name) {
+  if (fromProperties)
+    return fromProperties;
+  if (mlir::DictionaryAttr attrs = adaptor.getAttributes())
+    return attrs.getAs<AttrT>(name);
+  return {};
 }
 
 } // namespace llmc::llm::detail

@@ -33,9 +33,9 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *, Loc loc,
     return emitOptionalError(loc, "input must have rank at least 1");
   if (failed(expectRank(loc, adaptor.getWeight(), 2, "weight")))
     return failure();
-  // Read the attribute itself: while parsing, a defaulted attribute that was
-  // not written is still absent.
-  WeightLayoutAttr layout = adaptor.getWeightLayoutAttr();
+  // While parsing, a defaulted attribute that was not written is absent.
+  auto layout = lookupInherentAttr(adaptor, adaptor.getWeightLayoutAttr(),
+                                "weight_layout");
   bool inOut = layout && layout.getValue() == WeightLayout::in_out;
   int64_t inFeatures = weight.getDimSize(inOut ? 0 : 1);
   int64_t outFeatures = weight.getDimSize(inOut ? 1 : 0);
@@ -120,7 +120,9 @@ LogicalResult RopeOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
   int64_t headDim = input.getDimSize(3);
   if (ShapedType::isDynamic(headDim))
     return emitOptionalError(loc, "the head dimension must be static");
-  int64_t rotary = adaptor.getRotaryDim().value_or(headDim);
+  IntegerAttr rotaryAttr =
+      lookupInherentAttr(adaptor, adaptor.getRotaryDimAttr(), "rotary_dim");
+  int64_t rotary = rotaryAttr ? rotaryAttr.getInt() : headDim;
   if (rotary < 2 || rotary > headDim || rotary % 2 != 0)
     return emitOptionalError(loc, "rotary_dim must be even and in [2, ",
                              headDim, "], got ", rotary);
@@ -165,13 +167,14 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *, Loc loc,
     return failure();
 
   int64_t queryHeads = q[1], kvHeads = refineDim(k[1], v[1]);
-  if (std::optional<ArrayRef<int64_t>> map = adaptor.getKvHeadMap()) {
+  if (auto map = lookupInherentAttr(adaptor, adaptor.getKvHeadMapAttr(),
+                                 "kv_head_map")) {
     if (ShapedType::isDynamic(queryHeads) ||
-        static_cast<int64_t>(map->size()) != queryHeads)
+        static_cast<int64_t>(map.size()) != queryHeads)
       return emitOptionalError(loc, "kv_head_map needs one entry per query "
                                     "head (",
-                               queryHeads, "), got ", map->size());
-    for (auto [h, g] : llvm::enumerate(*map))
+                               queryHeads, "), got ", map.size());
+    for (auto [h, g] : llvm::enumerate(map.asArrayRef()))
       if (g < 0 || (!ShapedType::isDynamic(kvHeads) && g >= kvHeads))
         return emitOptionalError(loc, "kv_head_map maps query head ", h,
                                  " to ", g, ", not a KV head in [0, ",

@@ -16,7 +16,7 @@
 #include "llmc/Dialect/LLM/IR/LLMEnums.h.inc"
 
 namespace llmc::llm {
-/// Parses a plain number (integer or float literal) as an f64 attribute
+/// Parses a float literal (`32.0`, `1.0e-06`) as an f64 attribute
 /// parameter.
 inline mlir::FailureOr<llvm::APFloat> parseF64Parameter(mlir::AsmParser &parser) {
   double value;
