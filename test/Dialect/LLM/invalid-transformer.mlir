@@ -471,3 +471,74 @@ func.func @gelu_kind(%x: tensor<4xf32>) {
   %r = llm.gelu <sigmoid> %x : tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @mla_query_nope_rank(%qn: tensor<4x?x16xf32>, %qr: tensor<1x4x?x8xf32>, %c: tensor<1x1x?x32xf32>,
+                               %kr: tensor<1x1x?x8xf32>, %w: tensor<112x32xf32>) {
+  // expected-error @+1 {{query_nope [B, H, Sq, Dn] must have rank 4, got rank 3}}
+  %o = llm.mla_attention %qn, %qr, %c, %kr, %w scale(0.1) : tensor<4x?x16xf32>, tensor<1x4x?x8xf32>, tensor<1x1x?x32xf32>, tensor<1x1x?x8xf32>, tensor<112x32xf32>
+  return
+}
+
+// -----
+
+func.func @mla_query_rope_rank(%qn: tensor<1x4x?x16xf32>, %qr: tensor<4x?x8xf32>, %c: tensor<1x1x?x32xf32>,
+                               %kr: tensor<1x1x?x8xf32>, %w: tensor<112x32xf32>) {
+  // expected-error @+1 {{query_rope [B, H, Sq, Dr] must have rank 4, got rank 3}}
+  %o = llm.mla_attention %qn, %qr, %c, %kr, %w scale(0.1) : tensor<1x4x?x16xf32>, tensor<4x?x8xf32>, tensor<1x1x?x32xf32>, tensor<1x1x?x8xf32>, tensor<112x32xf32>
+  return
+}
+
+// -----
+
+func.func @mla_key_rope_rank(%qn: tensor<1x4x?x16xf32>, %qr: tensor<1x4x?x8xf32>, %c: tensor<1x1x?x32xf32>,
+                             %kr: tensor<1x?x8xf32>, %w: tensor<112x32xf32>) {
+  // expected-error @+1 {{key_rope [B, 1, Skv, Dr] must have rank 4, got rank 3}}
+  %o = llm.mla_attention %qn, %qr, %c, %kr, %w scale(0.1) : tensor<1x4x?x16xf32>, tensor<1x4x?x8xf32>, tensor<1x1x?x32xf32>, tensor<1x?x8xf32>, tensor<112x32xf32>
+  return
+}
+
+// -----
+
+func.func @mla_query_batch(%qn: tensor<1x4x?x16xf32>, %qr: tensor<2x4x?x8xf32>, %c: tensor<1x1x?x32xf32>,
+                           %kr: tensor<1x1x?x8xf32>, %w: tensor<112x32xf32>) {
+  // expected-error @+1 {{query_nope and query_rope batch sizes differ: 1 vs 2}}
+  %o = llm.mla_attention %qn, %qr, %c, %kr, %w scale(0.1) : tensor<1x4x?x16xf32>, tensor<2x4x?x8xf32>, tensor<1x1x?x32xf32>, tensor<1x1x?x8xf32>, tensor<112x32xf32>
+  return
+}
+
+// -----
+
+func.func @mla_query_length(%qn: tensor<1x4x3x16xf32>, %qr: tensor<1x4x2x8xf32>, %c: tensor<1x1x?x32xf32>,
+                            %kr: tensor<1x1x?x8xf32>, %w: tensor<112x32xf32>) {
+  // expected-error @+1 {{query_nope and query_rope lengths differ: 3 vs 2}}
+  %o = llm.mla_attention %qn, %qr, %c, %kr, %w scale(0.1) : tensor<1x4x3x16xf32>, tensor<1x4x2x8xf32>, tensor<1x1x?x32xf32>, tensor<1x1x?x8xf32>, tensor<112x32xf32>
+  return
+}
+
+// -----
+
+func.func @mla_latent_batch(%qn: tensor<?x4x?x16xf32>, %qr: tensor<?x4x?x8xf32>, %c: tensor<1x1x?x32xf32>,
+                            %kr: tensor<2x1x?x8xf32>, %w: tensor<112x32xf32>) {
+  // expected-error @+1 {{latent and key_rope batch sizes differ: 1 vs 2}}
+  %o = llm.mla_attention %qn, %qr, %c, %kr, %w scale(0.1) : tensor<?x4x?x16xf32>, tensor<?x4x?x8xf32>, tensor<1x1x?x32xf32>, tensor<2x1x?x8xf32>, tensor<112x32xf32>
+  return
+}
+
+// -----
+
+func.func @mla_types(%qn: tensor<1x4x?x16xf16>, %qr: tensor<1x4x?x8xf16>, %c: tensor<1x1x?x32xf16>,
+                     %kr: tensor<1x1x?x8xf16>, %w: tensor<112x32xf32>) {
+  // expected-error @+1 {{operands must share one element type, got 'f16' and 'f32'}}
+  %o = llm.mla_attention %qn, %qr, %c, %kr, %w scale(0.1) : tensor<1x4x?x16xf16>, tensor<1x4x?x8xf16>, tensor<1x1x?x32xf16>, tensor<1x1x?x8xf16>, tensor<112x32xf32>
+  return
+}
+
+// -----
+
+func.func @kv_append_update_rank(%c: tensor<1x2x?x16xf32>, %n: tensor<2x?x16xf32>) {
+  // expected-error @+1 {{update [B, H, S, D] must have rank 4, got rank 3}}
+  %r = llm.kv_append %c, %n : tensor<1x2x?x16xf32>, tensor<2x?x16xf32>
+  return
+}

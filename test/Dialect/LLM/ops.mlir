@@ -203,24 +203,24 @@ func.func @reductions(%x: tensor<1x?x64xf32>, %i: tensor<3x5xi64>)
 // CHECK-LABEL: func.func @data_movement
 func.func @data_movement(%x: tensor<1x?x64xf32>, %a: tensor<1x4x?x8xf32>, %i: tensor<2xi64>, %t: tensor<4x8xf32>,
                          %k: tensor<1x1x?x8xf32>)
-    -> (tensor<1x4x?x16xf32>, tensor<1x?x4x16xf32>, tensor<1x4x?x16xf32>, tensor<1x?x16xf32>, tensor<4x2xf32>,
-        tensor<1x4x?x8xf32>) {
+    -> (tensor<1x4x?x16xf32>, tensor<1x?x4x16xf32>, tensor<1x4x?x16xf32>, tensor<1x?x16xf32>, tensor<3x2xf32>,
+        tensor<4x2xf32>, tensor<1x4x?x8xf32>) {
   // CHECK: llm.reshape %{{.*}} : tensor<1x?x64xf32> to tensor<1x?x4x16xf32>
   %r = llm.reshape %x : tensor<1x?x64xf32> to tensor<1x?x4x16xf32>
   // CHECK: llm.transpose %{{.*}} [0, 2, 1, 3] : tensor<1x?x4x16xf32>
   %t0 = llm.transpose %r [0, 2, 1, 3] : tensor<1x?x4x16xf32>
   // CHECK: llm.concat %{{.*}}, %{{.*}} dim 3 : tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>
   %c = llm.concat %a, %a dim 3 : tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>
-  // CHECK: llm.slice %{{.*}} starts [0, 0, 16] limits [1, -1, 32] : tensor<1x?x64xf32> to tensor<1x?x16xf32>
-  %s = llm.slice %x starts [0, 0, 16] limits [1, -1, 32] : tensor<1x?x64xf32> to tensor<1x?x16xf32>
-  // CHECK: llm.slice %{{.*}} starts [0, 0] limits [4, 8] steps [1, 4] : tensor<4x8xf32> to tensor<4x2xf32>
-  %st = llm.slice %t starts [0, 0] limits [4, 8] steps [1, 4] : tensor<4x8xf32> to tensor<4x2xf32>
+  // CHECK: llm.slice %{{.*}} dims [2] starts [16] limits [32] : tensor<1x?x64xf32> to tensor<1x?x16xf32>
+  %s = llm.slice %x dims [2] starts [16] limits [32] : tensor<1x?x64xf32> to tensor<1x?x16xf32>
+  // CHECK: llm.slice %{{.*}} dims [1, 0] starts [0, -3] limits [8, 4] steps [4, 1] : tensor<4x8xf32> to tensor<3x2xf32>
+  %st = llm.slice %t dims [1, 0] starts [0, -3] limits [8, 4] steps [4, 1] : tensor<4x8xf32> to tensor<3x2xf32>
   // CHECK: llm.gather %{{.*}}[%{{.*}}] dim 1 : tensor<4x8xf32>, tensor<2xi64>
   %g = llm.gather %t[%i] dim 1 : tensor<4x8xf32>, tensor<2xi64>
   // CHECK: llm.broadcast_to %{{.*}} : tensor<1x1x?x8xf32> to tensor<1x4x?x8xf32>
   %b = llm.broadcast_to %k : tensor<1x1x?x8xf32> to tensor<1x4x?x8xf32>
-  return %c, %r, %t0, %s, %g, %b : tensor<1x4x?x16xf32>, tensor<1x?x4x16xf32>, tensor<1x4x?x16xf32>,
-    tensor<1x?x16xf32>, tensor<4x2xf32>, tensor<1x4x?x8xf32>
+  return %c, %r, %t0, %s, %st, %g, %b : tensor<1x4x?x16xf32>, tensor<1x?x4x16xf32>, tensor<1x4x?x16xf32>,
+    tensor<1x?x16xf32>, tensor<3x2xf32>, tensor<4x2xf32>, tensor<1x4x?x8xf32>
 }
 
 }

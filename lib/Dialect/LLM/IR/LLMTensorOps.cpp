@@ -279,25 +279,41 @@ LogicalResult SliceOp::verify() {
   if (failed(checkKeepsElementType(*this)))
     return failure();
   RankedTensorType in = getInput().getType(), out = getType();
-  int64_t rank = in.getRank();
-  SmallVector<int64_t> steps(getSteps().value_or(SmallVector<int64_t>(rank, 1)));
-  if (static_cast<int64_t>(getStarts().size()) != rank ||
-      static_cast<int64_t>(getLimits().size()) != rank ||
-      static_cast<int64_t>(steps.size()) != rank || out.getRank() != rank)
-    return emitOpError("needs starts, limits, steps and a result of the "
-                       "input's rank ")
-           << rank;
-  for (int64_t d = 0; d < rank; ++d) {
-    if (steps[d] <= 0)
-      return emitOpError("step of dimension ")
-             << d << " must be positive, got " << steps[d];
-    int64_t n = in.getDimSize(d);
-    if (ShapedType::isDynamic(n))
-      continue;
-    int64_t expected = sliceSize(n, getStarts()[d], getLimits()[d], steps[d]);
-    if (out.getDimSize(d) != expected)
+  ArrayRef<int64_t> dims = getDims();
+  size_t count = dims.size();
+  SmallVector<int64_t> steps(getSteps().value_or(SmallVector<int64_t>(count, 1)));
+  if (getStarts().size() != count || getLimits().size() != count ||
+      steps.size() != count)
+    return emitOpError("needs one start, limit and step per sliced dim (")
+           << count << ")";
+  if (out.getRank() != in.getRank())
+    return emitOpError("result rank ")
+           << out.getRank() << " differs from the input rank " << in.getRank();
+  // The expected size of every dimension: whole unless sliced.
+  SmallVector<int64_t> expected(in.getShape());
+  SmallVector<bool> sliced(in.getRank(), false);
+  for (size_t k = 0; k < count; ++k) {
+    int64_t d = dims[k];
+    if (d < 0 || d >= in.getRank() || sliced[d])
+      return emitOpError("dims must be distinct dimensions in [0, ")
+             << in.getRank() << "), got " << formatShape(dims);
+    sliced[d] = true;
+    if (steps[k] <= 0)
+      return emitOpError("step for dim ")
+             << d << " must be positive, got " << steps[k];
+    if (!ShapedType::isDynamic(in.getDimSize(d)))
+      expected[d] =
+          sliceSize(in.getDimSize(d), getStarts()[k], getLimits()[k], steps[k]);
+  }
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    if (ShapedType::isDynamic(in.getDimSize(d)) && sliced[d])
+      continue; // Any result size; the executor checks a static one.
+    if (out.getDimSize(d) != expected[d])
       return emitOpError("result dimension ")
-             << d << " must be " << expected << ", got "
+             << d << " must be "
+             << (ShapedType::isDynamic(expected[d]) ? std::string("?")
+                                                    : std::to_string(expected[d]))
+             << ", got "
              << (ShapedType::isDynamic(out.getDimSize(d))
                      ? std::string("?")
                      : std::to_string(out.getDimSize(d)));

@@ -264,27 +264,30 @@ def LLM_ConcatOp : LLM_Op<"concat", [Pure, InferTypeOpAdaptor]> {
 }
 
 def LLM_SliceOp : LLM_Op<"slice", [Pure]> {
-  let summary = "strided slice with static bounds";
+  let summary = "strided slice of some dimensions, with static bounds";
   let description = [{
-    For each dimension `d` of size `n`: the elements
-    `start[d], start[d] + step[d], ...` below `limit[d]`, where a negative
-    start or limit counts from the end (`n + value`) and both are then
-    clamped to `[0, n]`; `step` is positive (default 1). The result size is
+    Slices the dimensions listed in `dims` (distinct, in `[0, rank)`) and
+    keeps the others whole (ONNX `Slice` with `axes`). For the k-th listed
+    dimension, of size `n`: the elements `starts[k], starts[k] + steps[k],
+    ...` below `limits[k]`, where a negative start or limit counts from the
+    end (`n + value`) and both are then clamped to `[0, n]`; steps are
+    positive (default 1). The sliced size is
     `max(0, ceil((limit - start) / step))`. For a static input dimension
     the result dimension must equal that size; for a dynamic one it may be
-    dynamic or a static size the executor checks.
+    dynamic, or a static size the executor checks.
 
     ```mlir
-    %q = llm.slice %x starts [0, 0, 0] limits [1, -1, 64] : tensor<1x?x192xf32> to tensor<1x?x64xf32>
+    %q = llm.slice %qkv dims [2] starts [0] limits [64] : tensor<1x?x192xf32> to tensor<1x?x64xf32>
+    %e = llm.slice %t dims [1] starts [0] limits [8] steps [2] : tensor<4x8xf32> to tensor<4x4xf32>
     ```
   }];
-  let arguments = (ins LLM_Tensor:$input, DenseI64ArrayAttr:$starts,
-                       DenseI64ArrayAttr:$limits,
+  let arguments = (ins LLM_Tensor:$input, DenseI64ArrayAttr:$dims,
+                       DenseI64ArrayAttr:$starts, DenseI64ArrayAttr:$limits,
                        OptionalAttr<DenseI64ArrayAttr>:$steps);
   let results = (outs LLM_Tensor:$result);
   let assemblyFormat = [{
-    $input `starts` $starts `limits` $limits (`steps` $steps^)? attr-dict `:`
-    type($input) `to` type($result)
+    $input `dims` $dims `starts` $starts `limits` $limits (`steps` $steps^)?
+    attr-dict `:` type($input) `to` type($result)
   }];
   let hasVerifier = 1;
 }

@@ -1,0 +1,85 @@
+// Folds of the llm ops: each removes an op that computes its own input.
+// RUN: llmc-opt %s -canonicalize -split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @cast_to_same_type
+// CHECK-SAME: (%[[X:.*]]: tensor<4xf32>)
+// CHECK-NEXT: return %[[X]]
+func.func @cast_to_same_type(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = llm.cast %x : tensor<4xf32> to tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// A real conversion stays.
+// CHECK-LABEL: func.func @cast_kept
+// CHECK: llm.cast
+func.func @cast_kept(%x: tensor<4xf32>) -> tensor<4xf16> {
+  %0 = llm.cast %x : tensor<4xf32> to tensor<4xf16>
+  return %0 : tensor<4xf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reshape_round_trip
+// CHECK-SAME: (%[[X:.*]]: tensor<1x?x64xf32>)
+// CHECK-NEXT: return %[[X]]
+func.func @reshape_round_trip(%x: tensor<1x?x64xf32>) -> tensor<1x?x64xf32> {
+  %0 = llm.reshape %x : tensor<1x?x64xf32> to tensor<1x?x4x16xf32>
+  %1 = llm.reshape %0 : tensor<1x?x4x16xf32> to tensor<1x?x64xf32>
+  return %1 : tensor<1x?x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reshape_identity
+// CHECK-NEXT: return %arg0
+func.func @reshape_identity(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = llm.reshape %x : tensor<2x3xf32> to tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reshape_chain_kept
+// CHECK: llm.reshape
+// CHECK: llm.reshape
+func.func @reshape_chain_kept(%x: tensor<1x?x64xf32>) -> tensor<1x?x2x32xf32> {
+  %0 = llm.reshape %x : tensor<1x?x64xf32> to tensor<1x?x4x16xf32>
+  %1 = llm.reshape %0 : tensor<1x?x4x16xf32> to tensor<1x?x2x32xf32>
+  return %1 : tensor<1x?x2x32xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @transpose_identity
+// CHECK-NEXT: return %arg0
+func.func @transpose_identity(%x: tensor<1x?x4xf32>) -> tensor<1x?x4xf32> {
+  %0 = llm.transpose %x [0, 1, 2] : tensor<1x?x4xf32>
+  return %0 : tensor<1x?x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @transpose_kept
+// CHECK: llm.transpose %arg0 [0, 2, 1]
+func.func @transpose_kept(%x: tensor<1x?x4xf32>) -> tensor<1x4x?xf32> {
+  %0 = llm.transpose %x [0, 2, 1] : tensor<1x?x4xf32>
+  return %0 : tensor<1x4x?xf32>
+}
+
+// -----
+
+// Equal constants become one; unused pure ops (a weight read) disappear.
+// CHECK-LABEL: func.func @constants
+// CHECK-COUNT-1: llm.constant
+// CHECK-NOT: llm.constant
+// CHECK-NOT: llm.weight
+module attributes {llm.weights = "w.safetensors"} {
+  func.func @constants() -> (tensor<2xf32>, tensor<2xf32>) {
+    %w = llm.weight "unused" : tensor<8xf32>
+    %0 = llm.constant dense<[1.0, 2.0]> : tensor<2xf32>
+    %1 = llm.constant dense<[1.0, 2.0]> : tensor<2xf32>
+    return %0, %1 : tensor<2xf32>, tensor<2xf32>
+  }
+}

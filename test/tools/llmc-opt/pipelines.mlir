@@ -1,0 +1,17 @@
+// Each available target's pipeline is registered by name; unavailable targets
+// have none.
+// RUN: llmc-opt --llmc-mlir-pipeline %s | FileCheck %s
+// RUN: llmc-opt --pass-pipeline='builtin.module(llmc-mlir-pipeline)' %s | FileCheck %s
+// RUN: llmc-opt --help | FileCheck --check-prefix=HELP %s
+// RUN: not llmc-opt --llmc-npu-pipeline %s 2>&1 | FileCheck --check-prefix=NPU %s
+
+// HELP: --llmc-mlir-pipeline
+// HELP-NOT: --llmc-npu-pipeline
+// NPU: Unknown command line argument '--llmc-npu-pipeline'
+
+// CHECK-LABEL: func.func @f
+// CHECK-NEXT: return %arg0
+func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = llm.cast %x : tensor<4xf32> to tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
