@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "llmc/InitAll.h"
+#include "llmc/Support/WeightsPath.h"
 #include "llmc/Target/Target.h"
 
 #include "mlir/IR/AsmState.h"
@@ -107,6 +108,8 @@ int compile(const llmc::Target &target) {
       mlir::openOutputFile(outputFilename, &error);
   if (!output)
     return fail(error);
+  // Keep `llm.weights` naming the same file from where the output lives.
+  llmc::rebaseWeightsPath(*module, inputFilename, outputFilename);
   if (failed(target.emit(*module, output->os())))
     return 1;
   output->keep();

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# llmc developer entry point: one script for a fresh Debian 12 machine and for
+# the edit-build-test loop. Each command installs what is missing first.
+#
+#   utils/dev.sh example   set up, build, compile the bundled example model and run it
+#   utils/dev.sh test      set up, build, run the whole test suite (lit + unit tests)
+#   utils/dev.sh build     set up and build only
+#   utils/dev.sh setup     install the Debian packages llmc needs, nothing else
+#
+# Environment: LLMC_BUILD_DIR (default: build/ in the checkout).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${LLMC_BUILD_DIR:-$ROOT/build}"
+LLVM_PREFIX=/usr/lib/llvm-19
+PYTHON=/usr/bin/python3 # Debian's interpreter, whatever python3 is first on PATH
+LIT="$LLVM_PREFIX/build/utils/lit/lit.py"
+EXAMPLE="$ROOT/models/gpt2-tiny.mlir"
+
+# Everything comes from Debian 12's archive (see ../shared/TOOLCHAIN.md).
+PACKAGES=(
+  cmake ninja-build ccache python3
+  clang-19 lld-19 llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
+  libgtest-dev
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+setup() {
+  local missing=()
+  for pkg in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$pkg")
+  done
+  if ((${#missing[@]} == 0)); then
+    return
+  fi
+  log "installing ${missing[*]}"
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "error: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+configure() {
+  [[ -f "$BUILD/build.ninja" ]] && return
+  log "configuring $BUILD"
+  cmake -G Ninja -S "$ROOT" -B "$BUILD" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
+    -DLLVM_USE_LINKER=lld \
+    -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+    -DMLIR_DIR="$LLVM_PREFIX/lib/cmake/mlir" \
+    -DPython3_EXECUTABLE="$PYTHON"
+}
+
+build() {
+  setup
+  configure
+  log "building"
+  ninja -C "$BUILD" llmc-test-depends
+}
+
+example() {
+  build
+  local out="$BUILD/examples/gpt2-tiny.mlir"
+  mkdir -p "$(dirname "$out")"
+  log "compiling $(basename "$EXAMPLE") for -target=mlir"
+  "$BUILD/bin/llmc" "$EXAMPLE" -target=mlir -o "$out"
+  "$BUILD/bin/llmc-opt" --llm-model-summary "$out" -o /dev/null
+  log "wrote $out"
+}
+
+run_tests() {
+  build
+  log "running the test suite"
+  local results="$BUILD/test-results.json" status=0
+  "$PYTHON" "$LIT" -sv -j"$(nproc)" -o "$results" "$BUILD/test" "$BUILD/test/Unit" || status=$?
+  # One closing line with the counts, whatever lit's own summary looks like.
+  "$PYTHON" - "$results" <<'PY'
+import json, sys
+tests = json.load(open(sys.argv[1]))["tests"]
+codes = [t["code"] for t in tests]
+passed = sum(c in ("PASS", "XFAIL") for c in codes)
+skipped = sum(c == "UNSUPPORTED" for c in codes)
+failed = len(codes) - passed - skipped
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+  return "$status"
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  build) build ;;
+  example) example ;;
+  test) run_tests ;;
+  *)
+    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
