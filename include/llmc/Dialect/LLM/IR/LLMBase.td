@@ -36,8 +36,57 @@ def LLM_Dialect : Dialect {
     executor implements exactly that text, and every pass and target is
     checked against the executor.
 
-    Weights of real models live outside the IR: `llm.weight` names a tensor
-    of the weights file given by the module's `llm.weights` attribute.
+    ## Tensors and shapes
+
+    Values are ranked tensors. Activations are `f32`, `f16` or `bf16`;
+    ids and positions `i64` (or `i32`); masks `i1`. Weights may also be
+    `i8`, for quantized models to come. A dimension may be dynamic (`?`);
+    ops state how result dimensions follow from operand dimensions, and
+    each op's result type is inferred from its operands (the custom syntax
+    does not repeat it). Where a dynamic dimension meets another dimension
+    that must equal it, the verifier accepts it and the executor checks it
+    at run time.
+
+    **Broadcasting** (binary ops, `llm.compare`, `llm.where`, attention
+    masks): shapes are aligned at their last dimension; missing leading
+    dimensions count as 1; two dimensions are compatible when they are
+    equal or one of them is 1, and the result takes the other. A dynamic
+    dimension is compatible with anything; against a static size other than
+    1 the result takes that size.
+
+    **Layouts**: activations `[B, S, D]`; per-head tensors `[B, H, S, Dh]`;
+    KV caches `[B, Hkv, S, Dh]`, extended along axis 2 by `llm.kv_append`.
+    Multi-head latent attention caches its normalised latent `[B, 1, S, R]`
+    and its rotated shared RoPE key `[B, 1, S, Dr]`.
+
+    ## Model modules and inference phases
+
+    A model is a module whose `llm.weights` attribute names its weights
+    file (a string, relative to the directory of the `.mlir` file; tools
+    that write the module elsewhere rewrite it) and whose entry point is
+
+    ```
+    func.func @forward(%ids: [B, S], %positions: [B, S],
+                       past caches [B, H, P, D] per layer, in layer order)
+        -> (logits [B, S, V], present caches [B, H, P + S, D] per layer)
+    ```
+
+    One dynamic function expresses both phases: a prefill is `S` = prompt
+    length with `P = 0` (empty caches) or `P` = a cached prefix; a decode
+    step is `S = 1`. Positions are `P .. P + S - 1`. The static-shape pass
+    turns this into fixed-shape prefill and decode programs over
+    persistent cache buffers.
+
+    ## Numerics
+
+    Each op is defined as the exact real-valued function of its operand
+    values, rounded once to the result element type (round to nearest
+    even). Accumulations (the sums inside `llm.linear`, `llm.matmul`,
+    `llm.attention`, `llm.mla_attention`, the norms, the reductions and
+    softmax) are part of that exact function. An FP16-only device rounds
+    them as it goes; the reference executor's FP16 mode models that, and
+    the FP16-safety pass rewrites ops so that such rounding cannot
+    overflow.
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;

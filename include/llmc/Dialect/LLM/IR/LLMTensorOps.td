@@ -2,13 +2,8 @@
 //
 // Generic tensor ops: what an importer emits for a subgraph it does not
 // recognise as a transformer op, so the module still runs. Semantics follow
-// NumPy/ONNX where they agree.
-//
-// Broadcasting (used by the binary ops, `llm.compare` and `llm.where`):
-// shapes are aligned at their last dimension; missing leading dimensions
-// count as 1; two dimensions are compatible when equal or when one is 1.
-// A dynamic dimension is compatible with anything at compile time; the
-// executor checks it at run time.
+// NumPy/ONNX where they agree; the broadcasting rule is in the dialect
+// description (LLMBase.td).
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,13 +39,14 @@ def LLM_SigmoidOp : LLM_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
 def LLM_CosOp : LLM_UnaryOp<"cos", "cos(x)">;
 def LLM_SinOp : LLM_UnaryOp<"sin", "sin(x)">;
 
-class LLM_BinaryOp<string mnemonic, string formula, Type operandType>
+class LLM_BinaryOp<string mnemonic, string formula, Type operandType,
+                   string note = "">
     : LLM_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
   let summary = "elementwise " # formula # " with broadcasting";
   let description = "`result = " # formula # "` elementwise, with `lhs` and "
-    # "`rhs` broadcast to a common shape (see the broadcasting rule). Both "
-    # "operands have the same element type. Integer division truncates "
-    # "toward zero; an integer division by zero is a run-time error.\n\n"
+    # "`rhs` broadcast to a common shape (see \"Broadcasting\" in the "
+    # "dialect description). Both operands have the same element type. "
+    # note # "\n\n"
     # "The types are written once when they are equal:\n\n```mlir\n"
     # "%y = llm." # mnemonic # " %a, %b : tensor<1x?x64xf32>\n"
     # "%z = llm." # mnemonic # " %a, %c : tensor<1x?x64xf32>, tensor<64xf32>\n```";
@@ -64,10 +60,15 @@ class LLM_BinaryOp<string mnemonic, string formula, Type operandType>
 def LLM_AddOp : LLM_BinaryOp<"add", "lhs + rhs", LLM_NumericTensor>;
 def LLM_SubOp : LLM_BinaryOp<"sub", "lhs - rhs", LLM_NumericTensor>;
 def LLM_MulOp : LLM_BinaryOp<"mul", "lhs * rhs", LLM_NumericTensor>;
-def LLM_DivOp : LLM_BinaryOp<"div", "lhs / rhs", LLM_NumericTensor>;
-def LLM_MaximumOp : LLM_BinaryOp<"maximum", "max(lhs, rhs)", LLM_NumericTensor>;
-def LLM_MinimumOp : LLM_BinaryOp<"minimum", "min(lhs, rhs)", LLM_NumericTensor>;
-def LLM_PowOp : LLM_BinaryOp<"pow", "lhs ^ rhs", LLM_FloatTensor>;
+def LLM_DivOp : LLM_BinaryOp<"div", "lhs / rhs", LLM_NumericTensor,
+    "Integer division truncates toward zero; an integer division by zero is "
+    # "a run-time error.">;
+def LLM_MaximumOp : LLM_BinaryOp<"maximum", "max(lhs, rhs)", LLM_NumericTensor,
+    "NaN if either operand is NaN (as `torch.maximum`).">;
+def LLM_MinimumOp : LLM_BinaryOp<"minimum", "min(lhs, rhs)", LLM_NumericTensor,
+    "NaN if either operand is NaN (as `torch.minimum`).">;
+def LLM_PowOp : LLM_BinaryOp<"pow", "lhs ^ rhs", LLM_FloatTensor,
+    "As C's `pow`: a negative base with a non-integer exponent gives NaN.">;
 
 def LLM_CompareOp : LLM_Op<"compare", [Pure, InferTypeOpAdaptor]> {
   let summary = "elementwise comparison with broadcasting";
