@@ -21,6 +21,19 @@ namespace llmc::llm::detail {
 
 using Loc = std::optional<mlir::Location>;
 
+/// Fails unless every operand is a ranked tensor. Inference runs inside the
+/// custom parser, before the ODS type constraints are checked, so it must
+/// not assume them.
+inline mlir::LogicalResult expectRankedTensors(Loc loc,
+                                               mlir::ValueRange operands) {
+  for (auto [i, operand] : llvm::enumerate(operands))
+    if (!mlir::isa<mlir::RankedTensorType>(operand.getType()))
+      return mlir::emitOptionalError(loc, "operand #", i,
+                                     " must be a ranked tensor, got ",
+                                     operand.getType());
+  return mlir::success();
+}
+
 inline mlir::RankedTensorType tensorOf(mlir::Value value) {
   return mlir::cast<mlir::RankedTensorType>(value.getType());
 }

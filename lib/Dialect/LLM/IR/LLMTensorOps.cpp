@@ -45,6 +45,8 @@ static LogicalResult inferBroadcast(Loc loc, ValueRange operands,
 #define LLM_BROADCAST_BINARY_INFERENCE(OP)                                     \
   LogicalResult OP::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,  \
                                      SmallVectorImpl<Type> &results) {         \
+    if (failed(expectRankedTensors(loc, adaptor.getOperands())))               \
+      return failure();                                                        \
     return inferBroadcast(loc, {adaptor.getLhs(), adaptor.getRhs()}, Type(),   \
                           results);                                            \
   }
@@ -60,6 +62,8 @@ LLM_BROADCAST_BINARY_INFERENCE(PowOp)
 LogicalResult CompareOp::inferReturnTypes(MLIRContext *context, Loc loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   return inferBroadcast(loc, {adaptor.getLhs(), adaptor.getRhs()},
                         IntegerType::get(context, 1), results);
 }
@@ -67,6 +71,8 @@ LogicalResult CompareOp::inferReturnTypes(MLIRContext *context, Loc loc,
 LogicalResult WhereOp::inferReturnTypes(MLIRContext *, Loc loc,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   if (failed(expectSameElementType(
           loc, {adaptor.getOnTrue(), adaptor.getOnFalse()})))
     return failure();
@@ -92,6 +98,8 @@ OpFoldResult CastOp::fold(FoldAdaptor) {
 LogicalResult MatmulOp::inferReturnTypes(MLIRContext *, Loc loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   ArrayRef<int64_t> lhs = tensorOf(adaptor.getLhs()).getShape();
   ArrayRef<int64_t> rhs = tensorOf(adaptor.getRhs()).getShape();
   if (lhs.size() < 2 || rhs.size() < 2)
@@ -156,6 +164,8 @@ static LogicalResult inferReduction(Loc loc, Value input, ArrayRef<int64_t> dims
 #define LLM_REDUCTION_INFERENCE(OP)                                            \
   LogicalResult OP::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,  \
                                      SmallVectorImpl<Type> &results) {         \
+    if (failed(expectRankedTensors(loc, adaptor.getOperands())))               \
+      return failure();                                                        \
     return inferReduction(loc, adaptor.getInput(), adaptor.getDims(),          \
                           adaptor.getKeepDims(), Type(), results);             \
   }
@@ -168,6 +178,8 @@ LLM_REDUCTION_INFERENCE(ReduceMinOp)
 LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *context, Loc loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   int64_t dim = adaptor.getDim();
   return inferReduction(loc, adaptor.getInput(), {dim},
                         adaptor.getKeepDims(), IntegerType::get(context, 64),
@@ -218,6 +230,8 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor) {
 LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, Loc loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   RankedTensorType type = tensorOf(adaptor.getInput());
   ArrayRef<int64_t> perm = adaptor.getPermutation();
   if (!isPermutation(perm, type.getRank()))
@@ -241,6 +255,8 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
 LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, Loc loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   ValueRange inputs = adaptor.getInputs();
   if (inputs.empty())
     return emitOptionalError(loc, "needs at least one input");
@@ -324,6 +340,8 @@ LogicalResult SliceOp::verify() {
 LogicalResult GatherOp::inferReturnTypes(MLIRContext *, Loc loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   RankedTensorType input = tensorOf(adaptor.getInput());
   int64_t dim = adaptor.getDim();
   if (failed(checkDim(loc, dim, input.getRank())))

@@ -15,6 +15,8 @@ using namespace llmc::llm::detail;
 LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *, Loc loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   RankedTensorType table = tensorOf(adaptor.getTable());
   if (failed(expectRank(loc, adaptor.getTable(), 2, "table [V, D]")))
     return failure();
@@ -27,6 +29,8 @@ LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *, Loc loc,
 LogicalResult LinearOp::inferReturnTypes(MLIRContext *, Loc loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   RankedTensorType input = tensorOf(adaptor.getInput());
   RankedTensorType weight = tensorOf(adaptor.getWeight());
   if (input.getRank() < 1)
@@ -89,6 +93,8 @@ static LogicalResult inferNormType(Loc loc, Value input,
 LogicalResult RMSNormOp::inferReturnTypes(MLIRContext *, Loc loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   return inferNormType(loc, adaptor.getInput(), {adaptor.getWeight()},
                        adaptor.getEpsilon().convertToDouble(), results);
 }
@@ -96,6 +102,8 @@ LogicalResult RMSNormOp::inferReturnTypes(MLIRContext *, Loc loc,
 LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, Loc loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   SmallVector<Value> params{adaptor.getWeight()};
   if (Value bias = adaptor.getBias())
     params.push_back(bias);
@@ -105,6 +113,8 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, Loc loc,
 
 LogicalResult RopeOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
                                        SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   if (failed(expectRank(loc, adaptor.getInput(), 4, "input [B, H, S, Dh]")) ||
       failed(expectRank(loc, adaptor.getPositions(), 2, "positions [B, S]")))
     return failure();
@@ -148,6 +158,8 @@ static LogicalResult checkScale(Loc loc, const APFloat &scale) {
 LogicalResult AttentionOp::inferReturnTypes(MLIRContext *, Loc loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   if (failed(expectRank(loc, adaptor.getQuery(), 4, "query [B, Hq, Sq, Dk]")) ||
       failed(expectRank(loc, adaptor.getKey(), 4, "key [B, Hkv, Skv, Dk]")) ||
       failed(expectRank(loc, adaptor.getValue(), 4, "value [B, Hkv, Skv, Dv]")))
@@ -212,6 +224,8 @@ int64_t AttentionOp::getKvHeadOf(int64_t h) {
 LogicalResult MLAAttentionOp::inferReturnTypes(MLIRContext *, Loc loc,
                                                Adaptor adaptor,
                                                SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   if (failed(expectRank(loc, adaptor.getQueryNope(), 4,
                         "query_nope [B, H, Sq, Dn]")) ||
       failed(expectRank(loc, adaptor.getQueryRope(), 4,
@@ -250,6 +264,8 @@ LogicalResult MLAAttentionOp::inferReturnTypes(MLIRContext *, Loc loc,
       ShapedType::isDynamic(w[0]))
     return emitOptionalError(loc, "heads, Dn and the kv_up_weight rows must "
                                   "be static");
+  if (heads == 0)
+    return emitOptionalError(loc, "needs at least one head");
   if (w[0] % heads != 0 || w[0] / heads <= nopeDim)
     return emitOptionalError(loc, "kv_up_weight has ", w[0],
                              " rows, not heads * (Dn + Dv) = ", heads,
@@ -270,6 +286,8 @@ LogicalResult MLAAttentionOp::inferReturnTypes(MLIRContext *, Loc loc,
 LogicalResult KVAppendOp::inferReturnTypes(MLIRContext *, Loc loc,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
   if (failed(expectRank(loc, adaptor.getCache(), 4, "cache [B, H, S, D]")) ||
       failed(expectRank(loc, adaptor.getUpdate(), 4, "update [B, H, S, D]")) ||
       failed(expectSameElementType(loc,
