@@ -82,6 +82,27 @@ class Model:
         attrs = " {weight_layout = #llm.weight_layout<in_out>}" if in_out else ""
         return self.e.op(hint, f"llm.linear {', '.join(operands)}{attrs} : {', '.join(types)}")
 
+    def rms(self, hint, x, w_name, width):
+        return self.e.op(hint, f"llm.rms_norm {x}, {self.weight(w_name, [width])} "
+                         f"epsilon({fmt(self.cfg['eps'])}) : {tensor([1, None, width])}, {tensor([width])}")
+
+    def embed_tokens(self):
+        """Token embedding of the Llama-style families."""
+        shape = [self.cfg["vocab"], self.cfg["hidden"]]
+        table = self.weight("model.embed_tokens.weight", shape)
+        return self.e.op("h", f"llm.embedding {table}[%ids] : {tensor(shape)}, tensor<1x?xi64>")
+
+    def swiglu_block(self, i, h, prefix):
+        """Post-attention RMSNorm, SwiGLU MLP and residual of layer i."""
+        c, e = self.cfg, self.e
+        act, inner = [1, None, c["hidden"]], [1, None, c["inner"]]
+        a = self.rms(f"post_norm{i}", h, prefix + ".post_attention_layernorm.weight", c["hidden"])
+        g = self.linear(f"gate{i}", a, act, prefix + ".mlp.gate_proj.weight", c["inner"])
+        u = self.linear(f"up{i}", a, act, prefix + ".mlp.up_proj.weight", c["inner"])
+        s = e.op(f"swiglu{i}", f"llm.swiglu {g}, {u} : {tensor(inner)}")
+        d = self.linear(f"down{i}", s, inner, prefix + ".mlp.down_proj.weight", c["hidden"])
+        return self.add(f"h{i}_mlp", h, d, act)
+
     def heads(self, hint, x, n_heads, head_dim):
         """[1, S, H*D] -> [1, H, S, D]."""
         e = self.e
@@ -210,18 +231,13 @@ def llama_like(name, qkv_bias, tied, theta, family_doc):
     D = c["hidden"]
     act = [1, None, D]
 
-    def rms(hint, x, w_name, width):
-        return e.op(hint, f"llm.rms_norm {x}, {m.weight(w_name, [width])} epsilon({fmt(c['eps'])}) : "
-                    f"{tensor([1, None, width])}, {tensor([width])}")
-
     def body(past):
-        h = e.op("h", f"llm.embedding {m.weight('model.embed_tokens.weight', [c['vocab'], D])}[%ids] : "
-                 f"{tensor([c['vocab'], D])}, tensor<1x?xi64>")
+        h = m.embed_tokens()
         present = []
         for i in range(c["layers"]):
             p = f"model.layers.{i}"
             e.comment(f"layer {i}")
-            a = rms(f"norm{i}", h, p + ".input_layernorm.weight", D)
+            a = m.rms(f"norm{i}", h, p + ".input_layernorm.weight", D)
             proj = {}
             for n, heads in (("q", c["heads"]), ("k", c["kv_heads"]), ("v", c["kv_heads"])):
                 w = f"{p}.self_attn.{n}_proj"
@@ -240,14 +256,9 @@ def llama_like(name, qkv_bias, tied, theta, family_doc):
             o = m.merge_heads(f"attn{i}_merged", o, c["heads"], hd)
             o = m.linear(f"attn{i}_out", o, act, p + ".self_attn.o_proj.weight", D)
             h = m.add(f"h{i}_attn", h, o, act)
-            a = rms(f"post_norm{i}", h, p + ".post_attention_layernorm.weight", D)
-            g = m.linear(f"gate{i}", a, act, p + ".mlp.gate_proj.weight", c["inner"])
-            u = m.linear(f"up{i}", a, act, p + ".mlp.up_proj.weight", c["inner"])
-            s = e.op(f"swiglu{i}", f"llm.swiglu {g}, {u} : {tensor([1, None, c['inner']])}")
-            d = m.linear(f"down{i}", s, [1, None, c["inner"]], p + ".mlp.down_proj.weight", D)
-            h = m.add(f"h{i}_mlp", h, d, act)
+            h = m.swiglu_block(i, h, p)
         e.comment("final norm and the LM head")
-        h = rms("final_norm", h, "model.norm.weight", D)
+        h = m.rms("final_norm", h, "model.norm.weight", D)
         head = "model.embed_tokens.weight" if tied else "lm_head.weight"
         logits = m.linear("logits", h, act, head, c["vocab"])
         return logits, present
@@ -280,21 +291,16 @@ def deepseek():
             "mscale_all_dim = {mscale_all_dim!r}>").format(**y)
     scale = qd ** -0.5 * yarn_mscale(y["factor"], y["mscale_all_dim"]) ** 2
 
-    def rms(hint, x, w_name, width):
-        return e.op(hint, f"llm.rms_norm {x}, {m.weight(w_name, [width])} epsilon({fmt(c['eps'])}) : "
-                    f"{tensor([1, None, width])}, {tensor([width])}")
-
     def body(past):
-        h = e.op("h", f"llm.embedding {m.weight('model.embed_tokens.weight', [c['vocab'], D])}[%ids] : "
-                 f"{tensor([c['vocab'], D])}, tensor<1x?xi64>")
+        h = m.embed_tokens()
         present = []
         for i in range(c["layers"]):
             p = f"model.layers.{i}"
             sa = p + ".self_attn"
             e.comment(f"layer {i}: multi-head latent attention")
-            a = rms(f"norm{i}", h, p + ".input_layernorm.weight", D)
+            a = m.rms(f"norm{i}", h, p + ".input_layernorm.weight", D)
             qa = m.linear(f"q{i}_a", a, act, sa + ".q_a_proj.weight", c["q_lora"])
-            qa = rms(f"q{i}_a_norm", qa, sa + ".q_a_layernorm.weight", c["q_lora"])
+            qa = m.rms(f"q{i}_a_norm", qa, sa + ".q_a_layernorm.weight", c["q_lora"])
             q = m.linear(f"q{i}_flat", qa, [1, None, c["q_lora"]], sa + ".q_b_proj.weight", H * qd)
             q = m.heads(f"q{i}", q, H, qd)
             qn = m.slice_last(f"q{i}_nope", q, [1, H, None, qd], 0, c["nope"])
@@ -303,7 +309,7 @@ def deepseek():
                       f"{{yarn = {yarn}}} : {tensor([1, H, None, c['rope']])}, tensor<1x?xi64>")
             kv = m.linear(f"kv{i}_a", a, act, sa + ".kv_a_proj_with_mqa.weight", c["kv_lora"] + c["rope"])
             latent = m.slice_last(f"latent{i}_flat", kv, [1, None, c["kv_lora"] + c["rope"]], 0, c["kv_lora"])
-            latent = rms(f"latent{i}_norm", latent, sa + ".kv_a_layernorm.weight", c["kv_lora"])
+            latent = m.rms(f"latent{i}_norm", latent, sa + ".kv_a_layernorm.weight", c["kv_lora"])
             latent = e.op(f"latent{i}", f"llm.reshape {latent} : {tensor([1, None, c['kv_lora']])} to "
                           f"{tensor([1, 1, None, c['kv_lora']])}")
             kr = m.slice_last(f"k{i}_pe_flat", kv, [1, None, c["kv_lora"] + c["rope"]], c["kv_lora"],
@@ -324,14 +330,9 @@ def deepseek():
             o = m.merge_heads(f"attn{i}_merged", o, H, c["v"])
             o = m.linear(f"attn{i}_out", o, [1, None, H * c["v"]], sa + ".o_proj.weight", D)
             h = m.add(f"h{i}_attn", h, o, act)
-            a = rms(f"post_norm{i}", h, p + ".post_attention_layernorm.weight", D)
-            g = m.linear(f"gate{i}", a, act, p + ".mlp.gate_proj.weight", c["inner"])
-            u = m.linear(f"up{i}", a, act, p + ".mlp.up_proj.weight", c["inner"])
-            s = e.op(f"swiglu{i}", f"llm.swiglu {g}, {u} : {tensor([1, None, c['inner']])}")
-            d = m.linear(f"down{i}", s, [1, None, c["inner"]], p + ".mlp.down_proj.weight", D)
-            h = m.add(f"h{i}_mlp", h, d, act)
+            h = m.swiglu_block(i, h, p)
         e.comment("final norm and the LM head")
-        h = rms("final_norm", h, "model.norm.weight", D)
+        h = m.rms("final_norm", h, "model.norm.weight", D)
         logits = m.linear("logits", h, act, "lm_head.weight", c["vocab"])
         return logits, present
 

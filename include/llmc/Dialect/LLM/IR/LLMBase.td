@@ -197,10 +197,12 @@ def LLM_YarnAttr : LLM_Attr<"Yarn", "yarn"> {
     high = min(ceil (d * ln(original_max_position / (beta_slow * 2*pi)) / (2 ln b)), d - 1)
     ramp_i = clamp((i - low) / max(high - low, 0.001), 0, 1)
     inv_freq_i = f_i / factor * ramp_i + f_i * (1 - ramp_i)
-    m(s) = s <= 1 ? 1 : 0.1 * s * ln(factor) + 1      (with s = mscale or mscale_all_dim)
+    m(s) = 0.1 * s * ln(factor) + 1           (s = mscale or mscale_all_dim)
     ```
 
-    and cos/sin are multiplied by `m(mscale) / m(mscale_all_dim)`. The
+    (`low`/`high` come from `beta_fast`/`beta_slow`; `factor >= 1`, so `m`
+    needs no special case) and cos/sin are multiplied by
+    `m(mscale) / m(mscale_all_dim)`. The
     softmax-scale correction `m(mscale_all_dim)^2` is not part of this
     attribute: it is folded into the `scale` of the attention op that
     consumes the rotated tensors.
