@@ -57,8 +57,10 @@ MODELS = {
 
 
 def initialise(model, generator):
-    """Random weights with unit-scale activations: norms near 1, embeddings
-    N(0, 1), linear weights N(0, 1/in_features), biases N(0, 0.1)."""
+    """Random weights with unit-scale activations: norms near 1, linear
+    weights N(0, 1/in_features), biases N(0, 0.1), and embeddings small
+    enough (N(0, 0.1)) that a tied head does not just repeat the input token,
+    so greedy traces are varied."""
     with torch.no_grad():
         for name, p in model.named_parameters():
             noise = torch.randn(p.shape, generator=generator)
@@ -68,7 +70,7 @@ def initialise(model, generator):
             elif p.dim() == 1:
                 p.copy_(0.1 * noise)
             elif "wte" in name or "wpe" in name or "embed_tokens" in name:
-                p.copy_(noise)
+                p.copy_(0.1 * noise)
             else:
                 fan_in = p.shape[0] if name.startswith("transformer.h.") else p.shape[1]  # Conv1D is [in, out]
                 p.copy_(noise / math.sqrt(fan_in))

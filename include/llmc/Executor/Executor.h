@@ -1,0 +1,79 @@
+//===- Executor.h - the reference executor of the llm dialect ---*- C++ -*-===//
+//
+// Runs an `llm`-dialect function on the CPU, op by op, exactly as each op's
+// description says. It is the numeric ground truth of llmc: passes and
+// targets are checked by comparing their results with it.
+//
+// Numerics (see docs/executor.md): by default each op's accumulations are
+// carried in double precision and each result is rounded once to its
+// element type. With `fp16`, the executor models a device that computes only
+// in IEEE binary16: every float result is rounded to f16, and so is every
+// product feeding an accumulation and every partial sum.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LLMC_EXECUTOR_EXECUTOR_H
+#define LLMC_EXECUTOR_EXECUTOR_H
+
+#include "llmc/Executor/Tensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llmc {
+class WeightStore;
+}
+
+namespace llmc::exec {
+
+/// Why a run failed; the tools map it to an exit status.
+struct RunError {
+  enum Kind {
+    BadInput,    // inputs, weights or the module are wrong for the run
+    Unsupported, // the module holds an op the executor does not implement
+  };
+  Kind kind = BadInput;
+  std::string message;
+};
+
+struct ExecutorOptions {
+  /// Model a device that computes only in FP16.
+  bool fp16 = false;
+  /// Directory the module's `llm.weights` path is relative to.
+  std::string moduleDirectory = ".";
+};
+
+class Executor {
+public:
+  Executor(mlir::ModuleOp module, ExecutorOptions options);
+  ~Executor();
+
+  /// Runs `function` on `inputs` (one per argument, checked against the
+  /// argument types). On failure, `error` says why.
+  std::optional<std::vector<Tensor>> run(mlir::func::FuncOp function,
+                                         llvm::ArrayRef<Tensor> inputs,
+                                         RunError &error);
+
+  const ExecutorOptions &getOptions() const { return options; }
+
+private:
+  class Frame;
+  /// The module's weights, opened on first use.
+  const WeightStore *weights(RunError &error);
+
+  mlir::ModuleOp module;
+  ExecutorOptions options;
+  std::unique_ptr<WeightStore> store;
+  std::shared_ptr<const void> storeOwner;
+};
+
+/// The empty KV cache for an argument of type `type`: its dynamic sequence
+/// dimension (axis 2) is 0 and any other dynamic dimension (the batch) 1.
+Tensor emptyCacheFor(mlir::RankedTensorType type);
+
+} // namespace llmc::exec
+
+#endif // LLMC_EXECUTOR_EXECUTOR_H

@@ -1,0 +1,81 @@
+//===- SafeTensors.h - validated, memory-mapped safetensors -----*- C++ -*-===//
+//
+// Reads checkpoints in the safetensors format (one file, or shards listed by
+// a `model.safetensors.index.json`). Files are memory-mapped; tensor data is
+// never copied. Everything in a header is validated before use, and a bad
+// file is an error that names the file and the tensor, never a crash.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LLMC_SUPPORT_SAFETENSORS_H
+#define LLMC_SUPPORT_SAFETENSORS_H
+
+#include "llmc/Support/DType.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llmc {
+
+/// One stored tensor: where its bytes are in a mapped file.
+struct StoredTensor {
+  std::string name;
+  std::string file;
+  DType dtype;
+  llvm::SmallVector<int64_t> shape;
+  const char *data = nullptr; // dtype's little-endian storage
+  size_t bytes = 0;
+
+  int64_t numElements() const;
+};
+
+/// One memory-mapped safetensors file.
+class SafeTensorsFile {
+public:
+  static llvm::Expected<std::unique_ptr<SafeTensorsFile>>
+  open(llvm::StringRef path);
+
+  /// Validates `contents` as a safetensors file called `path` (for messages).
+  static llvm::Expected<std::unique_ptr<SafeTensorsFile>>
+  fromBuffer(std::unique_ptr<llvm::MemoryBuffer> contents,
+             llvm::StringRef path);
+
+  const std::vector<StoredTensor> &tensors() const { return tensorList; }
+
+private:
+  std::unique_ptr<llvm::MemoryBuffer> buffer;
+  std::vector<StoredTensor> tensorList;
+};
+
+/// All tensors of a checkpoint: a `.safetensors` file, a
+/// `model.safetensors.index.json` naming shards, or a directory holding one
+/// of those.
+class WeightStore {
+public:
+  static llvm::Expected<std::unique_ptr<WeightStore>> open(llvm::StringRef path);
+
+  /// The tensor called `name`, or null.
+  const StoredTensor *lookup(llvm::StringRef name) const;
+
+  /// Every tensor name, sorted.
+  std::vector<std::string> names() const;
+
+  /// The path the store was opened from.
+  llvm::StringRef getPath() const { return path; }
+
+private:
+  llvm::Error add(std::unique_ptr<SafeTensorsFile> file);
+
+  std::string path;
+  std::vector<std::unique_ptr<SafeTensorsFile>> files;
+  llvm::StringMap<const StoredTensor *> byName;
+};
+
+} // namespace llmc
+
+#endif // LLMC_SUPPORT_SAFETENSORS_H

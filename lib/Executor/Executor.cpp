@@ -1,0 +1,276 @@
+//===- Executor.cpp - running llm functions op by op ----------------------===//
+#include "llmc/Executor/Executor.h"
+
+#include "Kernels.h"
+#include "llmc/Support/SafeTensors.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace llmc;
+using namespace llmc::exec;
+
+static std::string locationOf(Operation *op) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (auto loc = dyn_cast<FileLineColLoc>(op->getLoc()))
+    os << loc.getFilename().getValue() << ":" << loc.getLine() << ":"
+       << loc.getColumn() << ": ";
+  os << "'" << op->getName() << "': ";
+  return text;
+}
+
+std::nullopt_t KernelContext::fail(const llvm::Twine &message) const {
+  error.kind = RunError::BadInput;
+  error.message = locationOf(op) + message.str();
+  return std::nullopt;
+}
+
+RankedTensorType KernelContext::resultTensorType(unsigned i) const {
+  return cast<RankedTensorType>(op->getResult(i).getType());
+}
+
+DType KernelContext::resultType(unsigned i) const {
+  return *dtypeOf(resultTensorType(i).getElementType());
+}
+
+Tensor exec::emptyCacheFor(RankedTensorType type) {
+  Shape shape;
+  for (auto [d, size] : llvm::enumerate(type.getShape()))
+    shape.push_back(!ShapedType::isDynamic(size) ? size : d == 2 ? 0 : 1);
+  DType dtype = dtypeOf(type.getElementType()).value_or(DType::F32);
+  if (isFloat(dtype))
+    return Tensor::fromFloats(dtype, shape, std::vector<float>(numElements(shape)));
+  return Tensor::fromInts(dtype, shape, std::vector<int64_t>(numElements(shape)));
+}
+
+Executor::Executor(ModuleOp module, ExecutorOptions options)
+    : module(module), options(std::move(options)) {}
+
+Executor::~Executor() = default;
+
+const WeightStore *Executor::weights(RunError &error) {
+  if (store)
+    return store.get();
+  auto path = module->getAttrOfType<StringAttr>(llm::LLMDialect::getWeightsAttrName());
+  if (!path) {
+    error = {RunError::BadInput, "the module reads weights but names no weights file"};
+    return nullptr;
+  }
+  llvm::SmallString<256> full(path.getValue());
+  if (!llvm::sys::path::is_absolute(full)) {
+    full = options.moduleDirectory;
+    llvm::sys::path::append(full, path.getValue());
+  }
+  llvm::Expected<std::unique_ptr<WeightStore>> opened = WeightStore::open(full);
+  if (!opened) {
+    error = {RunError::BadInput, llvm::toString(opened.takeError())};
+    return nullptr;
+  }
+  store = std::move(*opened);
+  return store.get();
+}
+
+/// The value of an llm.weight: a zero-copy view of aligned f32 data when the
+/// program uses it as f32, otherwise its values converted and rounded.
+static std::optional<Tensor> loadWeight(llm::WeightOp op, const StoredTensor &stored,
+                                        const Numerics &numerics,
+                                        std::shared_ptr<const void> owner,
+                                        RunError &error) {
+  RankedTensorType type = op.getType();
+  if (llvm::ArrayRef<int64_t>(stored.shape) != type.getShape()) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << "weight '" << op.getName() << "' is stored with shape [";
+    llvm::interleaveComma(stored.shape, os);
+    os << "] in " << stored.file << ", the module says " << type;
+    error = {RunError::BadInput, locationOf(op) + text};
+    return std::nullopt;
+  }
+  DType want = numerics.storage(*dtypeOf(type.getElementType()));
+  if (!isFloat(stored.dtype) || !isFloat(want)) {
+    error = {RunError::BadInput, locationOf(op) + "weight '" + op.getName().str() +
+                                     "' is stored as " + toString(stored.dtype).str() +
+                                     "; only float weights are supported"};
+    return std::nullopt;
+  }
+  bool aligned = reinterpret_cast<uintptr_t>(stored.data) % alignof(float) == 0;
+  if (stored.dtype == DType::F32 && want == DType::F32 && aligned)
+    return Tensor::viewFloats(type.getShape(), reinterpret_cast<const float *>(stored.data),
+                              std::move(owner));
+  std::vector<float> values(stored.numElements());
+  for (int64_t i = 0; i < int64_t(values.size()); ++i) {
+    const char *at = stored.data + i * byteWidth(stored.dtype);
+    if (stored.dtype == DType::F32) {
+      std::memcpy(&values[i], at, 4);
+    } else {
+      uint16_t bits;
+      std::memcpy(&bits, at, 2);
+      values[i] = stored.dtype == DType::F16 ? halfBitsToFloat(bits) : bf16BitsToFloat(bits);
+    }
+  }
+  return Tensor::fromFloats(want, type.getShape(), std::move(values));
+}
+
+/// Runs one op's kernel.
+static KernelResult dispatch(Operation *op, KernelContext &ctx) {
+  using namespace llm;
+  return llvm::TypeSwitch<Operation *, KernelResult>(op)
+      .Case<NegOp, AbsOp, ExpOp, LogOp, SqrtOp, RsqrtOp, ReciprocalOp, TanhOp,
+            ErfOp, SigmoidOp, CosOp, SinOp>([&](auto) { return runUnary(ctx); })
+      .Case<AddOp, SubOp, MulOp, DivOp, PowOp, MaximumOp, MinimumOp>(
+          [&](auto) { return runBinary(ctx); })
+      .Case([&](CompareOp c) {
+        return runCompare(stringifyCompareDirection(c.getDirection()), ctx);
+      })
+      .Case([&](WhereOp) { return runWhere(ctx); })
+      .Case([&](CastOp) { return runCast(ctx); })
+      .Case([&](GeluOp g) {
+        return runGelu(g.getApproximation() == GeluApproximation::tanh, ctx);
+      })
+      .Case([&](SiluOp) { return runSilu(ctx); })
+      .Case([&](SwiGLUOp) { return runSwiGLU(ctx); })
+      .Case([&](LinearOp l) {
+        return runLinear(l.getWeightLayout() == WeightLayout::in_out, ctx);
+      })
+      .Case([&](MatmulOp) { return runMatmul(ctx); })
+      .Case([&](RMSNormOp n) {
+        return runRMSNorm(n.getEpsilon().convertToDouble(), ctx);
+      })
+      .Case([&](LayerNormOp n) {
+        return runLayerNorm(n.getEpsilon().convertToDouble(), ctx);
+      })
+      .Case([&](SoftmaxOp s) { return runSoftmax(s.getDim(), ctx); })
+      .Case([&](ReduceSumOp r) { return runReduce("sum", r.getDims(), r.getKeepDims(), ctx); })
+      .Case([&](ReduceMeanOp r) { return runReduce("mean", r.getDims(), r.getKeepDims(), ctx); })
+      .Case([&](ReduceMaxOp r) { return runReduce("max", r.getDims(), r.getKeepDims(), ctx); })
+      .Case([&](ReduceMinOp r) { return runReduce("min", r.getDims(), r.getKeepDims(), ctx); })
+      .Case([&](ArgMaxOp a) { return runArgMax(a.getDim(), a.getKeepDims(), ctx); })
+      .Case([&](RopeOp r) { return runRope(r, ctx); })
+      .Case([&](AttentionOp a) { return runAttention(a, ctx); })
+      .Case([&](MLAAttentionOp a) { return runMLAAttention(a, ctx); })
+      .Case([&](EmbeddingOp) { return runEmbedding(ctx); })
+      .Case([&](ReshapeOp) { return runReshape(ctx); })
+      .Case([&](TransposeOp t) { return runTranspose(t.getPermutation(), ctx); })
+      .Case([&](ConcatOp c) { return runConcat(c.getDim(), ctx); })
+      .Case([&](KVAppendOp) { return runKVAppend(ctx); })
+      .Case([&](SliceOp s) { return runSlice(s, ctx); })
+      .Case([&](GatherOp g) { return runGather(g.getDim(), ctx); })
+      .Case([&](BroadcastToOp) { return runBroadcastTo(ctx); })
+      .Case([&](ConstantOp c) { return runConstant(c.getValue(), ctx); })
+      .Default([&](Operation *other) -> KernelResult {
+        ctx.error = {RunError::Unsupported,
+                     locationOf(other) + "the reference executor does not implement this op"};
+        return std::nullopt;
+      });
+}
+
+/// Fails unless `value` fits `type` (element type, rank, static sizes).
+static bool fits(const Tensor &value, RankedTensorType type, bool fp16) {
+  std::optional<DType> dtype = dtypeOf(type.getElementType());
+  bool sameType = dtype && (*dtype == value.dtype() ||
+                            (fp16 && isFloat(*dtype) && value.dtype() == DType::F16));
+  if (!sameType || value.rank() != type.getRank())
+    return false;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (!type.isDynamicDim(d) && type.getDimSize(d) != value.dim(d))
+      return false;
+  return true;
+}
+
+static std::string describeType(Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << type;
+  return text;
+}
+
+std::optional<std::vector<Tensor>>
+Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &error) {
+  if (function.isExternal() || !function.getBody().hasOneBlock()) {
+    error = {RunError::BadInput, "@" + function.getSymName().str() +
+                                     " has no single-block body to run"};
+    return std::nullopt;
+  }
+  Block &body = function.getBody().front();
+  if (inputs.size() != body.getNumArguments()) {
+    error = {RunError::BadInput, "@" + function.getSymName().str() + " takes " +
+                                     std::to_string(body.getNumArguments()) +
+                                     " inputs, got " + std::to_string(inputs.size())};
+    return std::nullopt;
+  }
+  Numerics numerics{options.fp16};
+  llvm::DenseMap<Value, Tensor> values;
+  for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
+    auto type = cast<RankedTensorType>(arg.getType());
+    Tensor input = inputs[i];
+    // In FP16 mode, float inputs enter the device as f16.
+    if (options.fp16 && input.isFloat() && input.dtype() != DType::F16)
+      input = Tensor::fromFloats(DType::F16, input.shape(),
+                                 std::vector<float>(input.floats(), input.floats() + input.size()));
+    if (!fits(input, type, options.fp16)) {
+      error = {RunError::BadInput, "input #" + std::to_string(i) + " is " +
+                                       inputs[i].describe() + ", @" +
+                                       function.getSymName().str() + " expects " +
+                                       describeType(type)};
+      return std::nullopt;
+    }
+    values[arg] = std::move(input);
+  }
+
+  // Free each value after its last use, so that a large model holds only
+  // the weights mapped in memory and the live activations.
+  llvm::DenseMap<Value, Operation *> lastUse;
+  for (Operation &op : body)
+    for (Value operand : op.getOperands())
+      lastUse[operand] = &op;
+
+  for (Operation &op : body) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      std::vector<Tensor> results;
+      for (Value v : ret.getOperands())
+        results.push_back(values.lookup(v));
+      return results;
+    }
+    llvm::SmallVector<Tensor> operands;
+    for (Value v : op.getOperands())
+      operands.push_back(values.lookup(v));
+    KernelResult result;
+    if (auto weight = dyn_cast<llm::WeightOp>(op)) {
+      const WeightStore *store = weights(error);
+      if (!store)
+        return std::nullopt;
+      const StoredTensor *stored = store->lookup(weight.getName());
+      if (!stored) {
+        error = {RunError::BadInput, locationOf(&op) + "no tensor '" +
+                                         weight.getName().str() + "' in " +
+                                         store->getPath().str()};
+        return std::nullopt;
+      }
+      result = loadWeight(weight, *stored, numerics, storeOwner, error);
+    } else {
+      KernelContext ctx{&op, operands, numerics, error};
+      result = dispatch(&op, ctx);
+    }
+    if (!result)
+      return std::nullopt;
+    if (op.getNumResults() != 1 ||
+        !fits(*result, cast<RankedTensorType>(op.getResult(0).getType()), options.fp16)) {
+      error = {RunError::BadInput, locationOf(&op) + "produced " + result->describe() +
+                                       " at run time, its type says " +
+                                       describeType(op.getResult(0).getType())};
+      return std::nullopt;
+    }
+    if (!op.getResult(0).use_empty())
+      values[op.getResult(0)] = std::move(*result);
+    for (Value v : op.getOperands())
+      if (lastUse.lookup(v) == &op)
+        values.erase(v);
+  }
+  error = {RunError::BadInput, "@" + function.getSymName().str() + " has no return"};
+  return std::nullopt;
+}

@@ -1,0 +1,269 @@
+//===- llmc-run.cpp - the reference executor's command line ---------------===//
+//
+//   llmc-run MODEL [--entry FUNC] --inputs a.npy b.npy ... --outputs DIR
+//   llmc-run MODEL --generate N --prompt-ids 1,2,3
+//
+// MODEL is an llm-dialect module (at any stage of the pipeline) or a
+// Hugging Face checkpoint directory (imported on the fly). `--fp16` models
+// an FP16-only device (docs/executor.md).
+//
+// Exit status: 0 on success, 2 for bad input (with a message), 77 when the
+// module holds an op the executor does not implement, 1 otherwise.
+//
+//===----------------------------------------------------------------------===//
+#include "llmc/Executor/Executor.h"
+#include "llmc/Import/Checkpoint.h"
+#include "llmc/InitAll.h"
+#include "llmc/Support/Npy.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace llvm;
+using namespace llmc;
+using namespace llmc::exec;
+
+namespace {
+
+enum ExitStatus { Success = 0, Failure = 1, BadInput = 2, Unsupported = 77 };
+
+cl::OptionCategory category("llmc-run options");
+cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                               cl::desc("<model.mlir | checkpoint-dir>"),
+                               cl::cat(category));
+cl::opt<std::string> entry("entry", cl::desc("Function to run"),
+                           cl::init("forward"), cl::cat(category));
+cl::list<std::string> inputFiles(
+    "inputs", cl::desc("Input .npy files, one per argument, in order"),
+    cl::CommaSeparated, cl::cat(category));
+cl::opt<std::string> outputDir("outputs",
+                               cl::desc("Directory for output_K.npy"),
+                               cl::cat(category));
+cl::opt<unsigned> generate("generate",
+                           cl::desc("Greedy-decode N tokens after a prefill "
+                                    "of --prompt-ids"),
+                           cl::init(0), cl::cat(category));
+cl::list<int64_t> promptIds("prompt-ids", cl::desc("Prompt token ids"),
+                            cl::CommaSeparated, cl::cat(category));
+cl::opt<bool> fp16("fp16", cl::desc("Model a device that computes only in FP16"),
+                   cl::init(false), cl::cat(category));
+
+int fail(int status, const Twine &message) {
+  WithColor::error(errs(), "llmc-run") << message << "\n";
+  return status;
+}
+
+/// "--inputs a.npy b.npy" as "--inputs=a.npy,b.npy", so both spellings work.
+std::vector<const char *> joinInputs(int argc, char **argv,
+                                     std::vector<std::string> &storage) {
+  std::vector<const char *> args{argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    StringRef arg = argv[i];
+    if (arg != "--inputs" && arg != "-inputs") {
+      args.push_back(argv[i]);
+      continue;
+    }
+    std::string joined = "--inputs=";
+    bool first = true;
+    while (i + 1 < argc && !StringRef(argv[i + 1]).starts_with("-")) {
+      joined += (first ? "" : ",") + std::string(argv[++i]);
+      first = false;
+    }
+    storage.push_back(joined);
+  }
+  for (const std::string &s : storage)
+    args.push_back(s.c_str());
+  return args;
+}
+
+Tensor toTensor(const NpyArray &array) {
+  int64_t n = array.numElements();
+  if (isFloat(array.dtype)) {
+    std::vector<float> values(n);
+    for (int64_t i = 0; i < n; ++i) {
+      if (array.dtype == DType::F32) {
+        std::memcpy(&values[i], array.bytes.data() + 4 * i, 4);
+      } else {
+        uint16_t bits;
+        std::memcpy(&bits, array.bytes.data() + 2 * i, 2);
+        values[i] = halfBitsToFloat(bits);
+      }
+    }
+    return Tensor::fromFloats(array.dtype, array.shape, std::move(values));
+  }
+  std::vector<int64_t> values(n);
+  size_t width = byteWidth(array.dtype);
+  for (int64_t i = 0; i < n; ++i) {
+    const char *at = array.bytes.data() + width * i;
+    if (array.dtype == DType::I64) {
+      std::memcpy(&values[i], at, 8);
+    } else if (array.dtype == DType::I32) {
+      int32_t v;
+      std::memcpy(&v, at, 4);
+      values[i] = v;
+    } else {
+      values[i] = array.dtype == DType::I8 ? int8_t(*at) : uint8_t(*at) != 0;
+    }
+  }
+  return Tensor::fromInts(array.dtype, array.shape, std::move(values));
+}
+
+NpyArray toNpy(const Tensor &t) {
+  NpyArray array;
+  array.dtype = t.dtype() == DType::BF16 ? DType::F32 : t.dtype();
+  array.shape.assign(t.shape().begin(), t.shape().end());
+  size_t width = byteWidth(array.dtype);
+  array.bytes.resize(t.size() * width);
+  for (int64_t i = 0; i < t.size(); ++i) {
+    char *at = array.bytes.data() + i * width;
+    if (array.dtype == DType::F32) {
+      std::memcpy(at, t.floats() + i, 4);
+    } else if (array.dtype == DType::F16) {
+      uint16_t bits = floatToHalfBits(t.floats()[i]);
+      std::memcpy(at, &bits, 2);
+    } else if (array.dtype == DType::I64) {
+      std::memcpy(at, t.ints() + i, 8);
+    } else if (array.dtype == DType::I32) {
+      int32_t v = int32_t(t.ints()[i]);
+      std::memcpy(at, &v, 4);
+    } else {
+      *at = char(t.ints()[i]);
+    }
+  }
+  return array;
+}
+
+int reportRunError(const RunError &error) {
+  return fail(error.kind == RunError::Unsupported ? Unsupported : BadInput,
+              error.message);
+}
+
+int runWithInputs(Executor &executor, mlir::func::FuncOp function) {
+  std::vector<Tensor> inputs;
+  for (const std::string &file : inputFiles) {
+    Expected<NpyArray> array = readNpy(file);
+    if (!array)
+      return fail(BadInput, toString(array.takeError()));
+    inputs.push_back(toTensor(*array));
+  }
+  RunError error;
+  std::optional<std::vector<Tensor>> results = executor.run(function, inputs, error);
+  if (!results)
+    return reportRunError(error);
+  if (outputDir.empty())
+    return fail(BadInput, "--outputs DIR is required with --inputs");
+  if (std::error_code ec = sys::fs::create_directories(outputDir))
+    return fail(Failure, "cannot create " + outputDir + ": " + ec.message());
+  for (auto [k, result] : llvm::enumerate(*results)) {
+    SmallString<256> path(outputDir);
+    sys::path::append(path, "output_" + std::to_string(k) + ".npy");
+    if (Error e = writeNpy(path, toNpy(result)))
+      return fail(Failure, toString(std::move(e)));
+  }
+  return Success;
+}
+
+/// Index of the largest logit of the last position; ties go to the lowest.
+int64_t lastArgmax(const Tensor &logits) {
+  int64_t vocab = logits.shape().back();
+  const float *row = logits.floats() + logits.size() - vocab;
+  int64_t best = 0;
+  for (int64_t v = 1; v < vocab; ++v)
+    if (row[v] > row[best])
+      best = v;
+  return best;
+}
+
+int runGenerate(Executor &executor, mlir::func::FuncOp function) {
+  if (promptIds.empty())
+    return fail(BadInput, "--generate needs --prompt-ids");
+  mlir::FunctionType type = function.getFunctionType();
+  if (type.getNumInputs() < 2 || type.getNumResults() != type.getNumInputs() - 1)
+    return fail(BadInput, "@" + function.getSymName() +
+                              " does not have the model signature (ids, "
+                              "positions, caches...) -> (logits, caches...)");
+  std::vector<Tensor> state; // the caches
+  for (mlir::Type t : type.getInputs().drop_front(2))
+    state.push_back(emptyCacheFor(cast<mlir::RankedTensorType>(t)));
+  std::vector<int64_t> tokens(promptIds.begin(), promptIds.end());
+  std::vector<int64_t> generated;
+  int64_t position = 0;
+  while (generated.size() < generate) {
+    int64_t count = int64_t(tokens.size());
+    std::vector<int64_t> positions(count);
+    for (int64_t i = 0; i < count; ++i)
+      positions[i] = position + i;
+    std::vector<Tensor> inputs{Tensor::fromInts(DType::I64, {1, count}, tokens),
+                               Tensor::fromInts(DType::I64, {1, count}, positions)};
+    inputs.insert(inputs.end(), state.begin(), state.end());
+    RunError error;
+    std::optional<std::vector<Tensor>> results = executor.run(function, inputs, error);
+    if (!results)
+      return reportRunError(error);
+    generated.push_back(lastArgmax((*results)[0]));
+    state.assign(results->begin() + 1, results->end());
+    position += count;
+    tokens = {generated.back()};
+  }
+  outs() << join(map_range(generated, [](int64_t v) { return std::to_string(v); }), " ")
+         << "\n";
+  return Success;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  std::vector<std::string> storage;
+  std::vector<const char *> args = joinInputs(argc, argv, storage);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(int(args.size()), args.data(),
+                              "llmc-run: the reference executor of the llm dialect\n");
+
+  mlir::DialectRegistry registry;
+  llmc::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  ExecutorOptions options;
+  options.fp16 = fp16;
+  if (sys::fs::is_directory(modelPath)) {
+    CheckpointImportOptions importOptions;
+    importOptions.outputDirectory = modelPath;
+    Expected<mlir::OwningOpRef<mlir::ModuleOp>> imported =
+        importCheckpoint(&context, modelPath, importOptions);
+    if (!imported)
+      return fail(BadInput, toString(imported.takeError()));
+    module = std::move(*imported);
+    options.moduleDirectory = modelPath;
+  } else {
+    SourceMgr sourceMgr;
+    std::string error;
+    auto buffer = MemoryBuffer::getFileOrSTDIN(modelPath);
+    if (!buffer)
+      return fail(BadInput, "cannot open " + modelPath + ": " + buffer.getError().message());
+    sourceMgr.AddNewSourceBuffer(std::move(*buffer), SMLoc());
+    mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+    module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+    if (!module)
+      return BadInput;
+    StringRef dir = sys::path::parent_path(modelPath);
+    options.moduleDirectory = dir.empty() ? "." : dir.str();
+  }
+  auto function = module->lookupSymbol<mlir::func::FuncOp>(entry);
+  if (!function)
+    return fail(BadInput, "no function @" + entry + " in " + modelPath);
+
+  Executor executor(*module, options);
+  if (generate > 0)
+    return runGenerate(executor, function);
+  return runWithInputs(executor, function);
+}
