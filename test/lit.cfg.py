@@ -15,7 +15,14 @@ config.excludes = ["Inputs", "Unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.c
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(["llmc", "llmc-opt"], [config.llmc_tools_dir])
+llvm_config.add_tool_substitutions(
+    ["llmc", "llmc-opt", "llmc-import", "llmc-run"], [config.llmc_tools_dir])
+
+# Tests that compare with PyTorch need Debian's python3-torch and numpy.
+import subprocess
+if subprocess.run([config.python_executable, "-c", "import torch, numpy"],
+                  capture_output=True).returncode == 0:
+    config.available_features.add("torch")
 
 config.substitutions.append(("%llmc_src_root", config.llmc_src_root))
 config.substitutions.append(("%llmc_obj_root", config.llmc_obj_root))

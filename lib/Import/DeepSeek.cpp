@@ -27,10 +27,14 @@ static std::optional<int64_t> firstMoELayer(const Config &config, int64_t layers
 }
 
 llvm::Error import::buildDeepSeek(ModelBuilder &m, const Config &config) {
+  // Unsupported features first: they matter more than a missing key.
+  LLMC_TRY(int64_t, layers, config.integer("num_hidden_layers"));
+  if (std::optional<int64_t> moe = firstMoELayer(config, layers))
+    return config.unsupported("MoE layers (n_routed_experts is set; layer " +
+                              llvm::Twine(*moe) + " would be MoE)");
   LLMC_TRY(int64_t, vocab, config.integer("vocab_size"));
   LLMC_TRY(int64_t, width, config.integer("hidden_size"));
   LLMC_TRY(int64_t, inner, config.integer("intermediate_size"));
-  LLMC_TRY(int64_t, layers, config.integer("num_hidden_layers"));
   LLMC_TRY(int64_t, heads, config.integer("num_attention_heads"));
   LLMC_TRY(int64_t, kvRank, config.integer("kv_lora_rank"));
   LLMC_TRY(int64_t, nopeDim, config.integer("qk_nope_head_dim"));
@@ -40,9 +44,6 @@ llvm::Error import::buildDeepSeek(ModelBuilder &m, const Config &config) {
   double eps = config.optionalNumber("rms_norm_eps").value_or(1e-6);
   double theta = config.optionalNumber("rope_theta").value_or(10000.0);
   bool bias = config.flag("attention_bias", false);
-  if (std::optional<int64_t> moe = firstMoELayer(config, layers))
-    return config.unsupported("MoE layers (n_routed_experts is set; layer " +
-                              llvm::Twine(*moe) + " would be MoE)");
   if (llvm::StringRef act = config.string("hidden_act").value_or("silu"); act != "silu")
     return config.unsupported("hidden_act \"" + act + "\"");
   if (config.flag("tie_word_embeddings", false))

@@ -148,11 +148,18 @@ int reportRunError(const RunError &error) {
 
 int runWithInputs(Executor &executor, mlir::func::FuncOp function) {
   std::vector<Tensor> inputs;
-  for (const std::string &file : inputFiles) {
+  for (auto [k, file] : llvm::enumerate(inputFiles)) {
     Expected<NpyArray> array = readNpy(file);
     if (!array)
       return fail(BadInput, toString(array.takeError()));
-    inputs.push_back(toTensor(*array));
+    Tensor input = toTensor(*array);
+    // NumPy has no bfloat16: a bf16 argument takes float32 values, rounded.
+    mlir::TypeRange argTypes = function.getArgumentTypes();
+    if (k < argTypes.size() && input.dtype() == DType::F32 &&
+        cast<mlir::RankedTensorType>(argTypes[k]).getElementType().isBF16())
+      input = Tensor::fromFloats(DType::BF16, input.shape(),
+                                 std::vector<float>(input.floats(), input.floats() + input.size()));
+    inputs.push_back(std::move(input));
   }
   RunError error;
   std::optional<std::vector<Tensor>> results = executor.run(function, inputs, error);
