@@ -57,6 +57,11 @@ LogicalResult WeightOp::verify() {
          << "(attribute '" << LLMDialect::getWeightsAttrName() << "')";
 }
 
+void WeightOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  // The printer turns characters an SSA name cannot hold into '_'.
+  setNameFn(getResult(), getName());
+}
+
 //===----------------------------------------------------------------------===//
 // ConstantOp
 //===----------------------------------------------------------------------===//

@@ -8,7 +8,10 @@
 #ifndef LLMC_DIALECT_LLM_IR_LLMMODELOPS_TD
 #define LLMC_DIALECT_LLM_IR_LLMMODELOPS_TD
 
-def LLM_WeightOp : LLM_Op<"weight", [Pure]> {
+include "mlir/IR/OpAsmInterface.td"
+
+def LLM_WeightOp : LLM_Op<"weight",
+    [Pure, DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>]> {
   let summary = "a tensor read from the module's weights file";
   let description = [{
     Produces the tensor called `name` in the weights file named by the
@@ -17,6 +20,9 @@ def LLM_WeightOp : LLM_Op<"weight", [Pure]> {
     `model.safetensors.index.json` of a sharded checkpoint). Names are the
     checkpoint's own tensor names, so an imported module can be read next to
     its Hugging Face checkpoint.
+
+    The printed value is named after the tensor (`%model.norm.weight`), so
+    imported IR reads like the checkpoint.
 
     The result type states the shape and the element type the program uses.
     The stored tensor must have the same shape; its stored element type may
