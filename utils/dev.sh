@@ -2,7 +2,7 @@
 # llmc developer entry point: one script for a fresh Debian 12 machine and for
 # the edit-build-test loop. Each command installs what is missing first.
 #
-#   utils/dev.sh example   set up, build, compile the bundled example model and run it
+#   utils/dev.sh example   set up, build, import the bundled GPT-2 example, compile it, generate tokens
 #   utils/dev.sh test      set up, build, run the whole test suite (lit + unit tests)
 #   utils/dev.sh build     set up and build only
 #   utils/dev.sh setup     install the Debian packages llmc needs, nothing else
@@ -15,7 +15,6 @@ BUILD="${LLMC_BUILD_DIR:-$ROOT/build}"
 LLVM_PREFIX=/usr/lib/llvm-19
 PYTHON=/usr/bin/python3 # Debian's interpreter, whatever python3 is first on PATH
 LIT="$LLVM_PREFIX/build/utils/lit/lit.py"
-EXAMPLE="$ROOT/models/gpt2-tiny.mlir"
 
 # Everything comes from Debian 12's archive (see ../shared/TOOLCHAIN.md).
 PACKAGES=(
@@ -67,12 +66,19 @@ build() {
 
 example() {
   build
-  local out="$BUILD/examples/gpt2-tiny.mlir"
-  mkdir -p "$(dirname "$out")"
-  log "compiling $(basename "$EXAMPLE") for -target=mlir"
-  "$BUILD/bin/llmc" "$EXAMPLE" -target=mlir -o "$out"
-  "$BUILD/bin/llmc-opt" --llm-model-summary "$out" -o /dev/null
-  log "wrote $out"
+  local checkpoint="$ROOT/models/gpt2-tiny" out="$BUILD/examples"
+  mkdir -p "$out"
+  if [[ ! -f "$checkpoint/config.json" ]]; then
+    log "writing the example checkpoint (seeded random GPT-2) to $checkpoint"
+    "$PYTHON" "$ROOT/models/pytorch/make_checkpoint.py" gpt2 "$checkpoint"
+  fi
+  log "importing $checkpoint"
+  "$BUILD/bin/llmc-import" "$checkpoint" -o "$out/gpt2-tiny.mlir"
+  "$BUILD/bin/llmc-opt" --llm-model-summary "$out/gpt2-tiny.mlir" -o /dev/null
+  log "compiling for -target=mlir"
+  "$BUILD/bin/llmc" "$out/gpt2-tiny.mlir" -target=mlir -o "$out/gpt2-tiny.compiled.mlir"
+  log "generating 16 tokens after the prompt 1,2,3 with llmc-run"
+  "$BUILD/bin/llmc-run" "$out/gpt2-tiny.compiled.mlir" --generate 16 --prompt-ids 1,2,3
 }
 
 run_tests() {

@@ -114,25 +114,22 @@ KernelResult exec::runConcat(int64_t dim, KernelContext &ctx) {
     outer *= shape[d];
   int64_t inner = numElements(llvm::ArrayRef<int64_t>(shape).drop_front(dim + 1));
   int64_t rowLength = shape[dim] * inner;
-  if (first.isFloat()) {
-    std::vector<float> out(numElements(shape));
+  auto join = [&](auto valuesOf, auto &out) {
     for (size_t k = 0; k < ctx.operands.size(); ++k) {
       const Tensor &t = ctx.operands[k];
       int64_t run = t.dim(dim) * inner;
       for (int64_t o = 0; o < outer; ++o)
-        std::copy_n(t.floats() + o * run, run,
+        std::copy_n(valuesOf(t) + o * run, run,
                     out.begin() + o * rowLength + starts[k] * inner);
     }
+  };
+  if (first.isFloat()) {
+    std::vector<float> out(numElements(shape));
+    join([](const Tensor &t) { return t.floats(); }, out);
     return Tensor::fromFloats(first.dtype(), shape, std::move(out));
   }
   std::vector<int64_t> out(numElements(shape));
-  for (size_t k = 0; k < ctx.operands.size(); ++k) {
-    const Tensor &t = ctx.operands[k];
-    int64_t run = t.dim(dim) * inner;
-    for (int64_t o = 0; o < outer; ++o)
-      std::copy_n(t.ints() + o * run, run,
-                  out.begin() + o * rowLength + starts[k] * inner);
-  }
+  join([](const Tensor &t) { return t.ints(); }, out);
   return Tensor::fromInts(first.dtype(), shape, std::move(out));
 }
 

@@ -50,12 +50,7 @@ llvm::Error import::buildGPT2(ModelBuilder &m, const Config &config) {
     Value q = m.splitHeads(m.sliceLast(qkv, 0, width), heads, headDim);
     Value k = m.splitHeads(m.sliceLast(qkv, width, 2 * width), heads, headDim);
     Value v = m.splitHeads(m.sliceLast(qkv, 2 * width, 3 * width), heads, headDim);
-    Value kAll = m.kvAppend(m.pastCache(i, 0), k);
-    Value vAll = m.kvAppend(m.pastCache(i, 1), v);
-    present.append({kAll, vAll});
-    Value o = b.create<llm::AttentionOp>(
-        m.loc(), q, kAll, vAll, Value(), b.getF64FloatAttr(1.0 / std::sqrt(double(headDim))),
-        b.getUnitAttr(), nullptr);
+    Value o = m.causalAttention(q, k, v, i, 1.0 / std::sqrt(double(headDim)), present);
     LLMC_TRY_VALUE(proj, m.linear(m.mergeHeads(o), p + ".attn.c_proj", width, true, true));
     h = m.add(h, proj);
     LLMC_TRY_VALUE(n2, m.layerNorm(h, p + ".ln_2", eps));

@@ -66,12 +66,7 @@ llvm::Error import::buildLlama(ModelBuilder &m, const Config &config) {
     Value q = rope(m.splitHeads(qFlat, heads, headDim));
     Value k = rope(m.splitHeads(kFlat, kvHeads, headDim));
     Value v = m.splitHeads(vFlat, kvHeads, headDim);
-    Value kAll = m.kvAppend(m.pastCache(i, 0), k);
-    Value vAll = m.kvAppend(m.pastCache(i, 1), v);
-    present.append({kAll, vAll});
-    Value o = b.create<llm::AttentionOp>(
-        m.loc(), q, kAll, vAll, Value(), b.getF64FloatAttr(1.0 / std::sqrt(double(headDim))),
-        b.getUnitAttr(), nullptr);
+    Value o = m.causalAttention(q, k, v, i, 1.0 / std::sqrt(double(headDim)), present);
     LLMC_TRY_VALUE(proj, m.linear(m.mergeHeads(o), p + ".self_attn.o_proj", width, false));
     h = m.add(h, proj);
     LLMC_TRY_VALUE(n2, m.rmsNorm(h, p + ".post_attention_layernorm.weight", eps));

@@ -240,6 +240,17 @@ Value ModelBuilder::kvAppend(Value cache, Value update) {
   return b.create<llm::KVAppendOp>(location, cache, update);
 }
 
+Value ModelBuilder::causalAttention(Value q, Value k, Value v, int64_t layer,
+                                    double scale,
+                                    llvm::SmallVectorImpl<Value> &present) {
+  Value kAll = kvAppend(pastCache(layer, 0), k);
+  Value vAll = kvAppend(pastCache(layer, 1), v);
+  present.append({kAll, vAll});
+  return b.create<llm::AttentionOp>(location, q, kAll, vAll, Value(),
+                                    b.getF64FloatAttr(scale), b.getUnitAttr(),
+                                    nullptr);
+}
+
 llvm::Expected<Value> ModelBuilder::swigluMLP(Value h, Value normed,
                                               llvm::StringRef prefix,
                                               int64_t inner) {

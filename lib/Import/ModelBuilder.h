@@ -105,6 +105,11 @@ public:
   mlir::Value sliceLast(mlir::Value x, int64_t start, int64_t limit);
   mlir::Value add(mlir::Value a, mlir::Value b);
   mlir::Value kvAppend(mlir::Value cache, mlir::Value update);
+  /// Causal attention of q over the caches of `layer` extended by k and v;
+  /// records the extended caches in `present`.
+  mlir::Value causalAttention(mlir::Value q, mlir::Value k, mlir::Value v,
+                              int64_t layer, double scale,
+                              llvm::SmallVectorImpl<mlir::Value> &present);
   /// SwiGLU MLP with residual: h + down(silu(gate(n)) * up(n)).
   llvm::Expected<mlir::Value> swigluMLP(mlir::Value h, mlir::Value normed,
                                         llvm::StringRef prefix, int64_t inner);

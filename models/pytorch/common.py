@@ -7,6 +7,35 @@ import torch
 from torch import nn
 
 
+class ReferenceModel(nn.Module):
+    """What make_checkpoint.py needs of a model besides forward(ids, cache)."""
+
+    def checkpoint_tensors(self):
+        """The tensors as a checkpoint stores them (a tied head is not stored)."""
+        return dict(self.state_dict())
+
+    @staticmethod
+    def cache_tensors(cache):
+        """The KV cache in llmc's layout, named k0, v0, k1, ..."""
+        out = {}
+        for i, (k, v) in enumerate(cache):
+            out[f"k{i}"], out[f"v{i}"] = k, v
+        return out
+
+
+class SwiGLU(nn.Module):
+    """The gated MLP of Llama, Qwen2 and DeepSeek: down(silu(gate(x)) * up(x))."""
+
+    def __init__(self, width, inner):
+        super().__init__()
+        self.gate_proj = nn.Linear(width, inner, bias=False)
+        self.up_proj = nn.Linear(width, inner, bias=False)
+        self.down_proj = nn.Linear(inner, width, bias=False)
+
+    def forward(self, x):
+        return self.down_proj(torch.nn.functional.silu(self.gate_proj(x)) * self.up_proj(x))
+
+
 def gelu_tanh(x):
     """GPT-2's gelu_new."""
     return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))

@@ -9,10 +9,9 @@ The KV cache kept here is what llmc caches: the normalised latent
 import math
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from common import RMSNorm, causal_attention, positions_for, rope_cos_sin, rotate_half
+from common import ReferenceModel, RMSNorm, SwiGLU, causal_attention, positions_for, rope_cos_sin, rotate_half
 
 
 def yarn_mscale(factor, mscale):
@@ -110,19 +109,15 @@ class Layer(nn.Module):
         self.input_layernorm = RMSNorm(d, cfg["rms_norm_eps"])
         self.self_attn = Attention(cfg)
         self.post_attention_layernorm = RMSNorm(d, cfg["rms_norm_eps"])
-        self.mlp = nn.Module()
-        self.mlp.gate_proj = nn.Linear(d, cfg["intermediate_size"], bias=False)
-        self.mlp.up_proj = nn.Linear(d, cfg["intermediate_size"], bias=False)
-        self.mlp.down_proj = nn.Linear(cfg["intermediate_size"], d, bias=False)
+        self.mlp = SwiGLU(d, cfg["intermediate_size"])
 
     def forward(self, h, cos, sin, past):
         o, cache = self.self_attn(self.input_layernorm(h), cos, sin, past)
         h = h + o
-        m = self.post_attention_layernorm(h)
-        return h + self.mlp.down_proj(F.silu(self.mlp.gate_proj(m)) * self.mlp.up_proj(m)), cache
+        return h + self.mlp(self.post_attention_layernorm(h)), cache
 
 
-class DeepSeek(nn.Module):
+class DeepSeek(ReferenceModel):
     def __init__(self, cfg):
         super().__init__()
         d = cfg["hidden_size"]
@@ -148,9 +143,6 @@ class DeepSeek(nn.Module):
             h, kv = layer(h, cos, sin, None if cache is None else cache[i])
             present.append(kv)
         return self.lm_head(self.model.norm(h)), present
-
-    def checkpoint_tensors(self):
-        return dict(self.state_dict())
 
     @staticmethod
     def cache_tensors(cache):

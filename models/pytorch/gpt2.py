@@ -4,7 +4,7 @@ import math
 import torch
 from torch import nn
 
-from common import causal_attention, gelu_tanh, positions_for
+from common import ReferenceModel, causal_attention, gelu_tanh, positions_for
 
 
 class Conv1D(nn.Module):
@@ -47,7 +47,7 @@ class Block(nn.Module):
         return h, (k, v)
 
 
-class GPT2(nn.Module):
+class GPT2(ReferenceModel):
     def __init__(self, cfg):
         super().__init__()
         d = cfg["n_embd"]
@@ -68,17 +68,6 @@ class GPT2(nn.Module):
             present.append(kv)
         logits = torch.matmul(t.ln_f(h), t.wte.weight.T)  # tied head
         return logits, present
-
-    def checkpoint_tensors(self):
-        """The state dict as saved: the tied head is not stored."""
-        return {k: v for k, v in self.state_dict().items()}
-
-    @staticmethod
-    def cache_tensors(cache):
-        out = {}
-        for i, (k, v) in enumerate(cache):
-            out[f"k{i}"], out[f"v{i}"] = k, v
-        return out
 
 
 def default_config():

@@ -4,10 +4,9 @@ SwiGLU, optional QKV bias (Qwen2), tied or untied head."""
 import math
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from common import RMSNorm, causal_attention, positions_for, repeat_kv, rope_cos_sin, rotate_half
+from common import ReferenceModel, RMSNorm, SwiGLU, causal_attention, positions_for, repeat_kv, rope_cos_sin, rotate_half
 
 
 class Layer(nn.Module):
@@ -24,10 +23,7 @@ class Layer(nn.Module):
         self.self_attn.v_proj = nn.Linear(d, self.kv_heads * self.hd, bias=bias)
         self.self_attn.o_proj = nn.Linear(self.heads * self.hd, d, bias=False)
         self.post_attention_layernorm = RMSNorm(d, cfg["rms_norm_eps"])
-        self.mlp = nn.Module()
-        self.mlp.gate_proj = nn.Linear(d, cfg["intermediate_size"], bias=False)
-        self.mlp.up_proj = nn.Linear(d, cfg["intermediate_size"], bias=False)
-        self.mlp.down_proj = nn.Linear(cfg["intermediate_size"], d, bias=False)
+        self.mlp = SwiGLU(d, cfg["intermediate_size"])
 
     def forward(self, h, cos, sin, past):
         b, s, _ = h.shape
@@ -42,12 +38,10 @@ class Layer(nn.Module):
         groups = self.heads // self.kv_heads
         o = causal_attention(q, repeat_kv(k, groups), repeat_kv(v, groups), 1.0 / math.sqrt(self.hd))
         h = h + sa.o_proj(o.transpose(1, 2).reshape(b, s, -1))
-        m = self.post_attention_layernorm(h)
-        h = h + self.mlp.down_proj(F.silu(self.mlp.gate_proj(m)) * self.mlp.up_proj(m))
-        return h, (k, v)
+        return h + self.mlp(self.post_attention_layernorm(h)), (k, v)
 
 
-class Llama(nn.Module):
+class Llama(ReferenceModel):
     def __init__(self, cfg):
         super().__init__()
         self.cfg = cfg
@@ -72,16 +66,6 @@ class Llama(nn.Module):
         h = self.model.norm(h)
         head = self.model.embed_tokens.weight if self.cfg["tie_word_embeddings"] else self.lm_head.weight
         return torch.matmul(h, head.T), present
-
-    def checkpoint_tensors(self):
-        return dict(self.state_dict())
-
-    @staticmethod
-    def cache_tensors(cache):
-        out = {}
-        for i, (k, v) in enumerate(cache):
-            out[f"k{i}"], out[f"v{i}"] = k, v
-        return out
 
 
 def llama_config():
