@@ -7,6 +7,7 @@
 // failure at any step leaves no output file behind.
 //
 //===----------------------------------------------------------------------===//
+#include "llmc/Import/Checkpoint.h"
 #include "llmc/InitAll.h"
 #include "llmc/Support/WeightsPath.h"
 #include "llmc/Target/Target.h"
@@ -19,7 +20,9 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -30,7 +33,8 @@ namespace {
 
 cl::OptionCategory driverCategory("llmc options");
 
-cl::opt<std::string> inputFilename(cl::Positional, cl::desc("<model.mlir>"),
+cl::opt<std::string> inputFilename(cl::Positional,
+                                   cl::desc("<model.mlir | checkpoint-dir>"),
                                    cl::init("-"), cl::cat(driverCategory));
 
 cl::opt<std::string> outputFilename("o", cl::desc("Output file ('-' is stdout)"),
@@ -79,18 +83,29 @@ int compile(const llmc::Target &target) {
   mlir::MLIRContext context(registry);
 
   std::string error;
-  std::unique_ptr<MemoryBuffer> input =
-      mlir::openInputFile(inputFilename, &error);
-  if (!input)
-    return fail(error);
+  mlir::OwningOpRef<mlir::ModuleOp> module;
   SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(input), SMLoc());
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return 1; // The parser or the verifier has reported where and why.
+  bool fromCheckpoint = sys::fs::is_directory(inputFilename);
+  if (fromCheckpoint) {
+    // A Hugging Face checkpoint folder is imported as llmc-import would.
+    llmc::CheckpointImportOptions options;
+    options.outputDirectory = inputFilename;
+    Expected<mlir::OwningOpRef<mlir::ModuleOp>> imported =
+        llmc::importCheckpoint(&context, inputFilename, options);
+    if (!imported)
+      return fail(toString(imported.takeError()));
+    module = std::move(*imported);
+  } else {
+    std::unique_ptr<MemoryBuffer> input =
+        mlir::openInputFile(inputFilename, &error);
+    if (!input)
+      return fail(error);
+    sourceMgr.AddNewSourceBuffer(std::move(input), SMLoc());
+    module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+    if (!module)
+      return 1; // The parser or the verifier has reported where and why.
+  }
 
   mlir::DefaultTimingManager timing;
   mlir::applyDefaultTimingManagerCLOptions(timing);
@@ -109,7 +124,11 @@ int compile(const llmc::Target &target) {
   if (!output)
     return fail(error);
   // Keep `llm.weights` naming the same file from where the output lives.
-  llmc::rebaseWeightsPath(*module, inputFilename, outputFilename);
+  // (An imported checkpoint's path is relative to the checkpoint folder.)
+  SmallString<256> base(inputFilename);
+  if (fromCheckpoint)
+    sys::path::append(base, "config.json");
+  llmc::rebaseWeightsPath(*module, base, outputFilename);
   if (failed(target.emit(*module, output->os())))
     return 1;
   output->keep();
