@@ -20,8 +20,8 @@ LIT="$LLVM_PREFIX/build/utils/lit/lit.py"
 PACKAGES=(
   cmake ninja-build ccache python3
   clang-19 lld-19 llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
-  libgtest-dev
-  python3-numpy python3-torch
+  libgtest-dev libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  python3-numpy python3-torch python3-onnx
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

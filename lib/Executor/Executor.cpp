@@ -169,6 +169,49 @@ static KernelResult dispatch(Operation *op, KernelContext &ctx) {
       });
 }
 
+std::optional<Tensor> exec::evaluateOp(Operation *op, llvm::ArrayRef<Tensor> operands,
+                                       RunError &error) {
+  Numerics numerics{false};
+  KernelContext ctx{op, operands, numerics, error};
+  return dispatch(op, ctx);
+}
+
+std::optional<Tensor> exec::tensorFromAttr(ElementsAttr value, RankedTensorType type) {
+  auto dense = dyn_cast<DenseElementsAttr>(value);
+  std::optional<DType> dtype = dtypeOf(type.getElementType());
+  if (!dense || !dtype)
+    return std::nullopt;
+  if (isFloat(*dtype)) {
+    std::vector<float> values;
+    for (llvm::APFloat v : dense.getValues<llvm::APFloat>())
+      values.push_back(float(v.convertToDouble()));
+    return Tensor::fromFloats(*dtype, type.getShape(), std::move(values));
+  }
+  std::vector<int64_t> values;
+  for (llvm::APInt v : dense.getValues<llvm::APInt>())
+    values.push_back(*dtype == DType::I1 ? int64_t(v.getZExtValue()) : v.getSExtValue());
+  return Tensor::fromInts(*dtype, type.getShape(), std::move(values));
+}
+
+DenseElementsAttr exec::attrFromTensor(const Tensor &tensor, RankedTensorType type) {
+  Type element = type.getElementType();
+  if (auto floatType = dyn_cast<FloatType>(element)) {
+    llvm::SmallVector<llvm::APFloat> values;
+    for (int64_t i = 0; i < tensor.size(); ++i) {
+      llvm::APFloat v(tensor.floats()[i]);
+      bool lost;
+      v.convert(floatType.getFloatSemantics(), llvm::APFloat::rmNearestTiesToEven, &lost);
+      values.push_back(v);
+    }
+    return DenseElementsAttr::get(type, values);
+  }
+  unsigned width = element.getIntOrFloatBitWidth();
+  llvm::SmallVector<llvm::APInt> values;
+  for (int64_t i = 0; i < tensor.size(); ++i)
+    values.push_back(llvm::APInt(width, uint64_t(tensor.ints()[i]), /*isSigned=*/true));
+  return DenseElementsAttr::get(type, values);
+}
+
 /// Fails unless `value` fits `type` (element type, rank, static sizes).
 static bool fits(const Tensor &value, RankedTensorType type, bool fp16) {
   std::optional<DType> dtype = dtypeOf(type.getElementType());

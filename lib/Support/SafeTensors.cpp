@@ -11,6 +11,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 
@@ -270,4 +271,61 @@ std::vector<std::string> WeightStore::names() const {
     result.push_back(entry.getKey().str());
   llvm::sort(result);
   return result;
+}
+
+static StringRef storedName(DType type) {
+  switch (type) {
+  case DType::F32:
+    return "F32";
+  case DType::F16:
+    return "F16";
+  case DType::BF16:
+    return "BF16";
+  case DType::I1:
+    return "BOOL";
+  case DType::I8:
+    return "I8";
+  case DType::I32:
+    return "I32";
+  case DType::I64:
+    return "I64";
+  }
+  return "";
+}
+
+Error llmc::writeSafeTensors(StringRef path, llvm::ArrayRef<TensorToWrite> tensors) {
+  llvm::json::Object header;
+  uint64_t offset = 0;
+  for (const TensorToWrite &t : tensors) {
+    llvm::json::Array shape;
+    for (int64_t d : t.shape)
+      shape.push_back(d);
+    header[t.name] = llvm::json::Object{
+        {"dtype", storedName(t.dtype)},
+        {"shape", std::move(shape)},
+        {"data_offsets", llvm::json::Array{offset, offset + t.bytes.size()}}};
+    offset += t.bytes.size();
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::json::Value(std::move(header));
+  os.flush();
+  text.append((8 - text.size() % 8) % 8, ' ');
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return fail(path, "cannot write: " + ec.message());
+  uint64_t n = text.size();
+  for (int i = 0; i < 8; ++i)
+    out << char((n >> (8 * i)) & 0xff);
+  out << text;
+  for (const TensorToWrite &t : tensors)
+    out.write(t.bytes.data(), t.bytes.size());
+  out.close();
+  if (out.has_error()) {
+    out.clear_error();
+    llvm::sys::fs::remove(path);
+    return fail(path, "write failed");
+  }
+  return Error::success();
 }

@@ -3,8 +3,9 @@
 //   llmc-run MODEL [--entry FUNC] --inputs a.npy b.npy ... --outputs DIR
 //   llmc-run MODEL --generate N --prompt-ids 1,2,3
 //
-// MODEL is an llm-dialect module (at any stage of the pipeline) or a
-// Hugging Face checkpoint directory (imported on the fly). `--fp16` models
+// MODEL is an llm-dialect module (at any stage of the pipeline), a Hugging
+// Face checkpoint directory or an .onnx file (imported on the fly; for ONNX,
+// --inputs are the graph inputs in order and output_K the graph outputs). `--fp16` models
 // an FP16-only device (docs/executor.md).
 //
 // Exit status: 0 on success, 2 for bad input (with a message), 77 when the
@@ -12,7 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "llmc/Executor/Executor.h"
-#include "llmc/Import/Checkpoint.h"
+#include "llmc/Import/Import.h"
 #include "llmc/InitAll.h"
 #include "llmc/Support/Npy.h"
 
@@ -22,6 +23,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -39,8 +41,10 @@ cl::OptionCategory category("llmc-run options");
 cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                cl::desc("<model.mlir | checkpoint-dir>"),
                                cl::cat(category));
-cl::opt<std::string> entry("entry", cl::desc("Function to run"),
-                           cl::init("forward"), cl::cat(category));
+cl::opt<std::string> entry("entry",
+                           cl::desc("Function to run (default: @forward, or the "
+                                    "module's only function)"),
+                           cl::cat(category));
 cl::list<std::string> inputFiles(
     "inputs", cl::desc("Input .npy files, one per argument, in order"),
     cl::CommaSeparated, cl::cat(category));
@@ -242,15 +246,24 @@ int main(int argc, char **argv) {
   mlir::OwningOpRef<mlir::ModuleOp> module;
   ExecutorOptions options;
   options.fp16 = fp16;
-  if (sys::fs::is_directory(modelPath)) {
-    CheckpointImportOptions importOptions;
-    importOptions.outputDirectory = modelPath;
+  // An ONNX model's initializers go to a temporary weights file.
+  SmallString<128> temporaryWeights;
+  std::optional<FileRemover> removeWeights;
+  if (isImportable(modelPath)) {
+    std::string directory = modelPath;
+    if (StringRef(modelPath).ends_with(".onnx")) {
+      if (std::error_code ec = sys::fs::createTemporaryFile("llmc-run", "safetensors",
+                                                            temporaryWeights))
+        return fail(Failure, "cannot create a temporary file: " + ec.message());
+      removeWeights.emplace(temporaryWeights);
+      directory = sys::path::parent_path(temporaryWeights).str();
+    }
     Expected<mlir::OwningOpRef<mlir::ModuleOp>> imported =
-        importCheckpoint(&context, modelPath, importOptions);
+        importModel(&context, modelPath, directory, temporaryWeights);
     if (!imported)
       return fail(BadInput, toString(imported.takeError()));
     module = std::move(*imported);
-    options.moduleDirectory = modelPath;
+    options.moduleDirectory = directory;
   } else {
     SourceMgr sourceMgr;
     std::string error;
@@ -265,9 +278,18 @@ int main(int argc, char **argv) {
     StringRef dir = sys::path::parent_path(modelPath);
     options.moduleDirectory = dir.empty() ? "." : dir.str();
   }
-  auto function = module->lookupSymbol<mlir::func::FuncOp>(entry);
+  mlir::func::FuncOp function;
+  if (!entry.empty()) {
+    function = module->lookupSymbol<mlir::func::FuncOp>(entry);
+  } else {
+    function = module->lookupSymbol<mlir::func::FuncOp>("forward");
+    auto functions = module->getOps<mlir::func::FuncOp>();
+    if (!function && llvm::hasSingleElement(functions))
+      function = *functions.begin();
+  }
   if (!function)
-    return fail(BadInput, "no function @" + entry + " in " + modelPath);
+    return fail(BadInput, "no function @" + (entry.empty() ? std::string("forward") : entry) +
+                              " in " + modelPath);
 
   Executor executor(*module, options);
   if (generate > 0)

@@ -7,7 +7,7 @@
 // failure at any step leaves no output file behind.
 //
 //===----------------------------------------------------------------------===//
-#include "llmc/Import/Checkpoint.h"
+#include "llmc/Import/Import.h"
 #include "llmc/InitAll.h"
 #include "llmc/Support/WeightsPath.h"
 #include "llmc/Target/Target.h"
@@ -86,16 +86,19 @@ int compile(const llmc::Target &target) {
   mlir::OwningOpRef<mlir::ModuleOp> module;
   SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  bool fromCheckpoint = sys::fs::is_directory(inputFilename);
-  if (fromCheckpoint) {
-    // A Hugging Face checkpoint folder is imported as llmc-import would.
-    llmc::CheckpointImportOptions options;
-    options.outputDirectory = inputFilename;
-    Expected<mlir::OwningOpRef<mlir::ModuleOp>> imported =
-        llmc::importCheckpoint(&context, inputFilename, options);
-    if (!imported)
-      return fail(toString(imported.takeError()));
-    module = std::move(*imported);
+  bool imported = llmc::isImportable(inputFilename);
+  // Paths in an imported module are relative to the output's folder.
+  std::string outputDirectory =
+      outputFilename == "-" ? "." : sys::path::parent_path(outputFilename).str();
+  if (outputDirectory.empty())
+    outputDirectory = ".";
+  if (imported) {
+    // A checkpoint folder or an ONNX model is imported as llmc-import would.
+    Expected<mlir::OwningOpRef<mlir::ModuleOp>> result =
+        llmc::importModel(&context, inputFilename, outputDirectory);
+    if (!result)
+      return fail(toString(result.takeError()));
+    module = std::move(*result);
   } else {
     std::unique_ptr<MemoryBuffer> input =
         mlir::openInputFile(inputFilename, &error);
@@ -124,11 +127,8 @@ int compile(const llmc::Target &target) {
   if (!output)
     return fail(error);
   // Keep `llm.weights` naming the same file from where the output lives.
-  // (An imported checkpoint's path is relative to the checkpoint folder.)
-  SmallString<256> base(inputFilename);
-  if (fromCheckpoint)
-    sys::path::append(base, "config.json");
-  llmc::rebaseWeightsPath(*module, base, outputFilename);
+  if (!imported)
+    llmc::rebaseWeightsPath(*module, inputFilename, outputFilename);
   if (failed(target.emit(*module, output->os())))
     return 1;
   output->keep();

@@ -70,6 +70,19 @@ private:
   std::shared_ptr<const void> storeOwner;
 };
 
+/// Evaluates one llm op on the given operand values, as `run` would (used to
+/// fold constants at import time, so folding follows the same semantics).
+std::optional<Tensor> evaluateOp(mlir::Operation *op,
+                                 llvm::ArrayRef<Tensor> operands,
+                                 RunError &error);
+
+/// The values of a dense constant of type `type`.
+std::optional<Tensor> tensorFromAttr(mlir::ElementsAttr value,
+                                     mlir::RankedTensorType type);
+/// `tensor` as a dense attribute of type `type` (same shape).
+mlir::DenseElementsAttr attrFromTensor(const Tensor &tensor,
+                                       mlir::RankedTensorType type);
+
 /// The empty KV cache for an argument of type `type`: its dynamic sequence
 /// dimension (axis 2) is 0 and any other dynamic dimension (the batch) 1.
 Tensor emptyCacheFor(mlir::RankedTensorType type);

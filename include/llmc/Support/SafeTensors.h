@@ -76,6 +76,19 @@ private:
   llvm::StringMap<const StoredTensor *> byName;
 };
 
+/// A tensor to write: its bytes are little-endian elements of `dtype`.
+struct TensorToWrite {
+  std::string name;
+  DType dtype;
+  llvm::SmallVector<int64_t> shape;
+  llvm::ArrayRef<char> bytes;
+};
+
+/// Writes a safetensors file (8-byte aligned data). Nothing is left at
+/// `path` on failure.
+llvm::Error writeSafeTensors(llvm::StringRef path,
+                             llvm::ArrayRef<TensorToWrite> tensors);
+
 } // namespace llmc
 
 #endif // LLMC_SUPPORT_SAFETENSORS_H
