@@ -23,6 +23,10 @@ import subprocess
 if subprocess.run([config.python_executable, "-c", "import torch, numpy"],
                   capture_output=True).returncode == 0:
     config.available_features.add("torch")
+# The ONNX backend node tests need python3-onnx and libonnx-testdata.
+if os.path.isdir("/usr/share/libonnx-testdata/data/node") and subprocess.run(
+        [config.python_executable, "-c", "import onnx, numpy"], capture_output=True).returncode == 0:
+    config.available_features.add("onnx")
 
 config.substitutions.append(("%llmc_src_root", config.llmc_src_root))
 config.substitutions.append(("%llmc_obj_root", config.llmc_obj_root))

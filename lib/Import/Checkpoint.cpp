@@ -4,6 +4,7 @@
 #include "ModelBuilder.h"
 #include "llmc/Support/WeightsPath.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -85,8 +86,14 @@ llmc::importCheckpoint(MLIRContext *context, llvm::StringRef dir,
                                                                    : options.outputDirectory);
   (*module)->setAttr(llm::LLMDialect::getWeightsAttrName(),
                      StringAttr::get(context, weights));
+  std::string diagnostics;
+  ScopedDiagnosticHandler capture(context, [&](Diagnostic &d) {
+    diagnostics += (diagnostics.empty() ? "" : "; ") + d.str();
+    return success();
+  });
   if (failed(verify(*module)))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "the imported module does not verify");
+                                   configPath + ": the imported module does not verify: " +
+                                       diagnostics);
   return std::move(module);
 }

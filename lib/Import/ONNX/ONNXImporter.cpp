@@ -56,8 +56,10 @@ llmc::importONNX(MLIRContext *context, llvm::StringRef path,
   if (std::optional<std::string> problem = checkModel(model))
     return fail(path, "the ONNX checker rejects the model: " + *problem);
   int64_t opset = defaultOpset(model);
-  if (opset < 13 || opset > 18)
-    return fail(path, "opset " + llvm::Twine(opset) + " is not supported (13 to 18)");
+  // Translations follow opsets 13-18; older opsets are accepted where the
+  // operators used mean the same (the translations reject the rest).
+  if (opset < 7 || opset > 18)
+    return fail(path, "opset " + llvm::Twine(opset) + " is not supported (7 to 18)");
 
   const onnx::GraphProto &graph = model.graph();
   OpBuilder b(context);
@@ -120,8 +122,15 @@ llmc::importONNX(MLIRContext *context, llvm::StringRef path,
   }
   b.create<func::ReturnOp>(loc, results);
   func.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
-  if (failed(verify(*module)))
-    return fail(path, "the imported module does not verify");
+  std::string diagnostics;
+  {
+    ScopedDiagnosticHandler capture(context, [&](Diagnostic &d) {
+      diagnostics += (diagnostics.empty() ? "" : "; ") + d.str();
+      return success();
+    });
+    if (failed(verify(*module)))
+      return fail(path, "the imported module does not verify: " + diagnostics);
+  }
 
   // Large initializers go to the side weights file the module names.
   std::vector<PendingWeight> &weights = importer.weights();

@@ -82,6 +82,15 @@ UNARY(Sin)
 UNARY(Abs)
 #undef UNARY
 
+/// Fails unless `v` holds a type llm arithmetic takes (floats, i32, i64).
+Error expectArithmetic(GraphImporter &g, Value v) {
+  Type t = typeOf(v).getElementType();
+  if (isa<FloatType>(t) || t.isInteger(32) || t.isInteger(64))
+    return Error::success();
+  return g.error("arithmetic on " + llvm::Twine(t.isInteger(1) ? "BOOL" : "INT8") +
+                 " tensors is not supported");
+}
+
 template <typename OpT>
 Error binary(GraphImporter &g) {
   auto a = g.input(0), c = g.input(1);
@@ -91,6 +100,8 @@ Error binary(GraphImporter &g) {
     return c.takeError();
   if (typeOf(*a).getElementType() != typeOf(*c).getElementType())
     return g.error("operand element types differ");
+  if (Error e = expectArithmetic(g, *a))
+    return e;
   if (!llm::broadcastShapes(typeOf(*a).getShape(), typeOf(*c).getShape()))
     return g.error("shapes " + llm::formatShape(typeOf(*a).getShape()) + " and " +
                    llm::formatShape(typeOf(*c).getShape()) + " do not broadcast");
@@ -123,6 +134,8 @@ Error variadic(GraphImporter &g) {
   auto acc = g.input(0);
   if (!acc)
     return acc.takeError();
+  if (Error e = expectArithmetic(g, *acc))
+    return e;
   Value result = *acc;
   for (int i = 1; i < g.node().input_size(); ++i) {
     auto next = g.input(i);
@@ -206,6 +219,8 @@ Error translateSoftmax(GraphImporter &g) {
   auto x = g.input(0);
   if (!x)
     return x.takeError();
+  if (g.getOpset() < 13)
+    return g.error("Softmax before opset 13 (flattening to 2-D) is not supported");
   auto axis = normaliseAxis(g, g.intAttr("axis", -1), typeOf(*x).getRank());
   if (!axis)
     return axis.takeError();
@@ -476,6 +491,8 @@ Error translateSlice(GraphImporter &g) {
   auto x = g.input(0);
   if (!x)
     return x.takeError();
+  if (g.getOpset() < 10)
+    return g.error("Slice before opset 10 (bounds as attributes) is not supported");
   auto starts = g.intsInput(1), ends = g.intsInput(2);
   if (!starts)
     return starts.takeError();
