@@ -19,6 +19,12 @@ using namespace llmc::exec;
 using namespace llmc::onnximport;
 using llvm::Error;
 
+/// `auto name = expr;` for an Expected, returning its error on failure.
+#define LLMC_REQUIRE(name, expr)                                               \
+  auto name = (expr);                                                          \
+  if (!name)                                                                   \
+  return name.takeError()
+
 namespace {
 
 RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
@@ -41,9 +47,7 @@ Value reshapeTo(GraphImporter &g, Value x, llvm::ArrayRef<int64_t> shape) {
 }
 
 Error unary(GraphImporter &g, llvm::StringRef opType) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
+  LLMC_REQUIRE(x, g.input(0));
   OpBuilder &b = g.builder();
   Location loc = g.loc();
   if (!isa<FloatType>(typeOf(*x).getElementType())) {
@@ -93,11 +97,8 @@ Error expectArithmetic(GraphImporter &g, Value v) {
 
 template <typename OpT>
 Error binary(GraphImporter &g) {
-  auto a = g.input(0), c = g.input(1);
-  if (!a)
-    return a.takeError();
-  if (!c)
-    return c.takeError();
+  LLMC_REQUIRE(a, g.input(0));
+  LLMC_REQUIRE(c, g.input(1));
   if (typeOf(*a).getElementType() != typeOf(*c).getElementType())
     return g.error("operand element types differ");
   if (Error e = expectArithmetic(g, *a))
@@ -114,11 +115,8 @@ Error translateMul(GraphImporter &g) { return binary<llm::MulOp>(g); }
 Error translateDiv(GraphImporter &g) { return binary<llm::DivOp>(g); }
 
 Error translatePow(GraphImporter &g) {
-  auto base = g.input(0), exponent = g.input(1);
-  if (!base)
-    return base.takeError();
-  if (!exponent)
-    return exponent.takeError();
+  LLMC_REQUIRE(base, g.input(0));
+  LLMC_REQUIRE(exponent, g.input(1));
   if (!isa<FloatType>(typeOf(*base).getElementType()))
     return g.error("Pow of an integer base is not supported");
   Value e = *exponent;
@@ -131,16 +129,12 @@ Error translatePow(GraphImporter &g) {
 
 template <typename OpT>
 Error variadic(GraphImporter &g) {
-  auto acc = g.input(0);
-  if (!acc)
-    return acc.takeError();
+  LLMC_REQUIRE(acc, g.input(0));
   if (Error e = expectArithmetic(g, *acc))
     return e;
   Value result = *acc;
   for (int i = 1; i < g.node().input_size(); ++i) {
-    auto next = g.input(i);
-    if (!next)
-      return next.takeError();
+    LLMC_REQUIRE(next, g.input(i));
     result = g.builder().create<OpT>(g.loc(), result, *next);
   }
   return g.setOutput(0, result);
@@ -149,11 +143,8 @@ Error translateMax(GraphImporter &g) { return variadic<llm::MaximumOp>(g); }
 Error translateMin(GraphImporter &g) { return variadic<llm::MinimumOp>(g); }
 
 Error compare(GraphImporter &g, llm::CompareDirection direction) {
-  auto a = g.input(0), c = g.input(1);
-  if (!a)
-    return a.takeError();
-  if (!c)
-    return c.takeError();
+  LLMC_REQUIRE(a, g.input(0));
+  LLMC_REQUIRE(c, g.input(1));
   if (isa<IntegerType>(typeOf(*a).getElementType()) &&
       typeOf(*a).getElementType().getIntOrFloatBitWidth() < 32)
     return g.error("comparison of 1- or 8-bit integers is not supported");
@@ -168,21 +159,15 @@ Error translateGreaterOrEqual(GraphImporter &g) { return compare(g, llm::Compare
 Error translateLessOrEqual(GraphImporter &g) { return compare(g, llm::CompareDirection::le); }
 
 Error translateIdentity(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
+  LLMC_REQUIRE(x, g.input(0));
   return g.setOutput(0, *x);
 }
 
 Error translateConstant(GraphImporter &g) {
   OpBuilder &b = g.builder();
   if (const onnx::AttributeProto *a = g.attribute("value")) {
-    auto values = g.tensorValues(a->t());
-    if (!values)
-      return values.takeError();
-    auto element = g.elementType(a->t().data_type());
-    if (!element)
-      return element.takeError();
+    LLMC_REQUIRE(values, g.tensorValues(a->t()));
+    LLMC_REQUIRE(element, g.elementType(a->t().data_type()));
     return g.setOutput(0, g.constant(*values, *element));
   }
   if (const onnx::AttributeProto *a = g.attribute("value_float"))
@@ -203,12 +188,8 @@ Error translateConstant(GraphImporter &g) {
 }
 
 Error translateCast(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
-  auto element = g.elementType(int32_t(g.intAttr("to", 1)));
-  if (!element)
-    return element.takeError();
+  LLMC_REQUIRE(x, g.input(0));
+  LLMC_REQUIRE(element, g.elementType(int32_t(g.intAttr("to", 1))));
   auto type = RankedTensorType::get(typeOf(*x).getShape(), *element);
   if (type == x->getType())
     return g.setOutput(0, *x);
@@ -216,33 +197,22 @@ Error translateCast(GraphImporter &g) {
 }
 
 Error translateSoftmax(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
+  LLMC_REQUIRE(x, g.input(0));
   if (g.getOpset() < 13)
     return g.error("Softmax before opset 13 (flattening to 2-D) is not supported");
-  auto axis = normaliseAxis(g, g.intAttr("axis", -1), typeOf(*x).getRank());
-  if (!axis)
-    return axis.takeError();
+  LLMC_REQUIRE(axis, normaliseAxis(g, g.intAttr("axis", -1), typeOf(*x).getRank()));
   return g.setOutput(0, g.builder().create<llm::SoftmaxOp>(g.loc(), *x, *axis));
 }
 
 Error translateLayerNormalization(GraphImporter &g) {
-  auto x = g.input(0), scale = g.input(1);
-  if (!x)
-    return x.takeError();
-  if (!scale)
-    return scale.takeError();
+  LLMC_REQUIRE(x, g.input(0));
+  LLMC_REQUIRE(scale, g.input(1));
   int64_t rank = typeOf(*x).getRank();
-  auto axis = normaliseAxis(g, g.intAttr("axis", -1), rank);
-  if (!axis)
-    return axis.takeError();
+  LLMC_REQUIRE(axis, normaliseAxis(g, g.intAttr("axis", -1), rank));
   float epsilon = g.floatAttr("epsilon", 1e-5f);
   Value bias;
   if (g.hasInput(2)) {
-    auto b = g.input(2);
-    if (!b)
-      return b.takeError();
+    LLMC_REQUIRE(b, g.input(2));
     bias = *b;
   }
   bool wantsStatistics = (g.numOutputs() > 1 && !g.node().output(1).empty()) ||
@@ -282,17 +252,13 @@ Error translateLayerNormalization(GraphImporter &g) {
 /// from 13) or from input 1.
 template <typename OpT>
 Error reduce(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
+  LLMC_REQUIRE(x, g.input(0));
   int64_t rank = typeOf(*x).getRank();
   std::vector<int64_t> axes;
   if (std::optional<std::vector<int64_t>> attr = g.intsAttr("axes")) {
     axes = *attr;
   } else if (g.hasInput(1)) {
-    auto values = g.intsInput(1);
-    if (!values)
-      return values.takeError();
+    LLMC_REQUIRE(values, g.intsInput(1));
     axes = *values;
   }
   if (axes.empty()) {
@@ -303,9 +269,7 @@ Error reduce(GraphImporter &g) {
   }
   llvm::SmallVector<int64_t> dims;
   for (int64_t a : axes) {
-    auto d = normaliseAxis(g, a, rank);
-    if (!d)
-      return d.takeError();
+    LLMC_REQUIRE(d, normaliseAxis(g, a, rank));
     dims.push_back(*d);
   }
   llvm::sort(dims);
@@ -320,25 +284,18 @@ Error translateReduceMax(GraphImporter &g) { return reduce<llm::ReduceMaxOp>(g);
 Error translateReduceMin(GraphImporter &g) { return reduce<llm::ReduceMinOp>(g); }
 
 Error translateArgMax(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
+  LLMC_REQUIRE(x, g.input(0));
   if (g.intAttr("select_last_index", 0))
     return g.error("select_last_index = 1 is not supported");
-  auto axis = normaliseAxis(g, g.intAttr("axis", 0), typeOf(*x).getRank());
-  if (!axis)
-    return axis.takeError();
+  LLMC_REQUIRE(axis, normaliseAxis(g, g.intAttr("axis", 0), typeOf(*x).getRank()));
   OpBuilder &b = g.builder();
   return g.setOutput(0, b.create<llm::ArgMaxOp>(g.loc(), *x, b.getI64IntegerAttr(*axis),
                                                 g.intAttr("keepdims", 1) ? b.getUnitAttr() : nullptr));
 }
 
 Error translateMatMul(GraphImporter &g) {
-  auto a = g.input(0), c = g.input(1);
-  if (!a)
-    return a.takeError();
-  if (!c)
-    return c.takeError();
+  LLMC_REQUIRE(a, g.input(0));
+  LLMC_REQUIRE(c, g.input(1));
   // 1-D operands are promoted to matrices and the added dimension removed.
   Value lhs = *a, rhs = *c;
   bool vectorLhs = typeOf(lhs).getRank() == 1, vectorRhs = typeOf(rhs).getRank() == 1;
@@ -356,11 +313,8 @@ Error translateMatMul(GraphImporter &g) {
 }
 
 Error translateGemm(GraphImporter &g) {
-  auto a = g.input(0), c = g.input(1);
-  if (!a)
-    return a.takeError();
-  if (!c)
-    return c.takeError();
+  LLMC_REQUIRE(a, g.input(0));
+  LLMC_REQUIRE(c, g.input(1));
   OpBuilder &b = g.builder();
   Value lhs = *a, rhs = *c;
   if (g.intAttr("transA", 0))
@@ -372,9 +326,7 @@ Error translateGemm(GraphImporter &g) {
   if (alpha != 1.0f)
     y = b.create<llm::MulOp>(g.loc(), y, g.scalarLike(y, alpha));
   if (g.hasInput(2)) {
-    auto bias = g.input(2);
-    if (!bias)
-      return bias.takeError();
+    LLMC_REQUIRE(bias, g.input(2));
     Value cTerm = *bias;
     if (beta != 1.0f)
       cTerm = b.create<llm::MulOp>(g.loc(), cTerm, g.scalarLike(cTerm, beta));
@@ -384,24 +336,15 @@ Error translateGemm(GraphImporter &g) {
 }
 
 Error translateGather(GraphImporter &g) {
-  auto x = g.input(0), indices = g.input(1);
-  if (!x)
-    return x.takeError();
-  if (!indices)
-    return indices.takeError();
-  auto axis = normaliseAxis(g, g.intAttr("axis", 0), typeOf(*x).getRank());
-  if (!axis)
-    return axis.takeError();
+  LLMC_REQUIRE(x, g.input(0));
+  LLMC_REQUIRE(indices, g.input(1));
+  LLMC_REQUIRE(axis, normaliseAxis(g, g.intAttr("axis", 0), typeOf(*x).getRank()));
   return g.setOutput(0, g.builder().create<llm::GatherOp>(g.loc(), *x, *indices, *axis));
 }
 
 Error translateReshape(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
-  auto target = g.intsInput(1);
-  if (!target)
-    return target.takeError();
+  LLMC_REQUIRE(x, g.input(0));
+  LLMC_REQUIRE(target, g.intsInput(1));
   ArrayRef<int64_t> in = typeOf(*x).getShape();
   bool allowZero = g.intAttr("allowzero", 0);
   llvm::SmallVector<int64_t> shape;
@@ -435,9 +378,7 @@ Error translateReshape(GraphImporter &g) {
 }
 
 Error translateTranspose(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
+  LLMC_REQUIRE(x, g.input(0));
   int64_t rank = typeOf(*x).getRank();
   std::vector<int64_t> perm;
   if (std::optional<std::vector<int64_t>> attr = g.intsAttr("perm"))
@@ -454,17 +395,13 @@ Error translateTranspose(GraphImporter &g) {
 Error translateConcat(GraphImporter &g) {
   llvm::SmallVector<Value> inputs;
   for (int i = 0; i < g.node().input_size(); ++i) {
-    auto v = g.input(i);
-    if (!v)
-      return v.takeError();
+    LLMC_REQUIRE(v, g.input(i));
     if (typeOf(*v).getNumElements() != 0 || !typeOf(*v).hasStaticShape())
       inputs.push_back(*v);
   }
   if (inputs.empty())
     return g.error("Concat of empty tensors only");
-  auto axis = normaliseAxis(g, g.intAttr("axis", 0), typeOf(inputs[0]).getRank());
-  if (!axis)
-    return axis.takeError();
+  LLMC_REQUIRE(axis, normaliseAxis(g, g.intAttr("axis", 0), typeOf(inputs[0]).getRank()));
   if (inputs.size() == 1)
     return g.setOutput(0, inputs[0]);
   return g.setOutput(0, g.builder().create<llm::ConcatOp>(g.loc(), inputs, *axis));
@@ -488,40 +425,29 @@ Value sliceOf(GraphImporter &g, Value x, llvm::ArrayRef<int64_t> dims,
 }
 
 Error translateSlice(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
+  LLMC_REQUIRE(x, g.input(0));
   if (g.getOpset() < 10)
     return g.error("Slice before opset 10 (bounds as attributes) is not supported");
-  auto starts = g.intsInput(1), ends = g.intsInput(2);
-  if (!starts)
-    return starts.takeError();
-  if (!ends)
-    return ends.takeError();
+  LLMC_REQUIRE(starts, g.intsInput(1));
+  LLMC_REQUIRE(ends, g.intsInput(2));
   int64_t rank = typeOf(*x).getRank();
   std::vector<int64_t> axes, steps(starts->size(), 1);
   if (g.hasInput(3)) {
-    auto a = g.intsInput(3);
-    if (!a)
-      return a.takeError();
+    LLMC_REQUIRE(a, g.intsInput(3));
     axes = *a;
   } else {
     for (size_t i = 0; i < starts->size(); ++i)
       axes.push_back(i);
   }
   if (g.hasInput(4)) {
-    auto s = g.intsInput(4);
-    if (!s)
-      return s.takeError();
+    LLMC_REQUIRE(s, g.intsInput(4));
     steps = *s;
   }
   if (axes.size() != starts->size() || ends->size() != starts->size() || steps.size() != starts->size())
     return g.error("starts, ends, axes and steps differ in length");
   llvm::SmallVector<int64_t> dims;
   for (int64_t a : axes) {
-    auto d = normaliseAxis(g, a, rank);
-    if (!d)
-      return d.takeError();
+    LLMC_REQUIRE(d, normaliseAxis(g, a, rank));
     dims.push_back(*d);
   }
   for (int64_t s : steps)
@@ -531,19 +457,13 @@ Error translateSlice(GraphImporter &g) {
 }
 
 Error translateSplit(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
+  LLMC_REQUIRE(x, g.input(0));
   int64_t rank = typeOf(*x).getRank();
-  auto axis = normaliseAxis(g, g.intAttr("axis", 0), rank);
-  if (!axis)
-    return axis.takeError();
+  LLMC_REQUIRE(axis, normaliseAxis(g, g.intAttr("axis", 0), rank));
   int64_t size = typeOf(*x).getDimSize(*axis);
   std::vector<int64_t> sizes;
   if (g.hasInput(1)) {
-    auto s = g.intsInput(1);
-    if (!s)
-      return s.takeError();
+    LLMC_REQUIRE(s, g.intsInput(1));
     sizes = *s;
   } else if (std::optional<std::vector<int64_t>> attr = g.intsAttr("split")) {
     sizes = *attr;
@@ -572,19 +492,13 @@ llvm::Expected<std::vector<int64_t>> axesOf(GraphImporter &g) {
 }
 
 Error translateUnsqueeze(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
-  auto axes = axesOf(g);
-  if (!axes)
-    return axes.takeError();
+  LLMC_REQUIRE(x, g.input(0));
+  LLMC_REQUIRE(axes, axesOf(g));
   ArrayRef<int64_t> in = typeOf(*x).getShape();
   int64_t rank = in.size() + axes->size();
   llvm::SmallVector<bool> inserted(rank, false);
   for (int64_t a : *axes) {
-    auto d = normaliseAxis(g, a, rank);
-    if (!d)
-      return d.takeError();
+    LLMC_REQUIRE(d, normaliseAxis(g, a, rank));
     inserted[*d] = true;
   }
   llvm::SmallVector<int64_t> shape;
@@ -594,21 +508,15 @@ Error translateUnsqueeze(GraphImporter &g) {
 }
 
 Error translateSqueeze(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
-  auto axes = axesOf(g);
-  if (!axes)
-    return axes.takeError();
+  LLMC_REQUIRE(x, g.input(0));
+  LLMC_REQUIRE(axes, axesOf(g));
   ArrayRef<int64_t> in = typeOf(*x).getShape();
   llvm::SmallVector<bool> removed(in.size(), axes->empty());
   if (axes->empty())
     for (size_t d = 0; d < in.size(); ++d)
       removed[d] = in[d] == 1;
   for (int64_t a : *axes) {
-    auto d = normaliseAxis(g, a, in.size());
-    if (!d)
-      return d.takeError();
+    LLMC_REQUIRE(d, normaliseAxis(g, a, in.size()));
     if (in[*d] != 1)
       return g.error("cannot squeeze dimension " + llvm::Twine(*d) + " of size " +
                      llvm::Twine(in[*d]));
@@ -622,12 +530,8 @@ Error translateSqueeze(GraphImporter &g) {
 }
 
 Error translateExpand(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
-  auto target = g.intsInput(1);
-  if (!target)
-    return target.takeError();
+  LLMC_REQUIRE(x, g.input(0));
+  LLMC_REQUIRE(target, g.intsInput(1));
   // Bidirectional broadcast of the input shape and the requested shape.
   std::optional<llvm::SmallVector<int64_t>> shape =
       llm::broadcastShapes(typeOf(*x).getShape(), *target);
@@ -641,20 +545,14 @@ Error translateExpand(GraphImporter &g) {
 }
 
 Error translateWhere(GraphImporter &g) {
-  auto c = g.input(0), t = g.input(1), f = g.input(2);
-  if (!c)
-    return c.takeError();
-  if (!t)
-    return t.takeError();
-  if (!f)
-    return f.takeError();
+  LLMC_REQUIRE(c, g.input(0));
+  LLMC_REQUIRE(t, g.input(1));
+  LLMC_REQUIRE(f, g.input(2));
   return g.setOutput(0, g.builder().create<llm::WhereOp>(g.loc(), *c, *t, *f));
 }
 
 Error translateShape(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
+  LLMC_REQUIRE(x, g.input(0));
   ArrayRef<int64_t> shape = typeOf(*x).getShape();
   int64_t rank = shape.size();
   int64_t start = g.intAttr("start", 0), end = g.intAttr("end", rank);
@@ -672,18 +570,12 @@ Error translateShape(GraphImporter &g) {
 }
 
 Error translateConstantOfShape(GraphImporter &g) {
-  auto shape = g.intsInput(0);
-  if (!shape)
-    return shape.takeError();
+  LLMC_REQUIRE(shape, g.intsInput(0));
   Tensor fill = Tensor::fromFloats(DType::F32, {1}, {0.0f});
   Type element = g.builder().getF32Type();
   if (const onnx::AttributeProto *a = g.attribute("value")) {
-    auto values = g.tensorValues(a->t());
-    if (!values)
-      return values.takeError();
-    auto type = g.elementType(a->t().data_type());
-    if (!type)
-      return type.takeError();
+    LLMC_REQUIRE(values, g.tensorValues(a->t()));
+    LLMC_REQUIRE(type, g.elementType(a->t().data_type()));
     fill = *values;
     element = *type;
   }
@@ -695,13 +587,9 @@ Error translateConstantOfShape(GraphImporter &g) {
 }
 
 Error translateRange(GraphImporter &g) {
-  auto start = g.constantInput(0), limit = g.constantInput(1), delta = g.constantInput(2);
-  if (!start)
-    return start.takeError();
-  if (!limit)
-    return limit.takeError();
-  if (!delta)
-    return delta.takeError();
+  LLMC_REQUIRE(start, g.constantInput(0));
+  LLMC_REQUIRE(limit, g.constantInput(1));
+  LLMC_REQUIRE(delta, g.constantInput(2));
   auto value = [](const Tensor &t) { return t.isFloat() ? double(t.floats()[0]) : double(t.ints()[0]); };
   double s = value(*start), l = value(*limit), d = value(*delta);
   if (d == 0)
@@ -721,14 +609,10 @@ Error translateRange(GraphImporter &g) {
 }
 
 Error translateTrilu(GraphImporter &g) {
-  auto x = g.input(0);
-  if (!x)
-    return x.takeError();
+  LLMC_REQUIRE(x, g.input(0));
   int64_t k = 0;
   if (g.hasInput(1)) {
-    auto ks = g.intsInput(1);
-    if (!ks)
-      return ks.takeError();
+    LLMC_REQUIRE(ks, g.intsInput(1));
     k = ks->empty() ? 0 : (*ks)[0];
   }
   ArrayRef<int64_t> shape = typeOf(*x).getShape();
@@ -759,9 +643,7 @@ Error translateIf(GraphImporter &g) {
   if (Error e = g.importNodes(branch->g()))
     return e;
   for (int i = 0; i < branch->g().output_size() && i < node.output_size(); ++i) {
-    auto v = g.lookup(branch->g().output(i).name());
-    if (!v)
-      return v.takeError();
+    LLMC_REQUIRE(v, g.lookup(branch->g().output(i).name()));
     g.define(node.output(i), *v);
   }
   return Error::success();
