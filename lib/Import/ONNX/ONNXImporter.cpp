@@ -122,6 +122,20 @@ llmc::importONNX(MLIRContext *context, llvm::StringRef path,
   }
   b.create<func::ReturnOp>(loc, results);
   func.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  // Large initializers go to the side weights file the module names; it is
+  // written once the module verifies.
+  std::vector<PendingWeight> &weights = importer.weights();
+  std::string file = options.weightsFile;
+  if (!weights.empty()) {
+    if (file.empty()) {
+      llvm::SmallString<256> p(options.outputDirectory.empty() ? "." : options.outputDirectory);
+      llvm::sys::path::append(p, llvm::sys::path::stem(path) + ".weights.safetensors");
+      file = std::string(p);
+    }
+    std::string relative = rebasePath(llvm::sys::path::filename(file), llvm::sys::path::parent_path(file),
+                                      options.outputDirectory.empty() ? "." : options.outputDirectory);
+    (*module)->setAttr(llm::LLMDialect::getWeightsAttrName(), StringAttr::get(context, relative));
+  }
   std::string diagnostics;
   {
     ScopedDiagnosticHandler capture(context, [&](Diagnostic &d) {
@@ -132,23 +146,12 @@ llmc::importONNX(MLIRContext *context, llvm::StringRef path,
       return fail(path, "the imported module does not verify: " + diagnostics);
   }
 
-  // Large initializers go to the side weights file the module names.
-  std::vector<PendingWeight> &weights = importer.weights();
   if (!weights.empty()) {
-    std::string file = options.weightsFile;
-    if (file.empty()) {
-      llvm::SmallString<256> p(options.outputDirectory.empty() ? "." : options.outputDirectory);
-      llvm::sys::path::append(p, llvm::sys::path::stem(path) + ".weights.safetensors");
-      file = std::string(p);
-    }
     std::vector<TensorToWrite> tensors;
     for (const PendingWeight &w : weights)
       tensors.push_back({w.name, w.dtype, w.shape, w.bytes});
     if (llvm::Error e = writeSafeTensors(file, tensors))
       return std::move(e);
-    std::string relative = rebasePath(llvm::sys::path::filename(file), llvm::sys::path::parent_path(file),
-                                      options.outputDirectory.empty() ? "." : options.outputDirectory);
-    (*module)->setAttr(llm::LLMDialect::getWeightsAttrName(), StringAttr::get(context, relative));
   }
   return std::move(module);
 }

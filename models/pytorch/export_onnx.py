@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""Exports a reference model of a checkpoint written by make_checkpoint.py to
+ONNX with torch.onnx.export, as deployment engineers do.
+
+Usage: export_onnx.py MODEL CHECKPOINT_DIR OUT.onnx [--length N] [--opset N]
+
+The graph takes `ids` [1, N] (a prefill from an empty cache, static shape)
+and returns `logits` [1, N, V]. (Exports with dynamic batch/sequence and
+past-cache inputs need symbolic shapes in the importer: issue 4 continues.)
+"""
+import argparse
+import json
+import os
+import sys
+import warnings
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_checkpoint  # noqa: E402
+import safetensors_io  # noqa: E402
+
+
+class Prefill(torch.nn.Module):
+    """logits of a prefill from an empty cache."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, ids):
+        return self.model(ids, None)[0]
+
+
+def load(model_name, checkpoint):
+    cls, _ = make_checkpoint.MODELS[model_name]
+    cfg = json.load(open(os.path.join(checkpoint, "config.json")))
+    model = cls(cfg).eval()
+    tensors = {k: torch.from_numpy(v.copy()) for k, v in
+               safetensors_io.read(os.path.join(checkpoint, "model.safetensors")).items()}
+    missing, unexpected = model.load_state_dict(tensors, strict=False)
+    if unexpected or [m for m in missing if "lm_head" not in m]:
+        raise SystemExit(f"checkpoint does not match the model: {missing} {unexpected}")
+    return model, cfg
+
+
+def main(argv):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("model", choices=sorted(make_checkpoint.MODELS))
+    parser.add_argument("checkpoint")
+    parser.add_argument("output")
+    parser.add_argument("--length", type=int, default=7)
+    parser.add_argument("--opset", type=int, default=17)
+    args = parser.parse_args(argv)
+    model, cfg = load(args.model, args.checkpoint)
+    ids = torch.zeros((1, args.length), dtype=torch.int64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(Prefill(model), (ids,), args.output, opset_version=args.opset,
+                          input_names=["ids"], output_names=["logits"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
