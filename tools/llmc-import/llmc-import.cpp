@@ -45,6 +45,9 @@ static cl::opt<std::string> weightsFile(
              "<model>.weights.safetensors next to the output)"),
     cl::value_desc("file"), cl::cat(category));
 
+static cl::opt<bool> noRaise("no-raise",
+                             cl::desc("ONNX: keep the generic form (no llm-raise)"),
+                             cl::init(false), cl::cat(category));
 static cl::opt<bool> listOps("list-onnx-ops",
                              cl::desc("Print the ONNX operators the importer translates and exit"),
                              cl::init(false), cl::cat(category));
@@ -91,6 +94,7 @@ int main(int argc, char **argv) {
     llmc::ONNXImportOptions onnxOptions;
     onnxOptions.outputDirectory = options.outputDirectory;
     onnxOptions.weightsFile = weightsFile;
+    onnxOptions.raise = !noRaise;
     for (const std::string &binding : bindings) {
       auto [name, file] = StringRef(binding).split('=');
       if (name.empty() || file.empty())

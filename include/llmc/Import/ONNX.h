@@ -36,6 +36,9 @@ struct ONNXImportOptions {
   llvm::StringMap<NpyArray> boundInputs;
   /// Initializers of at most this many elements become llm.constant.
   int64_t maxInlineElements = 64;
+  /// Run llm-raise (and canonicalize) on the imported graph; false keeps the
+  /// generic form for debugging.
+  bool raise = true;
 };
 
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>

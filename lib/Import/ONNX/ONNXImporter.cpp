@@ -5,7 +5,10 @@
 #include "llmc/Support/WeightsPath.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llmc/Dialect/LLM/Transforms/Passes.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -145,6 +148,15 @@ llmc::importONNX(MLIRContext *context, llvm::StringRef path,
     if (failed(verify(*module)))
       return fail(path, "the imported module does not verify: " + diagnostics);
   }
+
+  // Raising recognises transformer ops; canonicalization removes what the
+  // import needed only at import time (constants of shapes, folded values).
+  PassManager pm(context);
+  if (options.raise)
+    pm.addPass(llm::createRaise());
+  pm.addPass(createCanonicalizerPass());
+  if (failed(pm.run(*module)))
+    return fail(path, "raising the imported graph failed");
 
   if (!weights.empty()) {
     std::vector<TensorToWrite> tensors;

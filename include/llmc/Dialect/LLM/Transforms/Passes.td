@@ -24,4 +24,24 @@ def ModelSummary : Pass<"llm-model-summary", "::mlir::ModuleOp"> {
   ];
 }
 
+def Raise : Pass<"llm-raise"> {
+  let summary = "Recognise transformer ops in generic tensor ops";
+  let description = [{
+    Rewrites the primitive subgraphs an importer produces (an ONNX export
+    has hundreds of them) into the transformer-level ops the static-shape,
+    FP16-safety and fusion passes understand. Each pattern replaces a
+    subgraph by an op that computes the same function (as the op
+    descriptions define it); what is not recognised stays as it is, so the
+    module still runs.
+
+    * `x * sigmoid(x)` -> `llm.silu`; `silu(g) * u` -> `llm.swiglu`
+    * GELU, tanh form (`0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`)
+      and erf form (`0.5 x (1 + erf(x / sqrt(2)))`) -> `llm.gelu`
+    * `w * (x / sqrt(mean(x^2) + eps))` in its exported spellings (pow or
+      x*x, div by sqrt, reciprocal, rsqrt) -> `llm.rms_norm`
+    * `matmul(x, W) (+ b)` with a 2-D weight -> `llm.linear` (`in_out`
+      layout), folding the reshapes to and from 2-D around it
+  }];
+}
+
 #endif // LLMC_DIALECT_LLM_TRANSFORMS_PASSES_TD

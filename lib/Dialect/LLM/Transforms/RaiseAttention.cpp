@@ -1,0 +1,153 @@
+//===- RaiseAttention.cpp - scaled dot-product attention and embeddings ---===//
+#include "RaisePatterns.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace llmc::llm;
+using namespace llmc::llm::raise;
+
+namespace {
+
+RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+/// The [B, Hkv, S, D] tensor that repeat_kv expanded into [B, Hkv*g, S, D]
+/// (reshape to [B, Hkv, 1, S, D], broadcast to g, reshape back), or `v`.
+Value unrepeatKV(Value v) {
+  auto merge = v.getDefiningOp<ReshapeOp>();
+  auto broadcast = merge ? merge.getInput().getDefiningOp<BroadcastToOp>() : nullptr;
+  auto split = broadcast ? broadcast.getInput().getDefiningOp<ReshapeOp>() : nullptr;
+  if (!split)
+    return v;
+  Value original = split.getInput();
+  ArrayRef<int64_t> o = typeOf(original).getShape();
+  ArrayRef<int64_t> s = split.getType().getShape();
+  ArrayRef<int64_t> b = broadcast.getType().getShape();
+  if (o.size() != 4 || s.size() != 5 || s[0] != o[0] || s[1] != o[1] || s[2] != 1 ||
+      s[3] != o[2] || s[4] != o[3] || b[2] < 1 || b[0] != s[0] || b[1] != s[1] || b[3] != s[3] ||
+      b[4] != s[4])
+    return v;
+  return original;
+}
+
+/// The key [B, H, S, D] whose last two dims `kT` swaps.
+Value keyOf(Value kT, PatternRewriter &rewriter, Location loc) {
+  auto t = kT.getDefiningOp<TransposeOp>();
+  if (!t || t.getPermutation().size() != 4)
+    return nullptr;
+  ArrayRef<int64_t> p = t.getPermutation();
+  SmallVector<int64_t> perm{p[0], p[1], p[3], p[2]};
+  if (perm == SmallVector<int64_t>{0, 1, 2, 3})
+    return t.getInput();
+  return rewriter.create<TransposeOp>(loc, t.getInput(), rewriter.getDenseI64ArrayAttr(perm));
+}
+
+/// True when `mask` (constant, true = masked out) is exactly the causal
+/// exclusion of `Sq` queries over `Skv` keys: j > Skv - Sq + i.
+bool isCausalExclusion(Value mask, int64_t queries, int64_t keys) {
+  auto constant = mask.getDefiningOp<ConstantOp>();
+  auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
+  if (!dense || !dense.getElementType().isInteger(1))
+    return false;
+  ArrayRef<int64_t> shape = dense.getType().getShape();
+  if (shape.size() < 2 || shape[shape.size() - 2] != queries || shape.back() != keys ||
+      dense.getType().getNumElements() != queries * keys)
+    return false;
+  auto values = dense.getValues<bool>();
+  for (int64_t i = 0; i < queries; ++i)
+    for (int64_t j = 0; j < keys; ++j)
+      if (values[i * keys + j] != (j > keys - queries + i))
+        return false;
+  return true;
+}
+
+/// softmax(scale * q k^T [masked]) v -> llm.attention
+struct RaiseAttention : OpRewritePattern<MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
+    auto softmax = op.getLhs().getDefiningOp<SoftmaxOp>();
+    if (!softmax || softmax.getDim() != 3 || typeOf(op.getLhs()).getRank() != 4)
+      return failure();
+    Value scores = softmax.getInput();
+    Value mask;
+    bool causal = false;
+    int64_t queries = typeOf(scores).getDimSize(2), keys = typeOf(scores).getDimSize(3);
+    if (auto where = scores.getDefiningOp<WhereOp>()) {
+      std::optional<double> fill = splatValue(where.getOnTrue());
+      if (!fill || !(*fill <= -1e30) || !isCausalExclusion(where.getCondition(), queries, keys))
+        return failure();
+      causal = true;
+      scores = where.getOnFalse();
+    } else if (auto add = scores.getDefiningOp<AddOp>()) {
+      // An additive float mask.
+      for (auto [s, m] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())})
+        if (s.getDefiningOp<MulOp>() || s.getDefiningOp<DivOp>() || s.getDefiningOp<MatmulOp>()) {
+          scores = s;
+          mask = m;
+          break;
+        }
+      if (!mask)
+        return failure();
+    }
+    double scale = 1.0;
+    Value raw = scores;
+    if (auto mul = scores.getDefiningOp<MulOp>()) {
+      for (auto [r, c] : {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())})
+        if (std::optional<double> s = splatValue(c)) {
+          scale = *s;
+          raw = r;
+          break;
+        }
+    } else if (auto div = scores.getDefiningOp<DivOp>()) {
+      if (std::optional<double> d = splatValue(div.getRhs())) {
+        scale = 1.0 / *d;
+        raw = div.getLhs();
+      }
+    }
+    auto qk = raw.getDefiningOp<MatmulOp>();
+    if (!qk || !(scale > 0.0))
+      return failure();
+    Value q = qk.getLhs();
+    Value k = keyOf(qk.getRhs(), rewriter, op.getLoc());
+    if (!k)
+      return failure();
+    k = unrepeatKV(k);
+    Value v = unrepeatKV(op.getRhs());
+    if (typeOf(q).getRank() != 4 || typeOf(k).getRank() != 4 || typeOf(v).getRank() != 4 ||
+        typeOf(k).getDimSize(1) != typeOf(v).getDimSize(1) ||
+        typeOf(q).getDimSize(1) % std::max<int64_t>(typeOf(k).getDimSize(1), 1) != 0)
+      return failure();
+    auto attention = rewriter.create<AttentionOp>(
+        op.getLoc(), q, k, v, mask, rewriter.getF64FloatAttr(scale),
+        causal ? rewriter.getUnitAttr() : nullptr, nullptr);
+    if (attention.getType() != op.getType()) {
+      rewriter.eraseOp(attention);
+      return failure();
+    }
+    rewriter.replaceOp(op, attention.getResult());
+    return success();
+  }
+};
+
+/// gather(table [V, D], ids) dim 0 with a parameter table -> embedding
+struct RaiseEmbedding : OpRewritePattern<GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GatherOp op, PatternRewriter &rewriter) const override {
+    Value table = op.getInput();
+    if (op.getDim() != 0 || typeOf(table).getRank() != 2 ||
+        !isa<FloatType>(typeOf(table).getElementType()) ||
+        !(table.getDefiningOp<WeightOp>() || table.getDefiningOp<ConstantOp>()))
+      return failure();
+    // llm.embedding takes ids in [0, V); a negative id would count from the
+    // end in Gather, so only non-negative constant or run-time ids qualify:
+    // the executor reports an out-of-range id either way.
+    rewriter.replaceOpWithNewOp<EmbeddingOp>(op, table, op.getIndices());
+    return success();
+  }
+};
+
+} // namespace
+
+void raise::populateAttentionPatterns(RewritePatternSet &patterns) {
+  patterns.add<RaiseAttention, RaiseEmbedding>(patterns.getContext());
+}

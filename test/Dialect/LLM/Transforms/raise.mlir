@@ -1,0 +1,220 @@
+// llm-raise: each primitive subgraph an exporter writes becomes the
+// transformer op that computes the same function; near misses stay as they
+// are. (Numbers before and after raising are compared on whole exported
+// models in test/models/pytorch/onnx-prefill.test.)
+// RUN: llmc-opt %s -split-input-file --llm-raise --canonicalize | FileCheck %s
+
+// CHECK-LABEL: func.func @silu_and_swiglu
+// CHECK-SAME: (%[[G:.*]]: tensor<2x8xf32>, %[[U:.*]]: tensor<2x8xf32>)
+// CHECK-NEXT: %[[R:.*]] = llm.swiglu %[[G]], %[[U]] : tensor<2x8xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @silu_and_swiglu(%g: tensor<2x8xf32>, %u: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %s = llm.sigmoid %g : tensor<2x8xf32>
+  %silu = llm.mul %g, %s : tensor<2x8xf32>
+  %r = llm.mul %silu, %u : tensor<2x8xf32>
+  return %r : tensor<2x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @silu_of_another_value
+// CHECK: llm.sigmoid
+// CHECK: llm.mul
+func.func @silu_of_another_value(%x: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf32> {
+  %s = llm.sigmoid %y : tensor<4xf32>
+  %r = llm.mul %x, %s : tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+// GPT-2's gelu_new as torch.onnx.export writes it.
+// CHECK-LABEL: func.func @gelu_tanh
+// CHECK-NEXT: %[[R:.*]] = llm.gelu <tanh> %arg0 : tensor<2x8xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @gelu_tanh(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %half = llm.constant dense<0.5> : tensor<f32>
+  %three = llm.constant dense<3.0> : tensor<f32>
+  %c = llm.constant dense<0.044715> : tensor<f32>
+  %k = llm.constant dense<0.797884583> : tensor<f32>
+  %one = llm.constant dense<1.0> : tensor<f32>
+  %hx = llm.mul %x, %half : tensor<2x8xf32>, tensor<f32>
+  %x3 = llm.pow %x, %three : tensor<2x8xf32>, tensor<f32>
+  %cx3 = llm.mul %x3, %c : tensor<2x8xf32>, tensor<f32>
+  %in = llm.add %x, %cx3 : tensor<2x8xf32>
+  %kin = llm.mul %in, %k : tensor<2x8xf32>, tensor<f32>
+  %t = llm.tanh %kin : tensor<2x8xf32>
+  %t1 = llm.add %t, %one : tensor<2x8xf32>, tensor<f32>
+  %r = llm.mul %hx, %t1 : tensor<2x8xf32>
+  return %r : tensor<2x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @gelu_erf
+// CHECK-NEXT: %[[R:.*]] = llm.gelu <erf> %arg0 : tensor<2x8xf32>
+func.func @gelu_erf(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %half = llm.constant dense<0.5> : tensor<f32>
+  %sqrt2 = llm.constant dense<1.41421354> : tensor<f32>
+  %one = llm.constant dense<1.0> : tensor<f32>
+  %d = llm.div %x, %sqrt2 : tensor<2x8xf32>, tensor<f32>
+  %e = llm.erf %d : tensor<2x8xf32>
+  %e1 = llm.add %e, %one : tensor<2x8xf32>, tensor<f32>
+  %hx = llm.mul %x, %e1 : tensor<2x8xf32>
+  %r = llm.mul %hx, %half : tensor<2x8xf32>, tensor<f32>
+  return %r : tensor<2x8xf32>
+}
+
+// -----
+
+// A wrong GELU constant is not GELU.
+// CHECK-LABEL: func.func @not_gelu
+// CHECK-NOT: llm.gelu
+func.func @not_gelu(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %half = llm.constant dense<0.5> : tensor<f32>
+  %sqrt2 = llm.constant dense<2.0> : tensor<f32>
+  %one = llm.constant dense<1.0> : tensor<f32>
+  %hx = llm.mul %x, %half : tensor<2x8xf32>, tensor<f32>
+  %d = llm.div %x, %sqrt2 : tensor<2x8xf32>, tensor<f32>
+  %e = llm.erf %d : tensor<2x8xf32>
+  %e1 = llm.add %e, %one : tensor<2x8xf32>, tensor<f32>
+  %r = llm.mul %hx, %e1 : tensor<2x8xf32>
+  return %r : tensor<2x8xf32>
+}
+
+// -----
+
+// Llama's RMSNorm as exported: pow, mean, add eps, sqrt, 1/., mul, * weight.
+// CHECK-LABEL: func.func @rms_norm
+// CHECK-SAME: (%[[X:.*]]: tensor<1x7x64xf32>, %[[W:.*]]: tensor<64xf32>)
+// CHECK-NEXT: %[[R:.*]] = llm.rms_norm %[[X]], %[[W]] epsilon(9.99999997{{[0-9]*}}E-7) : tensor<1x7x64xf32>, tensor<64xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @rms_norm(%x: tensor<1x7x64xf32>, %w: tensor<64xf32>) -> tensor<1x7x64xf32> {
+  %two = llm.constant dense<2.0> : tensor<f32>
+  %eps = llm.constant dense<1.0e-6> : tensor<f32>
+  %one = llm.constant dense<1.0> : tensor<f32>
+  %sq = llm.pow %x, %two : tensor<1x7x64xf32>, tensor<f32>
+  %mean = llm.reduce_mean %sq dims [2] keep_dims : tensor<1x7x64xf32>
+  %s = llm.add %mean, %eps : tensor<1x7x1xf32>, tensor<f32>
+  %root = llm.sqrt %s : tensor<1x7x1xf32>
+  %inv = llm.div %one, %root : tensor<f32>, tensor<1x7x1xf32>
+  %n = llm.mul %x, %inv : tensor<1x7x64xf32>, tensor<1x7x1xf32>
+  %r = llm.mul %w, %n : tensor<64xf32>, tensor<1x7x64xf32>
+  return %r : tensor<1x7x64xf32>
+}
+
+// -----
+
+// RMSNorm spelled with x*x and rsqrt.
+// CHECK-LABEL: func.func @rms_norm_rsqrt
+// CHECK-NEXT: llm.rms_norm %arg0, %arg1 epsilon(9.99999974{{[0-9]*}}E-6)
+func.func @rms_norm_rsqrt(%x: tensor<3x16xf32>, %w: tensor<16xf32>) -> tensor<3x16xf32> {
+  %eps = llm.constant dense<1.0e-5> : tensor<f32>
+  %sq = llm.mul %x, %x : tensor<3x16xf32>
+  %mean = llm.reduce_mean %sq dims [1] keep_dims : tensor<3x16xf32>
+  %s = llm.add %eps, %mean : tensor<f32>, tensor<3x1xf32>
+  %inv = llm.rsqrt %s : tensor<3x1xf32>
+  %n = llm.mul %inv, %x : tensor<3x1xf32>, tensor<3x16xf32>
+  %r = llm.mul %n, %w : tensor<3x16xf32>, tensor<16xf32>
+  return %r : tensor<3x16xf32>
+}
+
+// -----
+
+// The mean over another axis is not an RMSNorm of the last axis.
+// CHECK-LABEL: func.func @not_rms_norm
+// CHECK-NOT: llm.rms_norm
+func.func @not_rms_norm(%x: tensor<16x16xf32>, %w: tensor<16xf32>) -> tensor<16x16xf32> {
+  %eps = llm.constant dense<1.0e-5> : tensor<f32>
+  %sq = llm.mul %x, %x : tensor<16x16xf32>
+  %mean = llm.reduce_mean %sq dims [0] keep_dims : tensor<16x16xf32>
+  %s = llm.add %mean, %eps : tensor<1x16xf32>, tensor<f32>
+  %inv = llm.rsqrt %s : tensor<1x16xf32>
+  %n = llm.mul %x, %inv : tensor<16x16xf32>, tensor<1x16xf32>
+  %r = llm.mul %n, %w : tensor<16x16xf32>, tensor<16xf32>
+  return %r : tensor<16x16xf32>
+}
+
+// -----
+
+// GPT-2's Conv1D as exported: reshape to 2-D, matmul, bias, reshape back.
+// CHECK-LABEL: func.func @linear
+// CHECK-NEXT: %[[W:.*]] = llm.weight "w"
+// CHECK-NEXT: %[[B:.*]] = llm.weight "b"
+// CHECK-NEXT: %[[R:.*]] = llm.linear %arg0, %[[W]], %[[B]] {weight_layout = #llm.weight_layout<in_out>} : tensor<1x7x64xf32>, tensor<64x192xf32>, tensor<192xf32>
+// CHECK-NEXT: return %[[R]]
+module attributes {llm.weights = "w.safetensors"} {
+  func.func @linear(%x: tensor<1x7x64xf32>) -> tensor<1x7x192xf32> {
+    %w = llm.weight "w" : tensor<64x192xf32>
+    %b = llm.weight "b" : tensor<192xf32>
+    %x2 = llm.reshape %x : tensor<1x7x64xf32> to tensor<7x64xf32>
+    %m = llm.matmul %x2, %w : tensor<7x64xf32>, tensor<64x192xf32>
+    %a = llm.add %m, %b : tensor<7x192xf32>, tensor<192xf32>
+    %r = llm.reshape %a : tensor<7x192xf32> to tensor<1x7x192xf32>
+    return %r : tensor<1x7x192xf32>
+  }
+}
+
+// -----
+
+// A product of two activations is not a linear layer.
+// CHECK-LABEL: func.func @activation_product
+// CHECK: llm.matmul
+func.func @activation_product(%a: tensor<7x64xf32>, %b: tensor<64x8xf32>) -> tensor<7x8xf32> {
+  %m = llm.matmul %a, %b : tensor<7x64xf32>, tensor<64x8xf32>
+  return %m : tensor<7x8xf32>
+}
+
+// -----
+
+// Causal attention with grouped KV heads (repeat_kv) and a -inf mask.
+// CHECK-LABEL: func.func @attention
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x4x3x8xf32>, %[[K:.*]]: tensor<1x2x3x8xf32>, %[[V:.*]]: tensor<1x2x3x8xf32>)
+// CHECK-NEXT: %[[O:.*]] = llm.attention %[[Q]], %[[K]], %[[V]] scale(2.500000e-01) causal : tensor<1x4x3x8xf32>, tensor<1x2x3x8xf32>, tensor<1x2x3x8xf32>
+// CHECK-NEXT: return %[[O]]
+func.func @attention(%q: tensor<1x4x3x8xf32>, %k: tensor<1x2x3x8xf32>, %v: tensor<1x2x3x8xf32>) -> tensor<1x4x3x8xf32> {
+  %k5 = llm.reshape %k : tensor<1x2x3x8xf32> to tensor<1x2x1x3x8xf32>
+  %kb = llm.broadcast_to %k5 : tensor<1x2x1x3x8xf32> to tensor<1x2x2x3x8xf32>
+  %kr = llm.reshape %kb : tensor<1x2x2x3x8xf32> to tensor<1x4x3x8xf32>
+  %v5 = llm.reshape %v : tensor<1x2x3x8xf32> to tensor<1x2x1x3x8xf32>
+  %vb = llm.broadcast_to %v5 : tensor<1x2x1x3x8xf32> to tensor<1x2x2x3x8xf32>
+  %vr = llm.reshape %vb : tensor<1x2x2x3x8xf32> to tensor<1x4x3x8xf32>
+  %kt = llm.transpose %kr [0, 1, 3, 2] : tensor<1x4x3x8xf32>
+  %s = llm.matmul %q, %kt : tensor<1x4x3x8xf32>, tensor<1x4x8x3xf32>
+  %scale = llm.constant dense<0.25> : tensor<f32>
+  %ss = llm.mul %s, %scale : tensor<1x4x3x3xf32>, tensor<f32>
+  %mask = llm.constant dense<[[false, true, true], [false, false, true], [false, false, false]]> : tensor<3x3xi1>
+  %ninf = llm.constant dense<0xFF800000> : tensor<f32>
+  %m = llm.where %mask, %ninf, %ss : tensor<3x3xi1>, tensor<f32>, tensor<1x4x3x3xf32>
+  %p = llm.softmax %m dim 3 : tensor<1x4x3x3xf32>
+  %o = llm.matmul %p, %vr : tensor<1x4x3x3xf32>, tensor<1x4x3x8xf32>
+  return %o : tensor<1x4x3x8xf32>
+}
+
+// -----
+
+// A mask that is not causal is not turned into `causal`.
+// CHECK-LABEL: func.func @attention_other_mask
+// CHECK-NOT: llm.attention
+func.func @attention_other_mask(%q: tensor<1x1x2x8xf32>, %k: tensor<1x1x2x8xf32>, %v: tensor<1x1x2x8xf32>) -> tensor<1x1x2x8xf32> {
+  %kt = llm.transpose %k [0, 1, 3, 2] : tensor<1x1x2x8xf32>
+  %s = llm.matmul %q, %kt : tensor<1x1x2x8xf32>, tensor<1x1x8x2xf32>
+  %mask = llm.constant dense<[[true, false], [false, false]]> : tensor<2x2xi1>
+  %ninf = llm.constant dense<0xFF800000> : tensor<f32>
+  %m = llm.where %mask, %ninf, %s : tensor<2x2xi1>, tensor<f32>, tensor<1x1x2x2xf32>
+  %p = llm.softmax %m dim 3 : tensor<1x1x2x2xf32>
+  %o = llm.matmul %p, %v : tensor<1x1x2x2xf32>, tensor<1x1x2x8xf32>
+  return %o : tensor<1x1x2x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @embedding
+// CHECK: llm.embedding %{{.*}}[%arg0] : tensor<512x64xf32>, tensor<1x7xi64>
+module attributes {llm.weights = "w.safetensors"} {
+  func.func @embedding(%ids: tensor<1x7xi64>) -> tensor<1x7x64xf32> {
+    %t = llm.weight "wte" : tensor<512x64xf32>
+    %e = llm.gather %t[%ids] dim 0 : tensor<512x64xf32>, tensor<1x7xi64>
+    return %e : tensor<1x7x64xf32>
+  }
+}
