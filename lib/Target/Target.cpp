@@ -48,12 +48,9 @@ void llmc::registerTargetPipelines() {
   for (const Target *target : getRegisteredTargets()) {
     if (!target->isAvailable())
       continue;
-    // The registry keeps references to these strings for the process.
-    static std::vector<std::unique_ptr<std::string>> names;
-    names.push_back(std::make_unique<std::string>(
-        ("llmc-" + target->getName() + "-pipeline").str()));
+    std::string name = ("llmc-" + target->getName() + "-pipeline").str();
     mlir::PassPipelineRegistration<>(
-        *names.back(), target->getDescription(),
+        name, target->getDescription(),
         [target](mlir::OpPassManager &pm) { target->buildPipeline(pm); });
   }
 }
