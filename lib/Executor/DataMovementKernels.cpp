@@ -61,8 +61,33 @@ KernelResult exec::runEmbedding(KernelContext &ctx) {
   return ctx.numerics.make(ctx.resultType(), shape, std::move(out));
 }
 
+/// The entries of a run-time shape operand, checked against the result
+/// type; nothing (and an error) when they do not fit.
+static std::optional<Shape> runTimeShape(const Tensor &shape, KernelContext &ctx) {
+  Shape dims(shape.ints(), shape.ints() + shape.size());
+  auto type = ctx.resultTensorType();
+  for (int64_t d = 0; d < int64_t(dims.size()); ++d)
+    if (dims[d] < 0 || (!type.isDynamicDim(d) && type.getDimSize(d) != dims[d])) {
+      ctx.fail("shape entry " + llvm::Twine(d) + " is " + llvm::Twine(dims[d]) +
+               ", the result type says " +
+               (type.isDynamicDim(d) ? std::string("a size >= 0")
+                                     : std::to_string(type.getDimSize(d))));
+      return std::nullopt;
+    }
+  return dims;
+}
+
 KernelResult exec::runReshape(KernelContext &ctx) {
   const Tensor &in = ctx.operands[0];
+  if (ctx.operands.size() > 1) {
+    std::optional<Shape> shape = runTimeShape(ctx.operands[1], ctx);
+    if (!shape)
+      return std::nullopt;
+    if (numElements(*shape) != in.size())
+      return ctx.fail("cannot reshape " + in.describe() + " to " +
+                      llvm::Twine(numElements(*shape)) + " elements");
+    return in.reshaped(*shape);
+  }
   auto inType = mlir::cast<mlir::RankedTensorType>(ctx.op->getOperand(0).getType());
   // The k-th dynamic result dimension is the k-th dynamic input dimension.
   llvm::SmallVector<int64_t> dynamicSizes;
@@ -187,6 +212,12 @@ KernelResult exec::runGather(int64_t dim, KernelContext &ctx) {
 KernelResult exec::runBroadcastTo(KernelContext &ctx) {
   const Tensor &in = ctx.operands[0];
   Shape shape(ctx.resultTensorType().getShape());
+  if (ctx.operands.size() > 1) {
+    std::optional<Shape> given = runTimeShape(ctx.operands[1], ctx);
+    if (!given)
+      return std::nullopt;
+    shape = *given;
+  }
   size_t lead = shape.size() - in.rank();
   for (size_t d = 0; d < shape.size(); ++d) {
     int64_t from = d < lead ? 1 : in.dim(d - lead);
@@ -200,6 +231,20 @@ KernelResult exec::runBroadcastTo(KernelContext &ctx) {
   return gather(in, shape, [&](llvm::ArrayRef<int64_t> index) {
     return broadcastOffset(index, in.shape());
   });
+}
+
+KernelResult exec::runDim(int64_t dim, KernelContext &ctx) {
+  return Tensor::fromInts(DType::I64, {}, {ctx.operands[0].dim(dim)});
+}
+
+KernelResult exec::runIota(KernelContext &ctx) {
+  int64_t n = ctx.operands[0].ints()[0];
+  if (n < 0)
+    return ctx.fail("iota of a negative count " + llvm::Twine(n));
+  std::vector<int64_t> values(n);
+  for (int64_t i = 0; i < n; ++i)
+    values[i] = i;
+  return Tensor::fromInts(DType::I64, {n}, std::move(values));
 }
 
 KernelResult exec::runConstant(mlir::ElementsAttr value, KernelContext &ctx) {

@@ -162,6 +162,8 @@ static KernelResult dispatch(Operation *op, KernelContext &ctx) {
       .Case([&](GatherOp g) { return runGather(g.getDim(), ctx); })
       .Case([&](BroadcastToOp) { return runBroadcastTo(ctx); })
       .Case([&](ConstantOp c) { return runConstant(c.getValue(), ctx); })
+      .Case([&](DimOp d) { return runDim(d.getDim(), ctx); })
+      .Case([&](IotaOp) { return runIota(ctx); })
       .Default([&](Operation *other) -> KernelResult {
         ctx.error = {RunError::Unsupported,
                      locationOf(other) + "the reference executor does not implement this op"};

@@ -113,6 +113,8 @@ KernelResult runSlice(llm::SliceOp op, KernelContext &ctx);
 KernelResult runGather(int64_t dim, KernelContext &ctx);
 KernelResult runBroadcastTo(KernelContext &ctx);
 KernelResult runConstant(mlir::ElementsAttr value, KernelContext &ctx);
+KernelResult runDim(int64_t dim, KernelContext &ctx);
+KernelResult runIota(KernelContext &ctx);
 
 /// Broadcasts two run-time shapes (NumPy rule); nothing if they conflict.
 std::optional<Shape> broadcastRuntime(llvm::ArrayRef<int64_t> a,

@@ -361,3 +361,43 @@ func.func @broadcast_type(%a: tensor<1x3x8xf32>) {
   %r = llm.broadcast_to %a : tensor<1x3x8xf32> to tensor<1x3x8xf16>
   return
 }
+
+// -----
+
+func.func @dim_range(%x: tensor<1x?xf32>) {
+  // expected-error @+1 {{dim 2 is out of range for rank 2}}
+  %d = llm.dim %x [2] : tensor<1x?xf32>
+  return
+}
+
+// -----
+
+func.func @iota_count(%n: tensor<1xi64>) {
+  // expected-error @+1 {{count must be a 0-D tensor, got 'tensor<1xi64>'}}
+  %p = llm.iota %n : tensor<1xi64>
+  return
+}
+
+// -----
+
+func.func @reshape_shape_entries(%x: tensor<?x64xf32>, %s: tensor<3xi64>) {
+  // expected-error @+1 {{'llm.reshape' op needs a shape operand of 2 entries (the result rank), got 'tensor<3xi64>'}}
+  %r = llm.reshape %x, %s : tensor<?x64xf32>, tensor<3xi64> to tensor<?x64xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_shape_elements(%x: tensor<2x64xf32>, %s: tensor<2xi64>) {
+  // expected-error @+1 {{'llm.reshape' op changes the number of elements: [2, 64] to [2, 32]}}
+  %r = llm.reshape %x, %s : tensor<2x64xf32>, tensor<2xi64> to tensor<2x32xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast_shape_entries(%x: tensor<f32>, %s: tensor<1xi64>) {
+  // expected-error @+1 {{'llm.broadcast_to' op needs a shape operand of 2 entries (the result rank), got 'tensor<1xi64>'}}
+  %r = llm.broadcast_to %x, %s : tensor<f32>, tensor<1xi64> to tensor<?x?xf32>
+  return
+}

@@ -223,4 +223,25 @@ func.func @data_movement(%x: tensor<1x?x64xf32>, %a: tensor<1x4x?x8xf32>, %i: te
     tensor<1x?x16xf32>, tensor<3x2xf32>, tensor<4x2xf32>, tensor<1x4x?x8xf32>
 }
 
+// CHECK-LABEL: func.func @run_time_sizes
+func.func @run_time_sizes(%x: tensor<?x?x64xf32>, %z: tensor<f32>)
+    -> (tensor<?xi64>, tensor<?x64xf32>, tensor<?x?xf32>) {
+  // CHECK: llm.dim %{{.*}}[1] : tensor<?x?x64xf32>
+  %s = llm.dim %x [1] : tensor<?x?x64xf32>
+  // CHECK: llm.iota %{{.*}} : tensor<i64>
+  %p = llm.iota %s : tensor<i64>
+  %b = llm.dim %x [0] : tensor<?x?x64xf32>
+  %bs = llm.mul %b, %s : tensor<i64>
+  %c64 = llm.constant dense<[64]> : tensor<1xi64>
+  %bs1 = llm.reshape %bs : tensor<i64> to tensor<1xi64>
+  %shape = llm.concat %bs1, %c64 dim 0 : tensor<1xi64>, tensor<1xi64>
+  // CHECK: llm.reshape %{{.*}}, %{{.*}} : tensor<?x?x64xf32>, tensor<2xi64> to tensor<?x64xf32>
+  %f = llm.reshape %x, %shape : tensor<?x?x64xf32>, tensor<2xi64> to tensor<?x64xf32>
+  %s1 = llm.reshape %s : tensor<i64> to tensor<1xi64>
+  %sq = llm.concat %s1, %s1 dim 0 : tensor<1xi64>, tensor<1xi64>
+  // CHECK: llm.broadcast_to %{{.*}}, %{{.*}} : tensor<f32>, tensor<2xi64> to tensor<?x?xf32>
+  %m = llm.broadcast_to %z, %sq : tensor<f32>, tensor<2xi64> to tensor<?x?xf32>
+  return %p, %f, %m : tensor<?xi64>, tensor<?x64xf32>, tensor<?x?xf32>
+}
+
 }

@@ -173,6 +173,18 @@ case("attention with additive mask", [t([1, 4, 3, 8]), t([1, 2, 5, 8]), t([1, 2,
      f"llm.attention %a0, %a1, %a2 mask %a3 scale(0.35) causal : "
      f"{t([1, 4, 3, 8])}, {t([1, 2, 5, 8])}, {t([1, 2, 5, 6])}, {t([3, 5])}",
      [q, k, v, fmask], attention(q, k, v, 0.35, True, lambda h: h // 2, fmask), t([1, 4, 3, 6]))
+dx = randn(2, 3, 4)
+case("dim (run-time size)", [t([2, "?", 4])], f"llm.dim %a0 [1] : {t([2, '?', 4])}", [dx],
+     np.array(3), t([], "i64"))
+case("iota", [t([], "i64")], f"llm.iota %a0 : {t([], 'i64')}", [np.array(5, dtype=np.int64)],
+     np.arange(5), t(["?"], "i64"))
+case("reshape with a run-time shape", [t(["?", "?", 4]), t([2], "i64")],
+     f"llm.reshape %a0, %a1 : {t(['?', '?', 4])}, {t([2], 'i64')} to {t(['?', 4])}",
+     [dx, np.array([6, 4], dtype=np.int64)], dx.reshape(6, 4), t(["?", 4]))
+case("broadcast_to a run-time shape", [t([1, 4]), t([3], "i64")],
+     f"llm.broadcast_to %a0, %a1 : {t([1, 4])}, {t([3], 'i64')} to {t(['?', '?', 4])}",
+     [dx[0, :1].copy(), np.array([2, 5, 4], dtype=np.int64)], np.broadcast_to(dx[0, :1], (2, 5, 4)),
+     t(["?", "?", 4]))
 case("constant", [], "llm.constant dense<[[1.5, -2.0]]> : tensor<1x2xf32>", [],
      np.array([[1.5, -2.0]]), t([1, 2]))
 

@@ -200,11 +200,29 @@ static LogicalResult checkKeepsElementType(Operation *op) {
          << in << " to " << out << "); use llm.cast";
 }
 
+/// Fails unless a run-time `shape` operand has one entry per result dim.
+static LogicalResult checkShapeOperand(Operation *op, Value shape, RankedTensorType result) {
+  auto type = cast<RankedTensorType>(shape.getType());
+  if (type.getRank() != 1 || type.getDimSize(0) != result.getRank())
+    return op->emitOpError("needs a shape operand of ")
+           << result.getRank() << " entries (the result rank), got " << type;
+  return success();
+}
+
 LogicalResult ReshapeOp::verify() {
   if (failed(checkKeepsElementType(*this)))
     return failure();
   ArrayRef<int64_t> in = getInput().getType().getShape();
   ArrayRef<int64_t> out = getType().getShape();
+  if (Value shape = getShape()) {
+    if (failed(checkShapeOperand(*this, shape, getType())))
+      return failure();
+    if (getInput().getType().hasStaticShape() && getType().hasStaticShape() &&
+        getInput().getType().getNumElements() != getType().getNumElements())
+      return emitOpError("changes the number of elements: ")
+             << formatShape(in) << " to " << formatShape(out);
+    return success();
+  }
   if (countDynamicDims(in) != countDynamicDims(out))
     return emitOpError("must keep the dynamic dimensions: the input has ")
            << countDynamicDims(in) << ", the result "
@@ -218,8 +236,10 @@ LogicalResult ReshapeOp::verify() {
 }
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor) {
-  if (getInput().getType() == getType())
+  if (getInput().getType() == getType() && (!getShape() || getType().hasStaticShape()))
     return getInput();
+  if (getShape())
+    return {};
   // reshape(reshape(x)) back to the type of x is x.
   if (auto inner = getInput().getDefiningOp<ReshapeOp>())
     if (inner.getInput().getType() == getType())
@@ -361,12 +381,15 @@ LogicalResult BroadcastToOp::verify() {
   if (in.size() > out.size())
     return emitOpError("cannot broadcast rank ")
            << in.size() << " to the lower rank " << out.size();
+  bool runTimeShape = bool(getShape());
+  if (runTimeShape && failed(checkShapeOperand(*this, getShape(), getType())))
+    return failure();
   size_t lead = out.size() - in.size();
   for (size_t d = 0; d < out.size(); ++d) {
     int64_t from = d < lead ? 1 : in[d - lead];
     int64_t to = out[d];
     if (ShapedType::isDynamic(to)) {
-      if (!ShapedType::isDynamic(from))
+      if (!ShapedType::isDynamic(from) && !runTimeShape)
         return emitOpError("result dimension ")
                << d << " is dynamic but its input dimension is not";
       continue;
@@ -376,5 +399,36 @@ LogicalResult BroadcastToOp::verify() {
              << from << " cannot broadcast to " << to << " (result dimension "
              << d << ")";
   }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Run-time sizes
+//===----------------------------------------------------------------------===//
+
+LogicalResult DimOp::inferReturnTypes(MLIRContext *context, Loc loc, Adaptor adaptor,
+                                      SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())) ||
+      failed(checkDim(loc, adaptor.getDim(), tensorOf(adaptor.getInput()).getRank())))
+    return failure();
+  results.push_back(RankedTensorType::get({}, IntegerType::get(context, 64)));
+  return success();
+}
+
+OpFoldResult DimOp::fold(FoldAdaptor) {
+  int64_t size = getInput().getType().getDimSize(getDim());
+  if (ShapedType::isDynamic(size))
+    return {};
+  return DenseElementsAttr::get(getType(), llvm::APInt(64, uint64_t(size), true));
+}
+
+LogicalResult IotaOp::inferReturnTypes(MLIRContext *context, Loc loc, Adaptor adaptor,
+                                       SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
+  if (tensorOf(adaptor.getCount()).getRank() != 0)
+    return emitOptionalError(loc, "count must be a 0-D tensor, got ",
+                             tensorOf(adaptor.getCount()));
+  results.push_back(RankedTensorType::get({ShapedType::kDynamic}, IntegerType::get(context, 64)));
   return success();
 }

@@ -214,23 +214,37 @@ def LLM_ReshapeOp : LLM_Op<"reshape", [Pure]> {
   let summary = "same elements in row-major order, another shape";
   let description = [{
     Reinterprets the row-major element sequence of `input` with the result
-    shape. The dynamic dimensions pass through: the result has as many
-    dynamic dimensions as the input, and the k-th dynamic result dimension
-    has the size of the k-th dynamic input dimension; the products of the
-    static dimensions are equal. This covers splitting and merging heads
-    (`[B, S, H*D] <-> [B, S, H, D]`) with a dynamic sequence length; a
-    reshape that would merge a dynamic dimension with another is not
-    expressible before the static-shape pass.
+    shape; the element counts are equal.
+
+    Without `shape`, the dynamic dimensions pass through: the result has as
+    many dynamic dimensions as the input, and the k-th dynamic result
+    dimension has the size of the k-th dynamic input dimension; the products
+    of the static dimensions are equal. This covers splitting and merging
+    heads (`[B, S, H*D] <-> [B, S, H, D]`) with a dynamic sequence length.
+
+    With `shape` (a 1-D `i64` tensor with one entry per result dimension,
+    computed at run time, e.g. from `llm.dim`), the result dimensions are
+    its entries; a static result dimension must equal its entry at run time.
+    This is the form of an imported reshape whose target shape is only known
+    at run time; the static-shape pass folds it away.
 
     ```mlir
     %h = llm.reshape %x : tensor<1x?x64xf32> to tensor<1x?x4x16xf32>
+    %f = llm.reshape %x, %s : tensor<?x?x64xf32>, tensor<2xi64> to tensor<?x64xf32>
     ```
   }];
-  let arguments = (ins LLM_Tensor:$input);
+  let arguments = (ins LLM_Tensor:$input, Optional<RankedTensorOf<[I64]>>:$shape);
   let results = (outs LLM_Tensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let assemblyFormat = [{
+    $input (`,` $shape^)? attr-dict `:` type($input) (`,` type($shape)^)? `to` type($result)
+  }];
   let hasVerifier = 1;
   let hasFolder = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$input), [{
+      build($_builder, $_state, result, input, ::mlir::Value());
+    }]>
+  ];
 }
 
 def LLM_TransposeOp : LLM_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
@@ -319,19 +333,66 @@ def LLM_BroadcastToOp : LLM_Op<"broadcast_to", [Pure]> {
   let summary = "broadcast to a larger shape";
   let description = [{
     Repeats `input` along its size-1 dimensions (and prepends dimensions)
-    to the result shape, by the broadcasting rule. A dynamic result
-    dimension must come from a dynamic input dimension (its size is not
-    otherwise known); a static result dimension takes an input dimension of
-    size 1, of the same size, or dynamic (checked at run time).
+    to the result shape, by the broadcasting rule.
+
+    Without `shape`, a dynamic result dimension must come from a dynamic
+    input dimension (its size is not otherwise known); a static result
+    dimension takes an input dimension of size 1, of the same size, or
+    dynamic (checked at run time).
+
+    With `shape` (a 1-D `i64` tensor, one entry per result dimension,
+    computed at run time), the result dimensions are its entries; each input
+    dimension must be 1 or equal to its entry, checked at run time.
 
     ```mlir
     %k = llm.broadcast_to %x : tensor<1x1x?x8xf32> to tensor<1x4x?x8xf32>
+    %z = llm.broadcast_to %zero, %s : tensor<f32>, tensor<2xi64> to tensor<?x?xf32>
     ```
   }];
-  let arguments = (ins LLM_Tensor:$input);
+  let arguments = (ins LLM_Tensor:$input, Optional<RankedTensorOf<[I64]>>:$shape);
   let results = (outs LLM_Tensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let assemblyFormat = [{
+    $input (`,` $shape^)? attr-dict `:` type($input) (`,` type($shape)^)? `to` type($result)
+  }];
   let hasVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$input), [{
+      build($_builder, $_state, result, input, ::mlir::Value());
+    }]>
+  ];
+}
+
+def LLM_DimOp : LLM_Op<"dim", [Pure, InferTypeOpAdaptor]> {
+  let summary = "the size of one dimension, as a value";
+  let description = [{
+    The size of dimension `dim` of `input` as a 0-D `i64` tensor: how an
+    imported `Shape` of a dynamic dimension reads it at run time. Folds to a
+    constant for a static dimension.
+
+    ```mlir
+    %s = llm.dim %x[1] : tensor<1x?x64xf32>
+    ```
+  }];
+  let arguments = (ins LLM_Tensor:$input, I64Attr:$dim);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = "$input `[` $dim `]` attr-dict `:` type($input)";
+  let hasFolder = 1;
+}
+
+def LLM_IotaOp : LLM_Op<"iota", [Pure, InferTypeOpAdaptor]> {
+  let summary = "0, 1, ..., n-1 for a run-time n";
+  let description = [{
+    The 1-D `i64` tensor `[0, 1, ..., n - 1]` for the 0-D `i64` `count`
+    (a negative count is a run-time error): positions and masks of an
+    imported graph whose sequence length is only known at run time.
+
+    ```mlir
+    %p = llm.iota %n : tensor<i64>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I64]>:$count);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = "$count attr-dict `:` type($count)";
 }
 
 #endif // LLMC_DIALECT_LLM_IR_LLMTENSOROPS_TD
