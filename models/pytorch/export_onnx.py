@@ -2,11 +2,11 @@
 """Exports a reference model of a checkpoint written by make_checkpoint.py to
 ONNX with torch.onnx.export, as deployment engineers do.
 
-Usage: export_onnx.py MODEL CHECKPOINT_DIR OUT.onnx [--length N] [--opset N]
+Usage: export_onnx.py MODEL CHECKPOINT_DIR OUT.onnx [--length N] [--opset N] [--dynamic]
 
-The graph takes `ids` [1, N] (a prefill from an empty cache, static shape)
-and returns `logits` [1, N, V]. (Exports with dynamic batch/sequence and
-past-cache inputs need symbolic shapes in the importer: issue 4 continues.)
+The graph takes `ids` [B, S] (a prefill from an empty cache) and returns
+`logits` [B, S, V]. By default B = 1 and S = --length are static; with
+--dynamic both are symbolic ("batch", "sequence"), as deployment exports are.
 """
 import argparse
 import json
@@ -51,13 +51,16 @@ def main(argv):
     parser.add_argument("output")
     parser.add_argument("--length", type=int, default=7)
     parser.add_argument("--opset", type=int, default=17)
+    parser.add_argument("--dynamic", action="store_true", help="symbolic batch and sequence")
     args = parser.parse_args(argv)
     model, cfg = load(args.model, args.checkpoint)
     ids = torch.zeros((1, args.length), dtype=torch.int64)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        axes = {"ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"}}
         torch.onnx.export(Prefill(model), (ids,), args.output, opset_version=args.opset,
-                          input_names=["ids"], output_names=["logits"])
+                          input_names=["ids"], output_names=["logits"],
+                          dynamic_axes=axes if args.dynamic else None)
     return 0
 
 

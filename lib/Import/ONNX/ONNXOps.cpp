@@ -335,15 +335,145 @@ Error translateGemm(GraphImporter &g) {
   return g.setOutput(0, y);
 }
 
+std::vector<std::optional<int64_t>> knownEntries(GraphImporter &g, Value shape);
+
 Error translateGather(GraphImporter &g) {
   LLMC_REQUIRE(x, g.input(0));
   LLMC_REQUIRE(indices, g.input(1));
+  // Entries of a shape vector that are known fold even when other entries
+  // are only known at run time (the static dims of a Shape).
+  if (typeOf(*x).getRank() == 1 && typeOf(*x).getElementType().isInteger(64)) {
+    std::optional<Tensor> at = g.constantValue(*indices);
+    std::vector<std::optional<int64_t>> known = knownEntries(g, *x);
+    if (at && !known.empty()) {
+      std::vector<int64_t> picked;
+      for (int64_t i = 0; i < at->size(); ++i) {
+        int64_t k = at->ints()[i] < 0 ? at->ints()[i] + int64_t(known.size()) : at->ints()[i];
+        if (k < 0 || k >= int64_t(known.size()) || !known[k])
+          break;
+        picked.push_back(*known[k]);
+      }
+      if (int64_t(picked.size()) == at->size())
+        return g.setOutput(0, g.constant(Tensor::fromInts(DType::I64, at->shape(), picked),
+                                         typeOf(*x).getElementType()));
+    }
+  }
   LLMC_REQUIRE(axis, normaliseAxis(g, g.intAttr("axis", 0), typeOf(*x).getRank()));
   return g.setOutput(0, g.builder().create<llm::GatherOp>(g.loc(), *x, *indices, *axis));
 }
 
+
+//===----------------------------------------------------------------------===//
+// Run-time shapes: 1-D i64 values whose entries may be known at import time
+//===----------------------------------------------------------------------===//
+
+/// The entries of a 1-D shape value that are known at import time.
+std::vector<std::optional<int64_t>> knownEntries(GraphImporter &g, Value shape) {
+  RankedTensorType type = typeOf(shape);
+  if (std::optional<Tensor> c = g.constantValue(shape)) {
+    std::vector<std::optional<int64_t>> all;
+    for (int64_t i = 0; i < c->size(); ++i)
+      all.push_back(c->ints()[i]);
+    return all;
+  }
+  if (auto concat = shape.getDefiningOp<llm::ConcatOp>()) {
+    std::vector<std::optional<int64_t>> all;
+    for (Value part : concat.getInputs()) {
+      std::vector<std::optional<int64_t>> entries = knownEntries(g, part);
+      all.insert(all.end(), entries.begin(), entries.end());
+    }
+    return all;
+  }
+  if (auto reshape = shape.getDefiningOp<llm::ReshapeOp>(); reshape && !reshape.getShape())
+    return knownEntries(g, reshape.getInput());
+  if (auto cast = shape.getDefiningOp<llm::CastOp>())
+    return knownEntries(g, cast.getInput());
+  int64_t n = type.getRank() == 0 ? 1 : type.hasStaticShape() ? type.getNumElements() : 0;
+  return std::vector<std::optional<int64_t>>(n);
+}
+
+/// A [1] i64 tensor holding `value`.
+Value entryConstant(GraphImporter &g, int64_t value) {
+  return g.constant(Tensor::fromInts(DType::I64, {1}, {value}), g.builder().getI64Type());
+}
+
+/// A [1] i64 tensor holding the size of dimension `d` of `x`.
+Value dimEntry(GraphImporter &g, Value x, int64_t d) {
+  int64_t size = typeOf(x).getDimSize(d);
+  if (!ShapedType::isDynamic(size))
+    return entryConstant(g, size);
+  OpBuilder &b = g.builder();
+  Value dim = b.create<llm::DimOp>(g.loc(), x, b.getI64IntegerAttr(d));
+  return reshapeTo(g, dim, {1});
+}
+
+/// Entry `i` of a 1-D shape value, as a [1] tensor.
+Value shapeEntry(GraphImporter &g, Value shape, int64_t i,
+                 const std::vector<std::optional<int64_t>> &known) {
+  if (known[i])
+    return entryConstant(g, *known[i]);
+  Value s = shape;
+  if (typeOf(s).getElementType() != g.builder().getI64Type())
+    s = g.builder().create<llm::CastOp>(
+        g.loc(), RankedTensorType::get(typeOf(s).getShape(), g.builder().getI64Type()), s);
+  auto type = RankedTensorType::get({1}, g.builder().getI64Type());
+  OpBuilder &b = g.builder();
+  return b.create<llm::SliceOp>(g.loc(), type, s, b.getDenseI64ArrayAttr({0}),
+                                b.getDenseI64ArrayAttr({i}), b.getDenseI64ArrayAttr({i + 1}), nullptr);
+}
+
+/// The 1-D shape made of [1] pieces.
+Value joinEntries(GraphImporter &g, llvm::ArrayRef<Value> pieces) {
+  if (pieces.size() == 1)
+    return pieces[0];
+  return g.builder().create<llm::ConcatOp>(g.loc(), pieces, 0);
+}
+
+/// The size (static, or dynamic) a [1] piece stands for.
+int64_t staticSizeOf(GraphImporter &g, Value piece) {
+  std::optional<Tensor> c = g.constantValue(piece);
+  return c ? c->ints()[0] : ShapedType::kDynamic;
+}
+
+/// Reshape to a shape known only at run time: 0 copies the input dimension
+/// and -1 is computed from the element count, both at run time.
+Error reshapeToRunTimeShape(GraphImporter &g, Value x, Value target) {
+  std::vector<std::optional<int64_t>> known = knownEntries(g, target);
+  bool allowZero = g.intAttr("allowzero", 0);
+  OpBuilder &b = g.builder();
+  llvm::SmallVector<Value> pieces;
+  int64_t inferred = -1;
+  for (int64_t i = 0; i < int64_t(known.size()); ++i) {
+    if (known[i] == 0 && !allowZero)
+      pieces.push_back(dimEntry(g, x, i));
+    else if (known[i] == -1)
+      inferred = i, pieces.push_back(Value());
+    else
+      pieces.push_back(shapeEntry(g, target, i, known));
+  }
+  if (inferred >= 0) {
+    // -1: the element count divided by the product of the other entries.
+    Value count = entryConstant(g, 1);
+    for (int64_t d = 0; d < typeOf(x).getRank(); ++d)
+      count = b.create<llm::MulOp>(g.loc(), count, dimEntry(g, x, d));
+    Value others = entryConstant(g, 1);
+    for (Value p : pieces)
+      if (p)
+        others = b.create<llm::MulOp>(g.loc(), others, p);
+    pieces[inferred] = b.create<llm::DivOp>(g.loc(), count, others);
+  }
+  llvm::SmallVector<int64_t> shape;
+  for (Value p : pieces)
+    shape.push_back(staticSizeOf(g, p));
+  auto type = RankedTensorType::get(shape, typeOf(x).getElementType());
+  return g.setOutput(0, b.create<llm::ReshapeOp>(g.loc(), type, x, joinEntries(g, pieces)));
+}
+
 Error translateReshape(GraphImporter &g) {
   LLMC_REQUIRE(x, g.input(0));
+  LLMC_REQUIRE(targetValue, g.input(1));
+  if (!g.constantValue(*targetValue))
+    return reshapeToRunTimeShape(g, *x, *targetValue);
   LLMC_REQUIRE(target, g.intsInput(1));
   ArrayRef<int64_t> in = typeOf(*x).getShape();
   bool allowZero = g.intAttr("allowzero", 0);
@@ -365,8 +495,8 @@ Error translateReshape(GraphImporter &g) {
   }
   if (inferred >= 0) {
     int64_t known = llm::staticElementCount(shape);
-    if (!typeOf(*x).hasStaticShape())
-      return g.error("Reshape with -1 of a tensor with dynamic dimensions is not supported yet");
+    if (!typeOf(*x).hasStaticShape()) // -1 is then known only at run time
+      return reshapeToRunTimeShape(g, *x, *targetValue);
     if (known == 0 || typeOf(*x).getNumElements() % known)
       return g.error("cannot infer the -1 dimension");
     shape[inferred] = typeOf(*x).getNumElements() / known;
@@ -529,8 +659,36 @@ Error translateSqueeze(GraphImporter &g) {
   return g.setOutput(0, reshapeTo(g, *x, shape));
 }
 
+/// Expand to a shape known only at run time (bidirectional broadcast: an
+/// entry of 1 keeps the input dimension).
+Error expandToRunTimeShape(GraphImporter &g, Value x, Value target) {
+  std::vector<std::optional<int64_t>> known = knownEntries(g, target);
+  int64_t inRank = typeOf(x).getRank(), n = known.size();
+  int64_t rank = std::max(inRank, n);
+  llvm::SmallVector<Value> pieces;
+  for (int64_t j = 0; j < rank; ++j) {
+    int64_t e = j - (rank - n), d = j - (rank - inRank);
+    if (e < 0 || known[e] == 1)
+      pieces.push_back(d < 0 ? entryConstant(g, 1) : dimEntry(g, x, d));
+    else if (known[e] || d < 0 || typeOf(x).getDimSize(d) == 1)
+      pieces.push_back(shapeEntry(g, target, e, known));
+    else // one of the two is 1 at run time: the larger is the size
+      pieces.push_back(g.builder().create<llm::MaximumOp>(
+          g.loc(), shapeEntry(g, target, e, known), dimEntry(g, x, d)));
+  }
+  llvm::SmallVector<int64_t> shape;
+  for (Value p : pieces)
+    shape.push_back(staticSizeOf(g, p));
+  auto type = RankedTensorType::get(shape, typeOf(x).getElementType());
+  return g.setOutput(0, g.builder().create<llm::BroadcastToOp>(g.loc(), type, x,
+                                                               joinEntries(g, pieces)));
+}
+
 Error translateExpand(GraphImporter &g) {
   LLMC_REQUIRE(x, g.input(0));
+  LLMC_REQUIRE(targetValue, g.input(1));
+  if (!g.constantValue(*targetValue))
+    return expandToRunTimeShape(g, *x, *targetValue);
   LLMC_REQUIRE(target, g.intsInput(1));
   // Bidirectional broadcast of the input shape and the requested shape.
   std::optional<llvm::SmallVector<int64_t>> shape =
@@ -558,19 +716,17 @@ Error translateShape(GraphImporter &g) {
   int64_t start = g.intAttr("start", 0), end = g.intAttr("end", rank);
   start = std::clamp<int64_t>(start < 0 ? start + rank : start, 0, rank);
   end = std::clamp<int64_t>(end < 0 ? end + rank : end, 0, rank);
-  std::vector<int64_t> dims;
-  for (int64_t d = start; d < end; ++d) {
-    if (ShapedType::isDynamic(shape[d]))
-      return g.error("Shape of a dynamic dimension is not supported yet");
-    dims.push_back(shape[d]);
-  }
-  int64_t n = dims.size();
-  return g.setOutput(0, g.constant(Tensor::fromInts(DType::I64, {n}, dims),
-                                   g.builder().getI64Type()));
+  // Static dimensions are constants; dynamic ones are read at run time.
+  llvm::SmallVector<Value> pieces;
+  for (int64_t d = start; d < end; ++d)
+    pieces.push_back(dimEntry(g, *x, d));
+  if (pieces.empty())
+    return g.setOutput(0, g.constant(Tensor::fromInts(DType::I64, {0}, {}),
+                                     g.builder().getI64Type()));
+  return g.setOutput(0, joinEntries(g, pieces));
 }
 
 Error translateConstantOfShape(GraphImporter &g) {
-  LLMC_REQUIRE(shape, g.intsInput(0));
   Tensor fill = Tensor::fromFloats(DType::F32, {1}, {0.0f});
   Type element = g.builder().getF32Type();
   if (const onnx::AttributeProto *a = g.attribute("value")) {
@@ -579,6 +735,23 @@ Error translateConstantOfShape(GraphImporter &g) {
     fill = *values;
     element = *type;
   }
+  LLMC_REQUIRE(shapeValue, g.input(0));
+  if (!g.constantValue(*shapeValue)) {
+    // A run-time shape: broadcast the fill value to it.
+    std::vector<std::optional<int64_t>> known = knownEntries(g, *shapeValue);
+    llvm::SmallVector<Value> pieces;
+    llvm::SmallVector<int64_t> dims;
+    for (int64_t i = 0; i < int64_t(known.size()); ++i) {
+      pieces.push_back(shapeEntry(g, *shapeValue, i, known));
+      dims.push_back(staticSizeOf(g, pieces.back()));
+    }
+    Tensor scalar = fill.isFloat() ? Tensor::fromFloats(fill.dtype(), {}, {fill.floats()[0]})
+                                   : Tensor::fromInts(fill.dtype(), {}, {fill.ints()[0]});
+    auto type = RankedTensorType::get(dims, element);
+    return g.setOutput(0, g.builder().create<llm::BroadcastToOp>(
+                              g.loc(), type, g.constant(scalar, element), joinEntries(g, pieces)));
+  }
+  LLMC_REQUIRE(shape, g.intsInput(0));
   int64_t count = numElements(*shape);
   Tensor t = fill.isFloat()
                  ? Tensor::fromFloats(fill.dtype(), *shape, std::vector<float>(count, fill.floats()[0]))
@@ -586,7 +759,49 @@ Error translateConstantOfShape(GraphImporter &g) {
   return g.setOutput(0, g.constant(t, element));
 }
 
+/// Range with bounds known only at run time (integers, constant step):
+/// start + iota(max(ceil((limit - start) / delta), 0)) * delta.
+Error rangeAtRunTime(GraphImporter &g) {
+  LLMC_REQUIRE(start, g.input(0));
+  LLMC_REQUIRE(limit, g.input(1));
+  LLMC_REQUIRE(delta, g.constantInput(2));
+  if (delta->isFloat())
+    return g.error("a Range of floats with run-time bounds is not supported");
+  int64_t step = delta->ints()[0];
+  if (step == 0)
+    return g.error("Range with delta 0");
+  OpBuilder &b = g.builder();
+  Location loc = g.loc();
+  Type i64 = b.getI64Type();
+  auto toI64 = [&](Value v) -> Value {
+    auto scalar = RankedTensorType::get({}, i64);
+    v = reshapeTo(g, v, {});
+    if (typeOf(v).getElementType() == i64)
+      return v;
+    return b.create<llm::CastOp>(loc, scalar, v);
+  };
+  Value s0 = toI64(*start), s1 = toI64(*limit);
+  auto scalar = [&](int64_t v) { return g.constant(Tensor::fromInts(DType::I64, {}, {v}), i64); };
+  // Integer division truncates: ceil(a / d) = (a + d - sign(d)) / d.
+  Value span = b.create<llm::SubOp>(loc, s1, s0);
+  Value count = b.create<llm::DivOp>(
+      loc, b.create<llm::AddOp>(loc, span, scalar(step > 0 ? step - 1 : step + 1)), scalar(step));
+  count = b.create<llm::MaximumOp>(loc, count, scalar(0));
+  Value values = b.create<llm::IotaOp>(loc, count);
+  if (step != 1)
+    values = b.create<llm::MulOp>(loc, values, scalar(step));
+  values = b.create<llm::AddOp>(loc, values, s0);
+  Type element = typeOf(*start).getElementType();
+  if (element != i64)
+    values = b.create<llm::CastOp>(loc, RankedTensorType::get(typeOf(values).getShape(), element), values);
+  return g.setOutput(0, values);
+}
+
 Error translateRange(GraphImporter &g) {
+  LLMC_REQUIRE(startValue, g.input(0));
+  LLMC_REQUIRE(limitValue, g.input(1));
+  if (!g.constantValue(*startValue) || !g.constantValue(*limitValue))
+    return rangeAtRunTime(g);
   LLMC_REQUIRE(start, g.constantInput(0));
   LLMC_REQUIRE(limit, g.constantInput(1));
   LLMC_REQUIRE(delta, g.constantInput(2));
