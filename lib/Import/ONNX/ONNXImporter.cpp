@@ -155,6 +155,7 @@ llmc::importONNX(MLIRContext *context, llvm::StringRef path,
   if (options.raise)
     pm.addPass(llm::createRaise());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   if (failed(pm.run(*module)))
     return fail(path, "raising the imported graph failed");
 

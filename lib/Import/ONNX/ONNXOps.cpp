@@ -388,6 +388,25 @@ std::vector<std::optional<int64_t>> knownEntries(GraphImporter &g, Value shape) 
     return knownEntries(g, reshape.getInput());
   if (auto cast = shape.getDefiningOp<llm::CastOp>())
     return knownEntries(g, cast.getInput());
+  // where(x == c, a, x), as exporters write "replace -1 by 1": entry by
+  // entry where x is known (c and a splat or one entry per entry of x).
+  if (auto where = shape.getDefiningOp<llm::WhereOp>()) {
+    auto compare = where.getCondition().getDefiningOp<llm::CompareOp>();
+    std::optional<Tensor> c = compare ? g.constantValue(compare.getRhs()) : std::nullopt;
+    std::optional<Tensor> a = g.constantValue(where.getOnTrue());
+    if (compare && compare.getDirection() == llm::CompareDirection::eq &&
+        compare.getLhs() == where.getOnFalse() && c && a && !c->isFloat() && !a->isFloat()) {
+      std::vector<std::optional<int64_t>> x = knownEntries(g, where.getOnFalse());
+      auto at = [&](const Tensor &t, size_t i) { return t.ints()[t.size() == 1 ? 0 : i]; };
+      if ((c->size() == 1 || size_t(c->size()) == x.size()) &&
+          (a->size() == 1 || size_t(a->size()) == x.size())) {
+        for (size_t i = 0; i < x.size(); ++i)
+          if (x[i] && *x[i] == at(*c, i))
+            x[i] = at(*a, i);
+        return x;
+      }
+    }
+  }
   int64_t n = type.getRank() == 0 ? 1 : type.hasStaticShape() ? type.getNumElements() : 0;
   return std::vector<std::optional<int64_t>>(n);
 }

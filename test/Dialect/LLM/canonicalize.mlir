@@ -83,3 +83,21 @@ module attributes {llm.weights = "w.safetensors"} {
     return %0, %1 : tensor<2xf32>, tensor<2xf32>
   }
 }
+
+// -----
+
+// x + 0, x - 0, x * 1 and x / 1 are x; a broadcasting identity is kept.
+// CHECK-LABEL: func.func @identities
+// CHECK: %[[B:.*]] = llm.add %arg0, %{{.*}} : tensor<4xi64>, tensor<2x4xi64>
+// CHECK-NEXT: return %arg0, %arg0, %arg0, %arg0, %[[B]] :
+func.func @identities(%x: tensor<4xi64>) -> (tensor<4xi64>, tensor<4xi64>, tensor<4xi64>, tensor<4xi64>, tensor<2x4xi64>) {
+  %zero = llm.constant dense<0> : tensor<i64>
+  %one = llm.constant dense<1> : tensor<i64>
+  %zeros = llm.constant dense<0> : tensor<2x4xi64>
+  %a = llm.add %zero, %x : tensor<i64>, tensor<4xi64>
+  %s = llm.sub %x, %zero : tensor<4xi64>, tensor<i64>
+  %m = llm.mul %x, %one : tensor<4xi64>, tensor<i64>
+  %d = llm.div %x, %one : tensor<4xi64>, tensor<i64>
+  %b = llm.add %x, %zeros : tensor<4xi64>, tensor<2x4xi64>
+  return %a, %s, %m, %d, %b : tensor<4xi64>, tensor<4xi64>, tensor<4xi64>, tensor<4xi64>, tensor<2x4xi64>
+}

@@ -59,6 +59,38 @@ LLM_BROADCAST_BINARY_INFERENCE(MinimumOp)
 LLM_BROADCAST_BINARY_INFERENCE(PowOp)
 #undef LLM_BROADCAST_BINARY_INFERENCE
 
+/// `value` when `other` is the splat constant `identity` and the result has
+/// `value`'s type: x + 0, x * 1, ...
+static OpFoldResult foldIdentity(Value value, Attribute other, double identity, Type result) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(other);
+  if (!dense || !dense.isSplat() || value.getType() != result)
+    return {};
+  double v = isa<FloatType>(dense.getElementType())
+                 ? dense.getSplatValue<APFloat>().convertToDouble()
+                 : double(dense.getSplatValue<APInt>().getSExtValue());
+  return v == identity ? OpFoldResult(value) : OpFoldResult();
+}
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r = foldIdentity(getLhs(), adaptor.getRhs(), 0.0, getType()))
+    return r;
+  return foldIdentity(getRhs(), adaptor.getLhs(), 0.0, getType());
+}
+
+OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  return foldIdentity(getLhs(), adaptor.getRhs(), 0.0, getType());
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult r = foldIdentity(getLhs(), adaptor.getRhs(), 1.0, getType()))
+    return r;
+  return foldIdentity(getRhs(), adaptor.getLhs(), 1.0, getType());
+}
+
+OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  return foldIdentity(getLhs(), adaptor.getRhs(), 1.0, getType());
+}
+
 LogicalResult CompareOp::inferReturnTypes(MLIRContext *context, Loc loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &results) {

@@ -61,6 +61,42 @@ bool isCausalExclusion(Value mask, int64_t queries, int64_t keys) {
   return true;
 }
 
+/// `n` for max(n, 0) (how an exported Range clamps its count), else `v`.
+Value stripClampAtZero(Value v) {
+  if (Value n = otherOperand<MaximumOp>(v.getDefiningOp(), [](Value o) { return isConstant(o, 0.0); }))
+    return n;
+  return v;
+}
+
+/// The count of `reshape(iota(count))`, or null.
+Value iotaCount(Value v, int64_t rank, int64_t unitDim) {
+  auto reshape = v.getDefiningOp<ReshapeOp>();
+  auto iota = reshape ? reshape.getInput().getDefiningOp<IotaOp>() : nullptr;
+  if (!iota || reshape.getType().getRank() != rank || reshape.getType().getDimSize(unitDim) != 1)
+    return nullptr;
+  return stripClampAtZero(iota.getCount());
+}
+
+/// True for the causal mask an export computes at run time:
+/// iota(Skv)[None, :] > iota(Sq)[:, None] + (Skv - Sq).
+bool isRunTimeCausalExclusion(Value mask) {
+  auto gt = mask.getDefiningOp<CompareOp>();
+  if (!gt || gt.getDirection() != CompareDirection::gt)
+    return false;
+  Value keys = iotaCount(gt.getLhs(), 2, 0);
+  auto shifted = gt.getRhs().getDefiningOp<AddOp>();
+  if (!keys || !shifted)
+    return false;
+  for (auto [rows, offset] : {std::pair(shifted.getLhs(), shifted.getRhs()),
+                              std::pair(shifted.getRhs(), shifted.getLhs())}) {
+    Value queries = iotaCount(rows, 2, 1);
+    auto difference = offset.getDefiningOp<SubOp>();
+    if (queries && difference && difference.getLhs() == keys && difference.getRhs() == queries)
+      return true;
+  }
+  return false;
+}
+
 /// softmax(scale * q k^T [masked]) v -> llm.attention
 struct RaiseAttention : OpRewritePattern<MatmulOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -74,7 +110,9 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
     int64_t queries = typeOf(scores).getDimSize(2), keys = typeOf(scores).getDimSize(3);
     if (auto where = scores.getDefiningOp<WhereOp>()) {
       std::optional<double> fill = splatValue(where.getOnTrue());
-      if (!fill || !(*fill <= -1e30) || !isCausalExclusion(where.getCondition(), queries, keys))
+      if (!fill || !(*fill <= -1e30) ||
+          !(isCausalExclusion(where.getCondition(), queries, keys) ||
+            isRunTimeCausalExclusion(where.getCondition())))
         return failure();
       causal = true;
       scores = where.getOnFalse();
@@ -146,8 +184,29 @@ struct RaiseEmbedding : OpRewritePattern<GatherOp> {
   }
 };
 
+/// concat(past, new) along axis 2 of [B, H, S, D] tensors, where `past` is
+/// an argument of the function (a cache the caller passes in) ->
+/// kv_append(past, new): the dataflow the static-shape pass turns into an
+/// in-place cache write.
+struct RaiseKVAppend : OpRewritePattern<ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConcatOp op, PatternRewriter &rewriter) const override {
+    if (op.getInputs().size() != 2 || op.getDim() != 2 || op.getType().getRank() != 4 ||
+        !isa<FloatType>(op.getType().getElementType()) ||
+        !isa<BlockArgument>(op.getInputs()[0]))
+      return failure();
+    auto append = rewriter.create<KVAppendOp>(op.getLoc(), op.getInputs()[0], op.getInputs()[1]);
+    if (append.getType() != op.getType()) {
+      rewriter.eraseOp(append);
+      return failure();
+    }
+    rewriter.replaceOp(op, append.getResult());
+    return success();
+  }
+};
+
 } // namespace
 
 void raise::populateAttentionPatterns(RewritePatternSet &patterns) {
-  patterns.add<RaiseAttention, RaiseEmbedding>(patterns.getContext());
+  patterns.add<RaiseAttention, RaiseEmbedding, RaiseKVAppend>(patterns.getContext());
 }

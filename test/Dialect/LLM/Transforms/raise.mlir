@@ -218,3 +218,35 @@ module attributes {llm.weights = "w.safetensors"} {
     return %e : tensor<1x7x64xf32>
   }
 }
+
+// -----
+
+// The causal mask an export computes at run time, and the KV cache a caller
+// passes in: attention over the appended cache.
+// CHECK-LABEL: func.func @run_time_causal_attention
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x2x?x8xf32>, %[[PAST:.*]]: tensor<1x2x?x8xf32>, %[[K:.*]]: tensor<1x2x?x8xf32>)
+// CHECK: %[[KV:.*]] = llm.kv_append %[[PAST]], %[[K]]
+// CHECK: llm.attention %[[Q]], %[[KV]], %[[KV]] scale(1.000000e+00) causal
+// CHECK-NOT: llm.softmax
+func.func @run_time_causal_attention(%q: tensor<1x2x?x8xf32>, %past: tensor<1x2x?x8xf32>, %k: tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32> {
+  %kv = llm.concat %past, %k dim 2 : tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>
+  %nk = llm.dim %kv[2] : tensor<1x2x?x8xf32>
+  %nq = llm.dim %q[2] : tensor<1x2x?x8xf32>
+  %kt = llm.transpose %kv [0, 1, 3, 2] : tensor<1x2x?x8xf32>
+  %s = llm.matmul %q, %kt : tensor<1x2x?x8xf32>, tensor<1x2x8x?xf32>
+  %zero = llm.constant dense<0> : tensor<i64>
+  %ck = llm.maximum %nk, %zero : tensor<i64>
+  %j = llm.iota %ck : tensor<i64>
+  %j2 = llm.reshape %j : tensor<?xi64> to tensor<1x?xi64>
+  %cq = llm.maximum %nq, %zero : tensor<i64>
+  %i = llm.iota %cq : tensor<i64>
+  %i2 = llm.reshape %i : tensor<?xi64> to tensor<?x1xi64>
+  %off = llm.sub %nk, %nq : tensor<i64>
+  %ii = llm.add %i2, %off : tensor<?x1xi64>, tensor<i64>
+  %mask = llm.compare <gt>, %j2, %ii : tensor<1x?xi64>, tensor<?x1xi64>
+  %ninf = llm.constant dense<0xFF800000> : tensor<f32>
+  %m = llm.where %mask, %ninf, %s : tensor<?x?xi1>, tensor<f32>, tensor<1x2x?x?xf32>
+  %p = llm.softmax %m dim 3 : tensor<1x2x?x?xf32>
+  %o = llm.matmul %p, %kv : tensor<1x2x?x?xf32>, tensor<1x2x?x8xf32>
+  return %o : tensor<1x2x?x8xf32>
+}

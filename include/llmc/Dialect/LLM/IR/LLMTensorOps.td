@@ -42,6 +42,9 @@ def LLM_SinOp : LLM_UnaryOp<"sin", "sin(x)">;
 class LLM_BinaryOp<string mnemonic, string formula, Type operandType,
                    string note = "">
     : LLM_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  // x + 0, x - 0, x * 1 and x / 1 fold to x (when that keeps the type).
+  let hasFolder = !or(!eq(mnemonic, "add"), !eq(mnemonic, "sub"),
+                      !eq(mnemonic, "mul"), !eq(mnemonic, "div"));
   let summary = "elementwise " # formula # " with broadcasting";
   let description = "`result = " # formula # "` elementwise, with `lhs` and "
     # "`rhs` broadcast to a common shape (see \"Broadcasting\" in the "
