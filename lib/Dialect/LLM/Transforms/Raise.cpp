@@ -40,6 +40,7 @@ struct RaisePass : public llmc::llm::impl::RaiseBase<RaisePass> {
     raise::populateNormPatterns(patterns);
     raise::populateLinearPatterns(patterns);
     raise::populateAttentionPatterns(patterns);
+    raise::populateRopePatterns(patterns);
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

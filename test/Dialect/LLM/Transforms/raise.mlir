@@ -250,3 +250,56 @@ func.func @run_time_causal_attention(%q: tensor<1x2x?x8xf32>, %past: tensor<1x2x
   %o = llm.matmul %p, %kv : tensor<1x2x?x?xf32>, tensor<1x2x?x8xf32>
   return %o : tensor<1x2x?x8xf32>
 }
+
+// -----
+
+// Llama's RoPE as exports compute it: cos/sin of in-graph angles and
+// rotate_half; theta is read back from the inverse frequencies.
+// CHECK-LABEL: func.func @rope
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x?x8xf32>, %[[P:.*]]: tensor<1x?xi64>)
+// CHECK-NEXT: %[[R:.*]] = llm.rope <half_split> %[[X]], %[[P]] theta(1.000000e+04) : tensor<1x2x?x8xf32>, tensor<1x?xi64>
+// CHECK-NEXT: return %[[R]]
+func.func @rope(%x: tensor<1x2x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x2x?x8xf32> {
+  %inv = llm.constant dense<[1.0, 0.1, 0.01, 0.001]> : tensor<4xf32>
+  %p3 = llm.reshape %p : tensor<1x?xi64> to tensor<1x?x1xi64>
+  %pf = llm.cast %p3 : tensor<1x?x1xi64> to tensor<1x?x1xf32>
+  %f = llm.mul %pf, %inv : tensor<1x?x1xf32>, tensor<4xf32>
+  %e = llm.concat %f, %f dim 2 : tensor<1x?x4xf32>, tensor<1x?x4xf32>
+  %c = llm.cos %e : tensor<1x?x8xf32>
+  %c4 = llm.reshape %c : tensor<1x?x8xf32> to tensor<1x1x?x8xf32>
+  %s = llm.sin %e : tensor<1x?x8xf32>
+  %s4 = llm.reshape %s : tensor<1x?x8xf32> to tensor<1x1x?x8xf32>
+  %hi = llm.slice %x dims [3] starts [4] limits [9223372036854775807] : tensor<1x2x?x8xf32> to tensor<1x2x?x4xf32>
+  %nhi = llm.neg %hi : tensor<1x2x?x4xf32>
+  %lo = llm.slice %x dims [3] starts [0] limits [4] : tensor<1x2x?x8xf32> to tensor<1x2x?x4xf32>
+  %rot = llm.concat %nhi, %lo dim 3 : tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>
+  %xc = llm.mul %x, %c4 : tensor<1x2x?x8xf32>, tensor<1x1x?x8xf32>
+  %rs = llm.mul %rot, %s4 : tensor<1x2x?x8xf32>, tensor<1x1x?x8xf32>
+  %r = llm.add %xc, %rs : tensor<1x2x?x8xf32>
+  return %r : tensor<1x2x?x8xf32>
+}
+
+// -----
+
+// Frequencies that are not theta^(-2i/D) are not a RoPE.
+// CHECK-LABEL: func.func @not_rope
+// CHECK-NOT: llm.rope
+func.func @not_rope(%x: tensor<1x2x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x2x?x8xf32> {
+  %inv = llm.constant dense<[1.0, 0.5, 0.1, 0.001]> : tensor<4xf32>
+  %p3 = llm.reshape %p : tensor<1x?xi64> to tensor<1x?x1xi64>
+  %pf = llm.cast %p3 : tensor<1x?x1xi64> to tensor<1x?x1xf32>
+  %f = llm.mul %pf, %inv : tensor<1x?x1xf32>, tensor<4xf32>
+  %e = llm.concat %f, %f dim 2 : tensor<1x?x4xf32>, tensor<1x?x4xf32>
+  %c = llm.cos %e : tensor<1x?x8xf32>
+  %c4 = llm.reshape %c : tensor<1x?x8xf32> to tensor<1x1x?x8xf32>
+  %s = llm.sin %e : tensor<1x?x8xf32>
+  %s4 = llm.reshape %s : tensor<1x?x8xf32> to tensor<1x1x?x8xf32>
+  %hi = llm.slice %x dims [3] starts [4] limits [8] : tensor<1x2x?x8xf32> to tensor<1x2x?x4xf32>
+  %nhi = llm.neg %hi : tensor<1x2x?x4xf32>
+  %lo = llm.slice %x dims [3] starts [0] limits [4] : tensor<1x2x?x8xf32> to tensor<1x2x?x4xf32>
+  %rot = llm.concat %nhi, %lo dim 3 : tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>
+  %xc = llm.mul %x, %c4 : tensor<1x2x?x8xf32>, tensor<1x1x?x8xf32>
+  %rs = llm.mul %rot, %s4 : tensor<1x2x?x8xf32>, tensor<1x1x?x8xf32>
+  %r = llm.add %xc, %rs : tensor<1x2x?x8xf32>
+  return %r : tensor<1x2x?x8xf32>
+}
