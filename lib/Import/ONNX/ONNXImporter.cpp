@@ -26,9 +26,18 @@ static llvm::Error fail(llvm::StringRef path, const llvm::Twine &message) {
 
 /// Runs ONNX's checker. It reports problems by throwing, so this one
 /// function of llmc is compiled with exceptions.
-static std::optional<std::string> checkModel(const onnx::ModelProto &model) {
+static std::optional<std::string> checkModel(const onnx::ModelProto &model,
+                                             llvm::StringRef path) {
+  // The checker resolves external data relative to the model's folder only
+  // when it loads the model itself.
+  bool external = llvm::any_of(model.graph().initializer(), [](const onnx::TensorProto &t) {
+    return t.data_location() == onnx::TensorProto::EXTERNAL;
+  });
   try {
-    onnx::checker::check_model(model);
+    if (external)
+      onnx::checker::check_model(path.str());
+    else
+      onnx::checker::check_model(model);
   } catch (const std::exception &e) {
     return std::string(e.what());
   }
@@ -56,7 +65,7 @@ llmc::importONNX(MLIRContext *context, llvm::StringRef path,
       !model.ParseFromArray(bytes.data(), int(bytes.size())))
     return fail(path, "not a valid ONNX model (the protobuf does not parse; "
                       "truncated or not an .onnx file?)");
-  if (std::optional<std::string> problem = checkModel(model))
+  if (std::optional<std::string> problem = checkModel(model, path))
     return fail(path, "the ONNX checker rejects the model: " + *problem);
   int64_t opset = defaultOpset(model);
   // Translations follow opsets 13-18; older opsets are accepted where the
