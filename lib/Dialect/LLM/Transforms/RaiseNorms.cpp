@@ -92,8 +92,82 @@ struct RaiseRMSNorm : OpRewritePattern<MulOp> {
   }
 };
 
+/// x when `v` is reduce_mean(x) over the last dimension, keeping it.
+Value meanOfLast(Value v) {
+  auto mean = v.getDefiningOp<ReduceMeanOp>();
+  if (!mean || !mean.getKeepDims() || mean.getDims().size() != 1 ||
+      mean.getDims()[0] != cast<RankedTensorType>(mean.getInput().getType()).getRank() - 1)
+    return nullptr;
+  return mean.getInput();
+}
+
+/// The x and epsilon when `n` is (x - mean(x)) / sqrt(var(x) + eps), the
+/// LayerNorm exports write before opset 17.
+std::optional<std::pair<Value, double>> standardised(Value n) {
+  auto div = n.getDefiningOp<DivOp>();
+  auto centred = div ? div.getLhs().getDefiningOp<SubOp>() : nullptr;
+  auto sqrt = div ? div.getRhs().getDefiningOp<SqrtOp>() : nullptr;
+  if (!centred || !sqrt)
+    return std::nullopt;
+  Value x = centred.getLhs();
+  if (meanOfLast(centred.getRhs()) != x)
+    return std::nullopt;
+  auto add = sqrt.getInput().getDefiningOp<AddOp>();
+  if (!add)
+    return std::nullopt;
+  for (auto [v, e] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())}) {
+    std::optional<double> epsilon = splatValue(e);
+    Value square = meanOfLast(v);
+    if (!epsilon || !square)
+      continue;
+    Value d;
+    if (auto pow = square.getDefiningOp<PowOp>(); pow && isConstant(pow.getRhs(), 2.0))
+      d = pow.getLhs();
+    else if (auto mul = square.getDefiningOp<MulOp>(); mul && mul.getLhs() == mul.getRhs())
+      d = mul.getLhs();
+    if (d == div.getLhs() && x.getType() == n.getType())
+      return std::pair(x, *epsilon);
+  }
+  return std::nullopt;
+}
+
+/// standardised(x) * w (+ b) -> layer_norm(x, w, b)
+struct RaiseLayerNorm : OpRewritePattern<MulOp> {
+  // Before RMSNorm: a LayerNorm is also an RMSNorm of x - mean(x).
+  RaiseLayerNorm(MLIRContext *context) : OpRewritePattern(context, /*benefit=*/2) {}
+  LogicalResult matchAndRewrite(MulOp op, PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t width = type.getShape().empty() ? -1 : type.getShape().back();
+    for (auto [w, n] : {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())}) {
+      auto weightType = cast<RankedTensorType>(w.getType());
+      if (weightType.getRank() != 1 || weightType.getDimSize(0) != width)
+        continue;
+      auto found = standardised(n);
+      if (!found || found->first.getType() != op.getType())
+        continue;
+      // A bias added to the product joins the op.
+      Value bias;
+      Operation *user = op->hasOneUse() ? *op->getUsers().begin() : nullptr;
+      if (Value b = otherOperand<AddOp>(user, [&](Value v) { return v == op.getResult(); })) {
+        auto biasType = cast<RankedTensorType>(b.getType());
+        if (biasType.getRank() == 1 && biasType.getDimSize(0) == width &&
+            user->getResult(0).getType() == op.getType())
+          bias = b;
+      }
+      auto norm = rewriter.create<LayerNormOp>(op.getLoc(), found->first, w, bias,
+                                               rewriter.getF64FloatAttr(found->second));
+      if (bias)
+        rewriter.replaceOp(user, norm.getResult());
+      else
+        rewriter.replaceOp(op, norm.getResult());
+      return success();
+    }
+    return failure();
+  }
+};
+
 } // namespace
 
 void raise::populateNormPatterns(RewritePatternSet &patterns) {
-  patterns.add<RaiseRMSNorm>(patterns.getContext());
+  patterns.add<RaiseRMSNorm, RaiseLayerNorm>(patterns.getContext());
 }

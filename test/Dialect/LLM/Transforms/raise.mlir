@@ -303,3 +303,26 @@ func.func @not_rope(%x: tensor<1x2x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x2x
   %r = llm.add %xc, %rs : tensor<1x2x?x8xf32>
   return %r : tensor<1x2x?x8xf32>
 }
+
+// -----
+
+// LayerNorm as exports before opset 17 write it; not mistaken for an
+// RMSNorm of x - mean(x).
+// CHECK-LABEL: func.func @layer_norm
+// CHECK-SAME: (%[[X:.*]]: tensor<1x?x64xf32>, %[[W:.*]]: tensor<64xf32>, %[[B:.*]]: tensor<64xf32>)
+// CHECK-NEXT: %[[R:.*]] = llm.layer_norm %[[X]], %[[W]], %[[B]] epsilon(9.99999974{{[0-9]*}}E-6) : tensor<1x?x64xf32>, tensor<64xf32>, tensor<64xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @layer_norm(%x: tensor<1x?x64xf32>, %w: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<1x?x64xf32> {
+  %two = llm.constant dense<2.0> : tensor<f32>
+  %eps = llm.constant dense<1.0e-5> : tensor<f32>
+  %mean = llm.reduce_mean %x dims [2] keep_dims : tensor<1x?x64xf32>
+  %d = llm.sub %x, %mean : tensor<1x?x64xf32>, tensor<1x?x1xf32>
+  %sq = llm.pow %d, %two : tensor<1x?x64xf32>, tensor<f32>
+  %var = llm.reduce_mean %sq dims [2] keep_dims : tensor<1x?x64xf32>
+  %ve = llm.add %var, %eps : tensor<1x?x1xf32>, tensor<f32>
+  %std = llm.sqrt %ve : tensor<1x?x1xf32>
+  %n = llm.div %d, %std : tensor<1x?x64xf32>, tensor<1x?x1xf32>
+  %nw = llm.mul %n, %w : tensor<1x?x64xf32>, tensor<64xf32>
+  %r = llm.add %nw, %b : tensor<1x?x64xf32>, tensor<64xf32>
+  return %r : tensor<1x?x64xf32>
+}
