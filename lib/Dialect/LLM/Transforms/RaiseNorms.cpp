@@ -7,6 +7,29 @@ using namespace llmc::llm::raise;
 
 namespace {
 
+/// x when `square` is x^2, written pow(x, 2) or x * x.
+Value squaredValue(Value square) {
+  if (auto pow = square.getDefiningOp<PowOp>(); pow && isConstant(pow.getRhs(), 2.0))
+    return pow.getLhs();
+  if (auto mul = square.getDefiningOp<MulOp>(); mul && mul.getLhs() == mul.getRhs())
+    return mul.getLhs();
+  return nullptr;
+}
+
+/// The (weight, normalised) operand pairs of `op` whose weight is a
+/// per-feature vector [D] of the result's last dimension.
+llvm::SmallVector<std::pair<Value, Value>> weightedOperands(MulOp op) {
+  auto type = cast<RankedTensorType>(op.getType());
+  int64_t width = type.getShape().empty() ? -1 : type.getShape().back();
+  llvm::SmallVector<std::pair<Value, Value>> pairs;
+  for (auto [w, n] : {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())}) {
+    auto weightType = cast<RankedTensorType>(w.getType());
+    if (weightType.getRank() == 1 && weightType.getDimSize(0) == width)
+      pairs.push_back({w, n});
+  }
+  return pairs;
+}
+
 /// The x and epsilon of `mean(x^2, last dim, keep) + eps`.
 std::optional<std::pair<Value, double>> rmsOfSum(Value sum);
 
@@ -42,13 +65,7 @@ std::optional<std::pair<Value, double>> rmsOfSum(Value sum) {
     auto inputType = cast<RankedTensorType>(mean.getInput().getType());
     if (mean.getDims().size() != 1 || mean.getDims()[0] != inputType.getRank() - 1)
       continue;
-    Value square = mean.getInput();
-    Value x;
-    if (auto pow = square.getDefiningOp<PowOp>(); pow && isConstant(pow.getRhs(), 2.0))
-      x = pow.getLhs();
-    else if (auto mul = square.getDefiningOp<MulOp>(); mul && mul.getLhs() == mul.getRhs())
-      x = mul.getLhs();
-    if (x)
+    if (Value x = squaredValue(mean.getInput()))
       return std::pair(x, *epsilon);
   }
   return std::nullopt;
@@ -71,17 +88,11 @@ std::optional<std::pair<Value, double>> normalised(Value n) {
   return std::nullopt;
 }
 
-/// w * normalised(x) -> rms_norm(x, w); a normalisation without a weight
-/// gets a weight of ones.
+/// w * normalised(x) -> rms_norm(x, w)
 struct RaiseRMSNorm : OpRewritePattern<MulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MulOp op, PatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getType());
-    int64_t width = type.getShape().empty() ? -1 : type.getShape().back();
-    for (auto [w, n] : {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())}) {
-      auto weightType = cast<RankedTensorType>(w.getType());
-      if (weightType.getRank() != 1 || weightType.getDimSize(0) != width)
-        continue;
+    for (auto [w, n] : weightedOperands(op)) {
       if (auto found = normalised(n); found && found->first.getType() == op.getType()) {
         rewriter.replaceOpWithNewOp<RMSNormOp>(op, found->first, w,
                                                rewriter.getF64FloatAttr(found->second));
@@ -120,12 +131,7 @@ std::optional<std::pair<Value, double>> standardised(Value n) {
     Value square = meanOfLast(v);
     if (!epsilon || !square)
       continue;
-    Value d;
-    if (auto pow = square.getDefiningOp<PowOp>(); pow && isConstant(pow.getRhs(), 2.0))
-      d = pow.getLhs();
-    else if (auto mul = square.getDefiningOp<MulOp>(); mul && mul.getLhs() == mul.getRhs())
-      d = mul.getLhs();
-    if (d == div.getLhs() && x.getType() == n.getType())
+    if (squaredValue(square) == div.getLhs() && x.getType() == n.getType())
       return std::pair(x, *epsilon);
   }
   return std::nullopt;
@@ -136,12 +142,8 @@ struct RaiseLayerNorm : OpRewritePattern<MulOp> {
   // Before RMSNorm: a LayerNorm is also an RMSNorm of x - mean(x).
   RaiseLayerNorm(MLIRContext *context) : OpRewritePattern(context, /*benefit=*/2) {}
   LogicalResult matchAndRewrite(MulOp op, PatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getType());
-    int64_t width = type.getShape().empty() ? -1 : type.getShape().back();
-    for (auto [w, n] : {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())}) {
-      auto weightType = cast<RankedTensorType>(w.getType());
-      if (weightType.getRank() != 1 || weightType.getDimSize(0) != width)
-        continue;
+    int64_t width = cast<RankedTensorType>(op.getType()).getShape().back();
+    for (auto [w, n] : weightedOperands(op)) {
       auto found = standardised(n);
       if (!found || found->first.getType() != op.getType())
         continue;
