@@ -39,8 +39,16 @@ def Raise : Pass<"llm-raise"> {
       and erf form (`0.5 x (1 + erf(x / sqrt(2)))`) -> `llm.gelu`
     * `w * (x / sqrt(mean(x^2) + eps))` in its exported spellings (pow or
       x*x, div by sqrt, reciprocal, rsqrt) -> `llm.rms_norm`
+    * `(x - mean) / sqrt(var + eps) * w + b` -> `llm.layer_norm`
     * `matmul(x, W) (+ b)` with a 2-D weight -> `llm.linear` (`in_out`
       layout), folding the reshapes to and from 2-D around it
+    * `x * cos(E) + rotate_half(x) * sin(E)` with in-graph angles
+      `E = positions * theta^(-2i/D)` -> `llm.rope <half_split>`
+    * `softmax(scale * q k^T, masked) v` with a constant or run-time causal
+      mask, an additive mask, and `repeat_kv` -> `llm.attention`
+    * `concat(past, new)` along the sequence axis of a cache argument ->
+      `llm.kv_append`
+    * `gather(table, ids)` of a 2-D parameter -> `llm.embedding`
   }];
 }
 
