@@ -167,6 +167,84 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
   }
 };
 
+/// The two parts of concat(a, b) along the head dim of a 4-D tensor.
+std::optional<std::pair<Value, Value>> headDimParts(Value v) {
+  auto concat = v.getDefiningOp<ConcatOp>();
+  if (!concat || concat.getDim() != 3 || concat.getInputs().size() != 2)
+    return std::nullopt;
+  return std::pair(concat.getInputs()[0], concat.getInputs()[1]);
+}
+
+/// The [B, 1, S, R] latent of `latent[:, 0]` (a gather of index 0 along
+/// axis 1, or a reshape dropping the unit head axis).
+Value latentOf(Value v) {
+  if (auto gather = v.getDefiningOp<GatherOp>()) {
+    if (gather.getDim() == 1 && isConstant(gather.getIndices(), 0.0) &&
+        cast<RankedTensorType>(gather.getIndices().getType()).getRank() == 0)
+      return gather.getInput();
+    return nullptr;
+  }
+  if (auto reshape = v.getDefiningOp<ReshapeOp>()) {
+    auto in = typeOf(reshape.getInput());
+    if (in.getRank() == 4 && in.getDimSize(1) == 1)
+      return reshape.getInput();
+  }
+  return nullptr;
+}
+
+/// attention(concat(q_nope, q_rope), concat(k_nope, broadcast(k_rope)), v)
+/// where k_nope and v are the two halves of the per-head decompression of
+/// a latent, kv_b_proj(latent) -> llm.mla_attention over the latent.
+struct RaiseLatentAttention : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AttentionOp op, PatternRewriter &rewriter) const override {
+    if (op.getMask() || op.getKvHeadMap())
+      return failure();
+    auto qParts = headDimParts(op.getQuery());
+    auto kParts = headDimParts(op.getKey());
+    if (!qParts || !kParts)
+      return failure();
+    auto [queryNope, queryRope] = *qParts;
+    auto keyNope = kParts->first.getDefiningOp<SliceOp>();
+    auto broadcast = kParts->second.getDefiningOp<BroadcastToOp>();
+    auto valueSlice = op.getValue().getDefiningOp<SliceOp>();
+    if (!keyNope || !broadcast || !valueSlice || keyNope.getInput() != valueSlice.getInput())
+      return failure();
+    Value keyRope = broadcast.getInput();
+    int64_t nope = typeOf(queryNope).getDimSize(3), valueDim = typeOf(op.getValue()).getDimSize(3);
+    auto isHeadSlice = [](SliceOp s, int64_t start, int64_t limit) {
+      return s.getDims().size() == 1 && s.getDims()[0] == 3 && !s.getSteps() &&
+             s.getStarts()[0] == start && s.getLimits()[0] == limit;
+    };
+    if (!isHeadSlice(keyNope, 0, nope) || !isHeadSlice(valueSlice, nope, nope + valueDim) ||
+        typeOf(keyRope).getRank() != 4 || typeOf(keyRope).getDimSize(1) != 1)
+      return failure();
+    // The per-head keys and values: transpose(reshape(linear(latent[:, 0], W))).
+    auto transpose = keyNope.getInput().getDefiningOp<TransposeOp>();
+    if (!transpose || transpose.getPermutation() != ArrayRef<int64_t>{0, 2, 1, 3})
+      return failure();
+    auto split = transpose.getInput().getDefiningOp<ReshapeOp>();
+    auto linear = split ? split.getInput().getDefiningOp<LinearOp>() : nullptr;
+    if (!linear || linear.getBias())
+      return failure();
+    Value latent = latentOf(linear.getInput());
+    if (!latent)
+      return failure();
+    // llm.mla_attention takes kv_b_proj.weight as [H * (Dn + Dv), R].
+    Value weight = linear.getWeight();
+    if (linear.getWeightLayout() == WeightLayout::in_out)
+      weight = rewriter.create<TransposeOp>(op.getLoc(), weight, rewriter.getDenseI64ArrayAttr({1, 0}));
+    auto mla = rewriter.create<MLAAttentionOp>(op.getLoc(), queryNope, queryRope, latent, keyRope,
+                                               weight, op.getScaleAttr(), op.getCausalAttr());
+    if (mla.getType() != op.getType()) {
+      rewriter.eraseOp(mla);
+      return failure();
+    }
+    rewriter.replaceOp(op, mla.getResult());
+    return success();
+  }
+};
+
 /// gather(table [V, D], ids) dim 0 with a parameter table -> embedding
 struct RaiseEmbedding : OpRewritePattern<GatherOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -208,5 +286,6 @@ struct RaiseKVAppend : OpRewritePattern<ConcatOp> {
 } // namespace
 
 void raise::populateAttentionPatterns(RewritePatternSet &patterns) {
-  patterns.add<RaiseAttention, RaiseEmbedding, RaiseKVAppend>(patterns.getContext());
+  patterns.add<RaiseAttention, RaiseEmbedding, RaiseKVAppend, RaiseLatentAttention>(
+      patterns.getContext());
 }

@@ -326,3 +326,31 @@ func.func @layer_norm(%x: tensor<1x?x64xf32>, %w: tensor<64xf32>, %b: tensor<64x
   %r = llm.add %nw, %b : tensor<1x?x64xf32>, tensor<64xf32>
   return %r : tensor<1x?x64xf32>
 }
+
+// -----
+
+// HF DeepSeek's attention: keys and values decompressed from the latent
+// cache by kv_b_proj, the shared RoPE key broadcast to every head.
+// CHECK-LABEL: func.func @latent_attention
+// CHECK-SAME: (%[[QN:.*]]: tensor<1x4x?x16xf32>, %[[QR:.*]]: tensor<1x4x?x8xf32>, %[[C:.*]]: tensor<1x1x?x32xf32>, %[[KR:.*]]: tensor<1x1x?x8xf32>)
+// CHECK: %[[WT:.*]] = llm.transpose %{{.*}} [1, 0] : tensor<32x112xf32>
+// CHECK: llm.mla_attention %[[QN]], %[[QR]], %[[C]], %[[KR]], %[[WT]] scale(2.500000e-01) causal
+// CHECK-NOT: llm.attention
+module attributes {llm.weights = "w.safetensors"} {
+  func.func @latent_attention(%qn: tensor<1x4x?x16xf32>, %qr: tensor<1x4x?x8xf32>, %c: tensor<1x1x?x32xf32>,
+                              %kr: tensor<1x1x?x8xf32>) -> tensor<1x4x?x12xf32> {
+    %w = llm.weight "kv_b_proj" : tensor<32x112xf32>
+    %zero = llm.constant dense<0> : tensor<i64>
+    %c3 = llm.gather %c[%zero] dim 1 : tensor<1x1x?x32xf32>, tensor<i64>
+    %kv = llm.linear %c3, %w {weight_layout = #llm.weight_layout<in_out>} : tensor<1x?x32xf32>, tensor<32x112xf32>
+    %kv4 = llm.reshape %kv : tensor<1x?x112xf32> to tensor<1x?x4x28xf32>
+    %t = llm.transpose %kv4 [0, 2, 1, 3] : tensor<1x?x4x28xf32>
+    %kn = llm.slice %t dims [3] starts [0] limits [16] : tensor<1x4x?x28xf32> to tensor<1x4x?x16xf32>
+    %v = llm.slice %t dims [3] starts [16] limits [28] : tensor<1x4x?x28xf32> to tensor<1x4x?x12xf32>
+    %krb = llm.broadcast_to %kr : tensor<1x1x?x8xf32> to tensor<1x4x?x8xf32>
+    %k = llm.concat %kn, %krb dim 3 : tensor<1x4x?x16xf32>, tensor<1x4x?x8xf32>
+    %q = llm.concat %qn, %qr dim 3 : tensor<1x4x?x16xf32>, tensor<1x4x?x8xf32>
+    %o = llm.attention %q, %k, %v scale(0.25) causal : tensor<1x4x?x24xf32>, tensor<1x4x?x24xf32>, tensor<1x4x?x12xf32>
+    return %o : tensor<1x4x?x12xf32>
+  }
+}

@@ -46,6 +46,9 @@ def Raise : Pass<"llm-raise"> {
       `E = positions * theta^(-2i/D)` -> `llm.rope <half_split>`
     * `softmax(scale * q k^T, masked) v` with a constant or run-time causal
       mask, an additive mask, and `repeat_kv` -> `llm.attention`
+    * attention over keys and values decompressed from a latent
+      (`kv_b_proj(latent)`, split per head, with a broadcast shared RoPE
+      key) -> `llm.mla_attention` over the latent
     * `concat(past, new)` along the sequence axis of a cache argument ->
       `llm.kv_append`
     * `gather(table, ids)` of a 2-D parameter -> `llm.embedding`
