@@ -850,16 +850,32 @@ Error translateTrilu(GraphImporter &g) {
     k = ks->empty() ? 0 : (*ks)[0];
   }
   ArrayRef<int64_t> shape = typeOf(*x).getShape();
-  if (shape.size() < 2 || ShapedType::isDynamic(shape[shape.size() - 2]) ||
-      ShapedType::isDynamic(shape.back()))
-    return g.error("Trilu needs static matrix dimensions");
-  int64_t rows = shape[shape.size() - 2], cols = shape.back();
+  if (shape.size() < 2)
+    return g.error("Trilu needs a matrix (rank at least 2)");
   bool upper = g.intAttr("upper", 1);
+  OpBuilder &b = g.builder();
+  if (ShapedType::isDynamic(shape[shape.size() - 2]) || ShapedType::isDynamic(shape.back())) {
+    // Sizes known at run time: keep where (j - i) >= k (upper) or <= k,
+    // with i and j from llm.iota over the two matrix dimensions.
+    Location loc = g.loc();
+    int64_t rank = shape.size();
+    Value rows = b.create<llm::IotaOp>(loc, b.create<llm::DimOp>(loc, *x, b.getI64IntegerAttr(rank - 2)));
+    Value cols = b.create<llm::IotaOp>(loc, b.create<llm::DimOp>(loc, *x, b.getI64IntegerAttr(rank - 1)));
+    Value i = reshapeTo(g, rows, {ShapedType::kDynamic, 1});
+    Value j = reshapeTo(g, cols, {1, ShapedType::kDynamic});
+    Value diagonal = b.create<llm::SubOp>(loc, j, i);
+    Value kValue = g.constant(Tensor::fromInts(DType::I64, {}, {k}), b.getI64Type());
+    Value keep = b.create<llm::CompareOp>(
+        loc, llm::CompareDirectionAttr::get(b.getContext(), upper ? llm::CompareDirection::ge
+                                                                  : llm::CompareDirection::le),
+        diagonal, kValue);
+    return g.setOutput(0, b.create<llm::WhereOp>(loc, keep, *x, g.scalarLike(*x, 0)));
+  }
+  int64_t rows = shape[shape.size() - 2], cols = shape.back();
   std::vector<int64_t> keep(rows * cols);
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
       keep[i * cols + j] = upper ? j - i >= k : j - i <= k;
-  OpBuilder &b = g.builder();
   Value mask = g.constant(Tensor::fromInts(DType::I1, {rows, cols}, keep), b.getI1Type());
   return g.setOutput(0, b.create<llm::WhereOp>(g.loc(), mask, *x, g.scalarLike(*x, 0)));
 }
