@@ -167,15 +167,16 @@ KernelResult exec::runKVAppend(KernelContext &ctx) {
   return runConcat(2, ctx);
 }
 
-KernelResult exec::runSlice(llm::SliceOp op, KernelContext &ctx) {
-  const Tensor &in = ctx.operands[0];
+/// The slice of llm.slice and llm.dynamic_slice.
+static Tensor sliceTensor(const Tensor &in, llvm::ArrayRef<int64_t> dims,
+                          llvm::ArrayRef<int64_t> starts, llvm::ArrayRef<int64_t> limits,
+                          std::optional<llvm::ArrayRef<int64_t>> steps) {
   Shape shape(in.shape()), start(in.rank(), 0), step(in.rank(), 1);
-  llvm::ArrayRef<int64_t> dims = op.getDims();
   for (size_t k = 0; k < dims.size(); ++k) {
     int64_t d = dims[k], n = in.dim(d);
     auto clampIndex = [n](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + n : v, 0, n); };
-    int64_t lo = clampIndex(op.getStarts()[k]), hi = clampIndex(op.getLimits()[k]);
-    step[d] = op.getSteps() ? (*op.getSteps())[k] : 1;
+    int64_t lo = clampIndex(starts[k]), hi = clampIndex(limits[k]);
+    step[d] = steps ? (*steps)[k] : 1;
     start[d] = lo;
     shape[d] = hi <= lo ? 0 : (hi - lo + step[d] - 1) / step[d];
   }
@@ -186,6 +187,23 @@ KernelResult exec::runSlice(llm::SliceOp op, KernelContext &ctx) {
       offset += (start[d] + index[d] * step[d]) * strides[d];
     return offset;
   });
+}
+
+KernelResult exec::runSlice(llm::SliceOp op, KernelContext &ctx) {
+  std::optional<llvm::ArrayRef<int64_t>> steps;
+  if (op.getSteps())
+    steps = *op.getSteps();
+  return sliceTensor(ctx.operands[0], op.getDims(), op.getStarts(), op.getLimits(), steps);
+}
+
+KernelResult exec::runDynamicSlice(llm::DynamicSliceOp op, KernelContext &ctx) {
+  const Tensor &starts = ctx.operands[1], &limits = ctx.operands[2];
+  std::optional<llvm::ArrayRef<int64_t>> steps;
+  if (op.getSteps())
+    steps = *op.getSteps();
+  return sliceTensor(ctx.operands[0], op.getDims(),
+                     llvm::ArrayRef<int64_t>(starts.ints(), starts.size()),
+                     llvm::ArrayRef<int64_t>(limits.ints(), limits.size()), steps);
 }
 
 KernelResult exec::runGather(int64_t dim, KernelContext &ctx) {

@@ -159,6 +159,7 @@ static KernelResult dispatch(Operation *op, KernelContext &ctx) {
       .Case([&](ConcatOp c) { return runConcat(c.getDim(), ctx); })
       .Case([&](KVAppendOp) { return runKVAppend(ctx); })
       .Case([&](SliceOp s) { return runSlice(s, ctx); })
+      .Case([&](DynamicSliceOp s) { return runDynamicSlice(s, ctx); })
       .Case([&](GatherOp g) { return runGather(g.getDim(), ctx); })
       .Case([&](BroadcastToOp) { return runBroadcastTo(ctx); })
       .Case([&](ConstantOp c) { return runConstant(c.getValue(), ctx); })

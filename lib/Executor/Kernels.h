@@ -110,6 +110,7 @@ KernelResult runTranspose(llvm::ArrayRef<int64_t> permutation,
 KernelResult runConcat(int64_t dim, KernelContext &ctx);
 KernelResult runKVAppend(KernelContext &ctx);
 KernelResult runSlice(llm::SliceOp op, KernelContext &ctx);
+KernelResult runDynamicSlice(llm::DynamicSliceOp op, KernelContext &ctx);
 KernelResult runGather(int64_t dim, KernelContext &ctx);
 KernelResult runBroadcastTo(KernelContext &ctx);
 KernelResult runConstant(mlir::ElementsAttr value, KernelContext &ctx);

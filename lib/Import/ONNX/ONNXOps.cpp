@@ -573,10 +573,59 @@ Value sliceOf(GraphImporter &g, Value x, llvm::ArrayRef<int64_t> dims,
                                 unitSteps ? nullptr : b.getDenseI64ArrayAttr(steps));
 }
 
+/// Slice whose starts or ends are known only at run time (axes and steps
+/// must be constants).
+Error sliceAtRunTime(GraphImporter &g, Value x) {
+  int64_t rank = typeOf(x).getRank();
+  LLMC_REQUIRE(startsValue, g.input(1));
+  LLMC_REQUIRE(endsValue, g.input(2));
+  int64_t count = typeOf(*startsValue).getRank() == 1 ? typeOf(*startsValue).getDimSize(0) : -1;
+  if (count < 0 || ShapedType::isDynamic(count))
+    return g.error("run-time Slice bounds must be 1-D with a static length");
+  std::vector<int64_t> axes, steps(count, 1);
+  if (g.hasInput(3)) {
+    LLMC_REQUIRE(a, g.intsInput(3));
+    axes = *a;
+  } else {
+    for (int64_t i = 0; i < count; ++i)
+      axes.push_back(i);
+  }
+  if (g.hasInput(4)) {
+    LLMC_REQUIRE(st, g.intsInput(4));
+    steps = *st;
+  }
+  if (int64_t(axes.size()) != count || int64_t(steps.size()) != count)
+    return g.error("starts, ends, axes and steps differ in length");
+  if (llvm::any_of(steps, [](int64_t s) { return s <= 0; }))
+    return g.error("negative or zero slice steps are not supported");
+  llvm::SmallVector<int64_t> dims;
+  llvm::SmallVector<int64_t> shape(typeOf(x).getShape());
+  for (int64_t a : axes) {
+    LLMC_REQUIRE(d, normaliseAxis(g, a, rank));
+    dims.push_back(*d);
+    shape[*d] = ShapedType::kDynamic;
+  }
+  OpBuilder &b = g.builder();
+  auto asI64 = [&](Value v) -> Value {
+    if (typeOf(v).getElementType().isInteger(64))
+      return v;
+    return b.create<llm::CastOp>(g.loc(), RankedTensorType::get(typeOf(v).getShape(), b.getI64Type()), v);
+  };
+  bool unitSteps = llvm::all_of(steps, [](int64_t s) { return s == 1; });
+  return g.setOutput(0, b.create<llm::DynamicSliceOp>(
+                            g.loc(), RankedTensorType::get(shape, typeOf(x).getElementType()), x,
+                            asI64(*startsValue), asI64(*endsValue), b.getDenseI64ArrayAttr(dims),
+                            unitSteps ? nullptr : b.getDenseI64ArrayAttr(steps)));
+}
+
 Error translateSlice(GraphImporter &g) {
   LLMC_REQUIRE(x, g.input(0));
   if (g.getOpset() < 10)
     return g.error("Slice before opset 10 (bounds as attributes) is not supported");
+  LLMC_REQUIRE(startsValue, g.input(1));
+  LLMC_REQUIRE(endsValue, g.input(2));
+  if (!g.constantValue(*startsValue) || !g.constantValue(*endsValue))
+    return sliceAtRunTime(g, *x);
   LLMC_REQUIRE(starts, g.intsInput(1));
   LLMC_REQUIRE(ends, g.intsInput(2));
   int64_t rank = typeOf(*x).getRank();

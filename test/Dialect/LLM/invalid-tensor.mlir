@@ -401,3 +401,51 @@ func.func @broadcast_shape_entries(%x: tensor<f32>, %s: tensor<1xi64>) {
   %r = llm.broadcast_to %x, %s : tensor<f32>, tensor<1xi64> to tensor<?x?xf32>
   return
 }
+
+// -----
+
+func.func @dynamic_slice_bounds(%x: tensor<4x8xf32>, %s: tensor<2xi64>) {
+  // expected-error @+1 {{'llm.dynamic_slice' op needs starts and limits of one entry per sliced dim (1), got 'tensor<2xi64>'}}
+  %r = llm.dynamic_slice %x, %s, %s dims [1] : tensor<4x8xf32>, tensor<2xi64>, tensor<2xi64> to tensor<4x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_slice_steps(%x: tensor<4x8xf32>, %s: tensor<1xi64>) {
+  // expected-error @+1 {{'llm.dynamic_slice' op needs one step per sliced dim (1)}}
+  %r = llm.dynamic_slice %x, %s, %s dims [1] steps [1, 1] : tensor<4x8xf32>, tensor<1xi64>, tensor<1xi64> to tensor<4x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_slice_step_sign(%x: tensor<4x8xf32>, %s: tensor<1xi64>) {
+  // expected-error @+1 {{'llm.dynamic_slice' op steps must be positive}}
+  %r = llm.dynamic_slice %x, %s, %s dims [1] steps [0] : tensor<4x8xf32>, tensor<1xi64>, tensor<1xi64> to tensor<4x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_slice_rank(%x: tensor<4x8xf32>, %s: tensor<1xi64>) {
+  // expected-error @+1 {{'llm.dynamic_slice' op result rank 1 differs from the input rank 2}}
+  %r = llm.dynamic_slice %x, %s, %s dims [1] : tensor<4x8xf32>, tensor<1xi64>, tensor<1xi64> to tensor<?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_slice_dims(%x: tensor<4x8xf32>, %s: tensor<1xi64>) {
+  // expected-error @+1 {{'llm.dynamic_slice' op dims must be distinct dimensions in [0, 2), got [2]}}
+  %r = llm.dynamic_slice %x, %s, %s dims [2] : tensor<4x8xf32>, tensor<1xi64>, tensor<1xi64> to tensor<4x?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_slice_unsliced(%x: tensor<4x8xf32>, %s: tensor<1xi64>) {
+  // expected-error @+1 {{'llm.dynamic_slice' op result dimension 0 is not sliced and must stay [4]}}
+  %r = llm.dynamic_slice %x, %s, %s dims [1] : tensor<4x8xf32>, tensor<1xi64>, tensor<1xi64> to tensor<3x?xf32>
+  return
+}

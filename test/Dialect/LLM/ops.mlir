@@ -244,4 +244,11 @@ func.func @run_time_sizes(%x: tensor<?x?x64xf32>, %z: tensor<f32>)
   return %p, %f, %m : tensor<?xi64>, tensor<?x64xf32>, tensor<?x?xf32>
 }
 
+// CHECK-LABEL: func.func @dynamic_slice
+func.func @dynamic_slice(%m: tensor<1x1x128x128xi1>, %s: tensor<2xi64>, %l: tensor<2xi64>) -> tensor<1x1x?x?xi1> {
+  // CHECK: llm.dynamic_slice %{{.*}}, %{{.*}}, %{{.*}} dims [2, 3] : tensor<1x1x128x128xi1>, tensor<2xi64>, tensor<2xi64> to tensor<1x1x?x?xi1>
+  %r = llm.dynamic_slice %m, %s, %l dims [2, 3] : tensor<1x1x128x128xi1>, tensor<2xi64>, tensor<2xi64> to tensor<1x1x?x?xi1>
+  return %r : tensor<1x1x?x?xi1>
+}
+
 }

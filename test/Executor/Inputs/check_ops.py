@@ -185,6 +185,11 @@ case("broadcast_to a run-time shape", [t([1, 4]), t([3], "i64")],
      f"llm.broadcast_to %a0, %a1 : {t([1, 4])}, {t([3], 'i64')} to {t(['?', '?', 4])}",
      [dx[0, :1].copy(), np.array([2, 5, 4], dtype=np.int64)], np.broadcast_to(dx[0, :1], (2, 5, 4)),
      t(["?", "?", 4]))
+case("dynamic_slice with run-time bounds", [t([2, 3, 4]), t([2], "i64"), t([2], "i64")],
+     f"llm.dynamic_slice %a0, %a1, %a2 dims [2, 1] steps [2, 1] : {t([2, 3, 4])}, {t([2], 'i64')}, "
+     f"{t([2], 'i64')} to {t([2, '?', '?'])}",
+     [dx, np.array([-3, 1], dtype=np.int64), np.array([100, 3], dtype=np.int64)], dx[:, 1:3, -3::2],
+     t([2, "?", "?"]))
 case("constant", [], "llm.constant dense<[[1.5, -2.0]]> : tensor<1x2xf32>", [],
      np.array([[1.5, -2.0]]), t([1, 2]))
 

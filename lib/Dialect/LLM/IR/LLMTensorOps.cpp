@@ -389,6 +389,39 @@ LogicalResult SliceOp::verify() {
   return success();
 }
 
+LogicalResult DynamicSliceOp::verify() {
+  if (failed(checkKeepsElementType(*this)))
+    return failure();
+  RankedTensorType in = getInput().getType(), out = getType();
+  ArrayRef<int64_t> dims = getDims();
+  int64_t count = dims.size();
+  for (Value bounds : {getStarts(), getLimits()}) {
+    auto type = cast<RankedTensorType>(bounds.getType());
+    if (type.getRank() != 1 || type.getDimSize(0) != count)
+      return emitOpError("needs starts and limits of one entry per sliced dim (")
+             << count << "), got " << type;
+  }
+  if (getSteps() && int64_t(getSteps()->size()) != count)
+    return emitOpError("needs one step per sliced dim (") << count << ")";
+  if (getSteps() && llvm::any_of(*getSteps(), [](int64_t s) { return s <= 0; }))
+    return emitOpError("steps must be positive");
+  if (out.getRank() != in.getRank())
+    return emitOpError("result rank ")
+           << out.getRank() << " differs from the input rank " << in.getRank();
+  llvm::SmallVector<bool> sliced(in.getRank(), false);
+  for (int64_t d : dims) {
+    if (d < 0 || d >= in.getRank() || sliced[d])
+      return emitOpError("dims must be distinct dimensions in [0, ")
+             << in.getRank() << "), got " << formatShape(dims);
+    sliced[d] = true;
+  }
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    if (!sliced[d] && out.getDimSize(d) != in.getDimSize(d))
+      return emitOpError("result dimension ") << d << " is not sliced and must stay "
+                                              << formatShape(in.getDimSize(d));
+  return success();
+}
+
 LogicalResult GatherOp::inferReturnTypes(MLIRContext *, Loc loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &results) {

@@ -310,6 +310,32 @@ def LLM_SliceOp : LLM_Op<"slice", [Pure]> {
   let hasVerifier = 1;
 }
 
+def LLM_DynamicSliceOp : LLM_Op<"dynamic_slice", [Pure]> {
+  let summary = "strided slice of some dimensions, with run-time bounds";
+  let description = [{
+    `llm.slice` with `starts` and `limits` given as 1-D `i64` operands (one
+    entry per listed dim) computed at run time, with the same rules:
+    negative values count from the end, both are clamped to `[0, n]`, steps
+    are positive. Sliced result dimensions may be dynamic; a static one is
+    checked at run time. What an imported `Slice` whose bounds depend on
+    run-time sizes becomes (e.g. a causal-mask buffer sliced by position).
+
+    ```mlir
+    %m = llm.dynamic_slice %buffer, %starts, %limits dims [2, 3]
+           : tensor<1x1x128x128xi1>, tensor<2xi64>, tensor<2xi64> to tensor<1x1x?x?xi1>
+    ```
+  }];
+  let arguments = (ins LLM_Tensor:$input, RankedTensorOf<[I64]>:$starts,
+                       RankedTensorOf<[I64]>:$limits, DenseI64ArrayAttr:$dims,
+                       OptionalAttr<DenseI64ArrayAttr>:$steps);
+  let results = (outs LLM_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $starts `,` $limits `dims` $dims (`steps` $steps^)? attr-dict `:`
+    type($input) `,` type($starts) `,` type($limits) `to` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def LLM_GatherOp : LLM_Op<"gather", [Pure, InferTypeOpAdaptor]> {
   let summary = "selection of slices along one dimension by index";
   let description = [{
