@@ -266,19 +266,12 @@ KernelResult exec::runIota(KernelContext &ctx) {
 }
 
 KernelResult exec::runConstant(mlir::ElementsAttr value, KernelContext &ctx) {
-  auto dense = mlir::dyn_cast<mlir::DenseElementsAttr>(value);
-  if (!dense)
+  std::optional<Tensor> tensor = tensorFromAttr(value, ctx.resultTensorType());
+  if (!tensor)
     return ctx.fail("only dense constants are supported");
-  auto type = ctx.resultTensorType();
-  DType dtype = ctx.resultType();
-  if (isFloat(dtype)) {
-    std::vector<float> values;
-    for (llvm::APFloat v : dense.getValues<llvm::APFloat>())
-      values.push_back(float(v.convertToDouble()));
-    return ctx.numerics.make(dtype, type.getShape(), std::move(values));
-  }
-  std::vector<int64_t> values;
-  for (llvm::APInt v : dense.getValues<llvm::APInt>())
-    values.push_back(dtype == DType::I1 ? int64_t(v.getZExtValue()) : v.getSExtValue());
-  return Tensor::fromInts(dtype, type.getShape(), std::move(values));
+  if (!tensor->isFloat())
+    return tensor;
+  // In FP16 mode a float constant is held as f16 like every value.
+  return ctx.numerics.make(tensor->dtype(), tensor->shape(),
+                           std::vector<float>(tensor->floats(), tensor->floats() + tensor->size()));
 }

@@ -102,18 +102,7 @@ static std::optional<Tensor> loadWeight(llm::WeightOp op, const StoredTensor &st
   if (stored.dtype == DType::F32 && want == DType::F32 && aligned)
     return Tensor::viewFloats(type.getShape(), reinterpret_cast<const float *>(stored.data),
                               std::move(owner));
-  std::vector<float> values(stored.numElements());
-  for (int64_t i = 0; i < int64_t(values.size()); ++i) {
-    const char *at = stored.data + i * byteWidth(stored.dtype);
-    if (stored.dtype == DType::F32) {
-      std::memcpy(&values[i], at, 4);
-    } else {
-      uint16_t bits;
-      std::memcpy(&bits, at, 2);
-      values[i] = stored.dtype == DType::F16 ? halfBitsToFloat(bits) : bf16BitsToFloat(bits);
-    }
-  }
-  return Tensor::fromFloats(want, type.getShape(), std::move(values));
+  return Tensor::fromBytes(stored.dtype, want, type.getShape(), stored.data);
 }
 
 /// Runs one op's kernel.

@@ -4,6 +4,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstring>
+
 using namespace llmc;
 using namespace llmc::exec;
 
@@ -40,6 +42,64 @@ Tensor Tensor::fromInts(DType dtype, llvm::ArrayRef<int64_t> shape,
   t.dims.assign(shape.begin(), shape.end());
   t.intValues = std::make_shared<const std::vector<int64_t>>(std::move(values));
   return t;
+}
+
+Tensor Tensor::fromBytes(DType stored, DType dtype, llvm::ArrayRef<int64_t> shape,
+                         const char *bytes) {
+  int64_t count = numElements(shape);
+  size_t width = byteWidth(stored);
+  if (llmc::isFloat(stored)) {
+    std::vector<float> values(count);
+    for (int64_t i = 0; i < count; ++i) {
+      const char *at = bytes + i * width;
+      if (stored == DType::F32) {
+        std::memcpy(&values[i], at, 4);
+      } else {
+        uint16_t bits;
+        std::memcpy(&bits, at, 2);
+        values[i] = stored == DType::F16 ? halfBitsToFloat(bits) : bf16BitsToFloat(bits);
+      }
+    }
+    return fromFloats(dtype, shape, std::move(values));
+  }
+  std::vector<int64_t> values(count);
+  for (int64_t i = 0; i < count; ++i) {
+    const char *at = bytes + i * width;
+    if (stored == DType::I64) {
+      std::memcpy(&values[i], at, 8);
+    } else if (stored == DType::I32) {
+      int32_t v;
+      std::memcpy(&v, at, 4);
+      values[i] = v;
+    } else {
+      values[i] = stored == DType::I8 ? int64_t(int8_t(*at)) : int64_t(uint8_t(*at) != 0);
+    }
+  }
+  return fromInts(stored, shape, std::move(values));
+}
+
+std::vector<char> Tensor::toBytes(DType stored) const {
+  size_t width = byteWidth(stored);
+  std::vector<char> bytes(size() * width);
+  for (int64_t i = 0; i < size(); ++i) {
+    char *at = bytes.data() + i * width;
+    if (stored == DType::F32) {
+      float v = floats()[i];
+      std::memcpy(at, &v, 4);
+    } else if (stored == DType::F16 || stored == DType::BF16) {
+      uint16_t bits = stored == DType::F16 ? floatToHalfBits(floats()[i])
+                                           : floatToBF16Bits(floats()[i]);
+      std::memcpy(at, &bits, 2);
+    } else if (stored == DType::I64) {
+      std::memcpy(at, ints() + i, 8);
+    } else if (stored == DType::I32) {
+      int32_t v = int32_t(ints()[i]);
+      std::memcpy(at, &v, 4);
+    } else {
+      *at = char(ints()[i]);
+    }
+  }
+  return bytes;
 }
 
 Tensor Tensor::viewFloats(llvm::ArrayRef<int64_t> shape, const float *data,

@@ -89,59 +89,14 @@ std::vector<const char *> joinInputs(int argc, char **argv,
 }
 
 Tensor toTensor(const NpyArray &array) {
-  int64_t n = array.numElements();
-  if (isFloat(array.dtype)) {
-    std::vector<float> values(n);
-    for (int64_t i = 0; i < n; ++i) {
-      if (array.dtype == DType::F32) {
-        std::memcpy(&values[i], array.bytes.data() + 4 * i, 4);
-      } else {
-        uint16_t bits;
-        std::memcpy(&bits, array.bytes.data() + 2 * i, 2);
-        values[i] = halfBitsToFloat(bits);
-      }
-    }
-    return Tensor::fromFloats(array.dtype, array.shape, std::move(values));
-  }
-  std::vector<int64_t> values(n);
-  size_t width = byteWidth(array.dtype);
-  for (int64_t i = 0; i < n; ++i) {
-    const char *at = array.bytes.data() + width * i;
-    if (array.dtype == DType::I64) {
-      std::memcpy(&values[i], at, 8);
-    } else if (array.dtype == DType::I32) {
-      int32_t v;
-      std::memcpy(&v, at, 4);
-      values[i] = v;
-    } else {
-      values[i] = array.dtype == DType::I8 ? int8_t(*at) : uint8_t(*at) != 0;
-    }
-  }
-  return Tensor::fromInts(array.dtype, array.shape, std::move(values));
+  return Tensor::fromBytes(array.dtype, array.dtype, array.shape, array.bytes.data());
 }
 
 NpyArray toNpy(const Tensor &t) {
   NpyArray array;
   array.dtype = t.dtype() == DType::BF16 ? DType::F32 : t.dtype();
   array.shape.assign(t.shape().begin(), t.shape().end());
-  size_t width = byteWidth(array.dtype);
-  array.bytes.resize(t.size() * width);
-  for (int64_t i = 0; i < t.size(); ++i) {
-    char *at = array.bytes.data() + i * width;
-    if (array.dtype == DType::F32) {
-      std::memcpy(at, t.floats() + i, 4);
-    } else if (array.dtype == DType::F16) {
-      uint16_t bits = floatToHalfBits(t.floats()[i]);
-      std::memcpy(at, &bits, 2);
-    } else if (array.dtype == DType::I64) {
-      std::memcpy(at, t.ints() + i, 8);
-    } else if (array.dtype == DType::I32) {
-      int32_t v = int32_t(t.ints()[i]);
-      std::memcpy(at, &v, 4);
-    } else {
-      *at = char(t.ints()[i]);
-    }
-  }
+  array.bytes = t.toBytes(array.dtype);
   return array;
 }
 

@@ -38,6 +38,14 @@ public:
   /// An integer or boolean tensor.
   static Tensor fromInts(DType dtype, llvm::ArrayRef<int64_t> shape,
                          std::vector<int64_t> values);
+  /// A tensor of element type `dtype` from little-endian elements of type
+  /// `stored` (a file's bytes); floats are converted and rounded to `dtype`,
+  /// integers keep their type (`dtype` must equal `stored`).
+  static Tensor fromBytes(DType stored, DType dtype, llvm::ArrayRef<int64_t> shape,
+                          const char *bytes);
+  /// The values as little-endian elements of `stored` (floats rounded to it).
+  std::vector<char> toBytes(DType stored) const;
+
   /// A view of f32 values owned by `owner` (e.g. a memory-mapped file).
   static Tensor viewFloats(llvm::ArrayRef<int64_t> shape, const float *data,
                            std::shared_ptr<const void> owner);

@@ -112,14 +112,6 @@ llvm::Expected<Type> GraphImporter::elementType(int32_t onnxType) const {
   }
 }
 
-/// Little-endian element `i` of `bytes` as a double (floats) or int64.
-template <typename T>
-static T readAs(const char *bytes, size_t i) {
-  T v;
-  std::memcpy(&v, bytes + i * sizeof(T), sizeof(T));
-  return v;
-}
-
 llvm::Expected<Tensor> GraphImporter::tensorValues(const onnx::TensorProto &t) {
   llvm::Expected<Type> type = elementType(t.data_type());
   if (!type)
@@ -160,22 +152,7 @@ llvm::Expected<Tensor> GraphImporter::tensorValues(const onnx::TensorProto &t) {
     if (raw->size() != size_t(count) * byteWidth(dtype))
       return error("tensor '" + t.name() + "' holds " + llvm::Twine(raw->size()) +
                    " bytes, its shape needs " + llvm::Twine(count * byteWidth(dtype)));
-    const char *bytes = raw->data();
-    if (isFloat(dtype)) {
-      std::vector<float> values(count);
-      for (int64_t i = 0; i < count; ++i)
-        values[i] = dtype == DType::F32  ? readAs<float>(bytes, i)
-                    : dtype == DType::F16 ? halfBitsToFloat(readAs<uint16_t>(bytes, i))
-                                          : bf16BitsToFloat(readAs<uint16_t>(bytes, i));
-      return Tensor::fromFloats(dtype, shape, std::move(values));
-    }
-    std::vector<int64_t> values(count);
-    for (int64_t i = 0; i < count; ++i)
-      values[i] = dtype == DType::I64   ? readAs<int64_t>(bytes, i)
-                  : dtype == DType::I32 ? readAs<int32_t>(bytes, i)
-                  : dtype == DType::I8  ? readAs<int8_t>(bytes, i)
-                                        : int64_t(readAs<uint8_t>(bytes, i) != 0);
-    return Tensor::fromInts(dtype, shape, std::move(values));
+    return Tensor::fromBytes(dtype, dtype, shape, raw->data());
   }
   // Typed fields: float_data, int64_data, or int32_data (which also holds
   // int8, bool and the bits of float16/bfloat16).
@@ -228,16 +205,7 @@ llvm::Error GraphImporter::importInitializer(const onnx::TensorProto &tensor) {
   // A weight: stored in the side file, read by name.
   PendingWeight w{tensor.name(), values->dtype(), {}, {}};
   w.shape.assign(values->shape().begin(), values->shape().end());
-  w.bytes.resize(values->size() * byteWidth(values->dtype()));
-  for (int64_t i = 0; i < values->size(); ++i) {
-    float v = values->floats()[i];
-    if (values->dtype() == DType::F32) {
-      std::memcpy(w.bytes.data() + 4 * i, &v, 4);
-    } else {
-      uint16_t bits = values->dtype() == DType::F16 ? floatToHalfBits(v) : floatToBF16Bits(v);
-      std::memcpy(w.bytes.data() + 2 * i, &bits, 2);
-    }
-  }
+  w.bytes = values->toBytes(values->dtype());
   pendingWeights.push_back(std::move(w));
   define(tensor.name(),
          b.create<llm::WeightOp>(location, RankedTensorType::get(values->shape(), *element),
