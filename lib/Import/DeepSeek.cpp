@@ -127,8 +127,7 @@ llvm::Error import::buildDeepSeek(ModelBuilder &m, const Config &config) {
                                             b.getUnitAttr());
     LLMC_TRY_VALUE(proj, m.linear(m.mergeHeads(o), sa + ".o_proj", width, bias));
     h = m.add(h, proj);
-    LLMC_TRY_VALUE(n2, m.rmsNorm(h, p + ".post_attention_layernorm.weight", eps));
-    LLMC_TRY_VALUE(next, m.swigluMLP(h, n2, p + ".mlp", inner));
+    LLMC_TRY_VALUE(next, m.swigluBlock(h, p, eps, inner));
     h = next;
   }
   LLMC_TRY_VALUE(final, m.rmsNorm(h, "model.norm.weight", eps));

@@ -69,8 +69,7 @@ llvm::Error import::buildLlama(ModelBuilder &m, const Config &config) {
     Value o = m.causalAttention(q, k, v, i, 1.0 / std::sqrt(double(headDim)), present);
     LLMC_TRY_VALUE(proj, m.linear(m.mergeHeads(o), p + ".self_attn.o_proj", width, false));
     h = m.add(h, proj);
-    LLMC_TRY_VALUE(n2, m.rmsNorm(h, p + ".post_attention_layernorm.weight", eps));
-    LLMC_TRY_VALUE(next, m.swigluMLP(h, n2, p + ".mlp", inner));
+    LLMC_TRY_VALUE(next, m.swigluBlock(h, p, eps, inner));
     h = next;
   }
   LLMC_TRY_VALUE(final, m.rmsNorm(h, "model.norm.weight", eps));

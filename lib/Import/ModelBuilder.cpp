@@ -251,17 +251,21 @@ Value ModelBuilder::causalAttention(Value q, Value k, Value v, int64_t layer,
                                     nullptr);
 }
 
-llvm::Expected<Value> ModelBuilder::swigluMLP(Value h, Value normed,
-                                              llvm::StringRef prefix,
-                                              int64_t inner) {
-  llvm::Expected<Value> gate = linear(normed, (prefix + ".gate_proj").str(), inner, false);
+llvm::Expected<Value> ModelBuilder::swigluBlock(Value h, llvm::StringRef layer,
+                                                double epsilon, int64_t inner) {
+  llvm::Expected<Value> normed =
+      rmsNorm(h, (layer + ".post_attention_layernorm.weight").str(), epsilon);
+  if (!normed)
+    return normed.takeError();
+  std::string prefix = (layer + ".mlp").str();
+  llvm::Expected<Value> gate = linear(*normed, prefix + ".gate_proj", inner, false);
   if (!gate)
     return gate.takeError();
-  llvm::Expected<Value> up = linear(normed, (prefix + ".up_proj").str(), inner, false);
+  llvm::Expected<Value> up = linear(*normed, prefix + ".up_proj", inner, false);
   if (!up)
     return up.takeError();
   Value act = b.create<llm::SwiGLUOp>(location, *gate, *up);
-  llvm::Expected<Value> down = linear(act, (prefix + ".down_proj").str(), hiddenSize, false);
+  llvm::Expected<Value> down = linear(act, prefix + ".down_proj", hiddenSize, false);
   if (!down)
     return down.takeError();
   return add(h, *down);

@@ -110,9 +110,10 @@ public:
   mlir::Value causalAttention(mlir::Value q, mlir::Value k, mlir::Value v,
                               int64_t layer, double scale,
                               llvm::SmallVectorImpl<mlir::Value> &present);
-  /// SwiGLU MLP with residual: h + down(silu(gate(n)) * up(n)).
-  llvm::Expected<mlir::Value> swigluMLP(mlir::Value h, mlir::Value normed,
-                                        llvm::StringRef prefix, int64_t inner);
+  /// The second half of a Llama-style layer `layer` ("model.layers.i"):
+  /// h + down(silu(gate(n)) * up(n)), n = post_attention_layernorm(h).
+  llvm::Expected<mlir::Value> swigluBlock(mlir::Value h, llvm::StringRef layer,
+                                          double epsilon, int64_t inner);
 
   mlir::OpBuilder &builder() { return b; }
   mlir::Location loc() const { return location; }

@@ -4,17 +4,18 @@ multiples of 7), in f32 and in --fp16 mode.
 
 Usage: fp16_overflow.py LLMC_RUN MODEL.mlir WORKDIR"""
 import os
-import re
 import subprocess
 import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..",
+                                "models", "pytorch"))
+from check_against_reference import cache_shapes  # noqa: E402
+
 binary, model, work = sys.argv[1:4]
 os.makedirs(work, exist_ok=True)
-signature = re.search(r"func\.func @forward\((.*?)\)\s*->", open(model).read(), re.S).group(1)
-caches = [tuple(int(v) for v in (t.split("x")[1], t.split("x")[3]))
-          for t in re.findall(r"tensor<([^>]*)>", signature)[2:]]
+caches = [(heads, dim) for heads, dim, _ in cache_shapes(model)]
 ids = np.array([[7, 14, 21]], dtype=np.int64)
 inputs = [ids, np.arange(3)[None].astype(np.int64)] + [np.zeros((1, h, 0, d), np.float32) for h, d in caches]
 paths = []
