@@ -11,41 +11,6 @@ using namespace llmc::exec;
 
 namespace {
 
-/// Inverse frequencies and cos/sin magnitude of a RoPE, per llm.rope and
-/// #llm.yarn.
-struct RopeFrequencies {
-  std::vector<double> inverse;
-  double magnitude = 1.0;
-};
-
-RopeFrequencies ropeFrequencies(llm::RopeOp op) {
-  int64_t dim = op.getEffectiveRotaryDim();
-  double base = op.getTheta().convertToDouble();
-  RopeFrequencies f;
-  for (int64_t i = 0; i < dim / 2; ++i)
-    f.inverse.push_back(std::pow(base, -2.0 * i / dim));
-  std::optional<llm::YarnAttr> yarn = op.getYarn();
-  if (!yarn)
-    return f;
-  double factor = yarn->getFactor().convertToDouble();
-  double original = double(yarn->getOriginalMaxPosition());
-  auto correction = [&](double rotations) {
-    return dim * std::log(original / (rotations * 2 * M_PI)) / (2 * std::log(base));
-  };
-  double low = std::max(std::floor(correction(yarn->getBetaFast().convertToDouble())), 0.0);
-  double high = std::min(std::ceil(correction(yarn->getBetaSlow().convertToDouble())),
-                         double(dim - 1));
-  double span = std::max(high - low, 0.001);
-  for (int64_t i = 0; i < dim / 2; ++i) {
-    double ramp = std::clamp((i - low) / span, 0.0, 1.0);
-    f.inverse[i] = f.inverse[i] / factor * ramp + f.inverse[i] * (1.0 - ramp);
-  }
-  auto m = [&](double s) { return 0.1 * s * std::log(factor) + 1.0; };
-  f.magnitude = m(yarn->getMscale().convertToDouble()) /
-                m(yarn->getMscaleAllDim().convertToDouble());
-  return f;
-}
-
 /// Shapes of one attention problem, per batch and query head.
 struct AttentionProblem {
   int64_t batch, queryHeads, kvHeads, queryLength, keyLength, keyDim, valueDim;
@@ -121,17 +86,18 @@ KernelResult exec::runRope(llm::RopeOp op, KernelContext &ctx) {
   if (positions.dim(0) != B || positions.dim(1) != S)
     return ctx.fail("positions " + positions.describe() + " do not match " +
                     x.describe());
-  RopeFrequencies f = ropeFrequencies(op);
-  int64_t half = int64_t(f.inverse.size());
+  llvm::SmallVector<double> inverse = op.computeInverseFrequencies();
+  double magnitude = op.computeMagnitude();
+  int64_t half = int64_t(inverse.size());
   bool interleaved = op.getLayout() == llm::RopeLayout::interleaved;
   std::vector<float> out(x.floats(), x.floats() + x.size());
   for (int64_t b = 0; b < B; ++b)
     for (int64_t s = 0; s < S; ++s) {
       double pos = double(positions.ints()[b * S + s]);
       for (int64_t i = 0; i < half; ++i) {
-        double angle = pos * f.inverse[i];
-        double c = num.hold(std::cos(angle) * f.magnitude);
-        double t = num.hold(std::sin(angle) * f.magnitude);
+        double angle = pos * inverse[i];
+        double c = num.hold(std::cos(angle) * magnitude);
+        double t = num.hold(std::sin(angle) * magnitude);
         int64_t first = interleaved ? 2 * i : i;
         int64_t second = interleaved ? 2 * i + 1 : i + half;
         for (int64_t h = 0; h < H; ++h) {

@@ -91,7 +91,7 @@ llvm::Error import::buildDeepSeek(ModelBuilder &m, const Config &config) {
     return b.create<llm::RopeOp>(
         m.loc(), x, m.positions(),
         llm::RopeLayoutAttr::get(ctx, llm::RopeLayout::interleaved),
-        b.getF64FloatAttr(theta), nullptr, yarn);
+        b.getF64FloatAttr(theta), nullptr, yarn, nullptr, nullptr);
   };
   LLMC_TRY_VALUE(h0, m.embedding("model.embed_tokens.weight", vocab, m.ids()));
   Value h = h0;

@@ -55,7 +55,7 @@ llvm::Error import::buildLlama(ModelBuilder &m, const Config &config) {
     return b.create<llm::RopeOp>(
         m.loc(), x, m.positions(),
         llm::RopeLayoutAttr::get(b.getContext(), llm::RopeLayout::half_split),
-        b.getF64FloatAttr(theta), nullptr, nullptr);
+        b.getF64FloatAttr(theta), nullptr, nullptr, nullptr, nullptr);
   };
   for (int64_t i = 0; i < layers; ++i) {
     std::string p = "model.layers." + std::to_string(i);

@@ -105,3 +105,59 @@ func.func @yarn_integer_literal(%x: tensor<1x1x?x8xf32>, %p: tensor<1x?xi64>) ->
   %r = llm.rope <interleaved> %x, %p theta(1.0e+04) {yarn = #llm.yarn<factor = 40, original_max_position = 4096, beta_fast = 32.0, beta_slow = 1.0, mscale = 1.0, mscale_all_dim = 1.0>} : tensor<1x1x?x8xf32>, tensor<1x?xi64>
   return %r : tensor<1x1x?x8xf32>
 }
+
+// -----
+
+func.func @rope_no_frequencies(%x: tensor<1x1x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x1x?x8xf32> {
+  // expected-error @+1 {{exactly one of theta and inv_freq must be given}}
+  %r = llm.rope <interleaved> %x, %p {} : tensor<1x1x?x8xf32>, tensor<1x?xi64>
+  return %r : tensor<1x1x?x8xf32>
+}
+
+// -----
+
+func.func @rope_both_frequencies(%x: tensor<1x1x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x1x?x8xf32> {
+  // expected-error @+1 {{exactly one of theta and inv_freq must be given}}
+  %r = llm.rope <interleaved> %x, %p theta(1.0e+04) {inv_freq = array<f64: 1.0, 0.1, 0.01, 0.001>} : tensor<1x1x?x8xf32>, tensor<1x?xi64>
+  return %r : tensor<1x1x?x8xf32>
+}
+
+// -----
+
+func.func @rope_yarn_inv_freq(%x: tensor<1x1x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x1x?x8xf32> {
+  // expected-error @+1 {{yarn needs theta, not inv_freq}}
+  %r = llm.rope <interleaved> %x, %p {inv_freq = array<f64: 1.0, 0.1, 0.01, 0.001>, yarn = #llm.yarn<factor = 4.0, original_max_position = 4096, beta_fast = 32.0, beta_slow = 1.0, mscale = 1.0, mscale_all_dim = 1.0>} : tensor<1x1x?x8xf32>, tensor<1x?xi64>
+  return %r : tensor<1x1x?x8xf32>
+}
+
+// -----
+
+func.func @rope_inv_freq_count(%x: tensor<1x1x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x1x?x8xf32> {
+  // expected-error @+1 {{inv_freq has 2 entries; rotary_dim / 2 = 4}}
+  %r = llm.rope <interleaved> %x, %p {inv_freq = array<f64: 1.0, 0.1>} : tensor<1x1x?x8xf32>, tensor<1x?xi64>
+  return %r : tensor<1x1x?x8xf32>
+}
+
+// -----
+
+func.func @rope_inv_freq_value(%x: tensor<1x1x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x1x?x8xf32> {
+  // expected-error @+1 {{inv_freq entries must be positive and finite, got 0.000000e+00}}
+  %r = llm.rope <interleaved> %x, %p {inv_freq = array<f64: 1.0, 0.1, 0.0, 0.001>} : tensor<1x1x?x8xf32>, tensor<1x?xi64>
+  return %r : tensor<1x1x?x8xf32>
+}
+
+// -----
+
+func.func @rope_magnitude_theta(%x: tensor<1x1x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x1x?x8xf32> {
+  // expected-error @+1 {{magnitude goes with inv_freq (yarn implies its own)}}
+  %r = llm.rope <interleaved> %x, %p theta(1.0e+04) {magnitude = 2.0 : f64} : tensor<1x1x?x8xf32>, tensor<1x?xi64>
+  return %r : tensor<1x1x?x8xf32>
+}
+
+// -----
+
+func.func @rope_magnitude_value(%x: tensor<1x1x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x1x?x8xf32> {
+  // expected-error @+1 {{magnitude must be positive and finite, got -1.000000e+00}}
+  %r = llm.rope <interleaved> %x, %p {inv_freq = array<f64: 1.0, 0.1, 0.01, 0.001>, magnitude = -1.0 : f64} : tensor<1x1x?x8xf32>, tensor<1x?xi64>
+  return %r : tensor<1x1x?x8xf32>
+}

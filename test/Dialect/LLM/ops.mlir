@@ -45,14 +45,16 @@ func.func @norms(%x: tensor<1x?x64xbf16>, %w: tensor<64xbf16>, %b: tensor<64xbf1
 
 // CHECK-LABEL: func.func @rope
 func.func @rope(%x: tensor<1x4x?x16xf32>, %pos: tensor<1x?xi64>, %k: tensor<1x1x?x8xf16>)
-    -> (tensor<1x4x?x16xf32>, tensor<1x4x?x16xf32>, tensor<1x1x?x8xf16>) {
+    -> (tensor<1x4x?x16xf32>, tensor<1x4x?x16xf32>, tensor<1x1x?x8xf16>, tensor<1x4x?x16xf32>) {
   // CHECK: llm.rope <half_split> %{{.*}}, %{{.*}} theta(1.000000e+04) : tensor<1x4x?x16xf32>, tensor<1x?xi64>
   %a = llm.rope <half_split> %x, %pos theta(1.0e+04) : tensor<1x4x?x16xf32>, tensor<1x?xi64>
   // CHECK: llm.rope <half_split> %{{.*}}, %{{.*}} theta(1.000000e+06) {rotary_dim = 8 : i64} : tensor<1x4x?x16xf32>, tensor<1x?xi64>
   %b = llm.rope <half_split> %x, %pos theta(1.0e+06) {rotary_dim = 8} : tensor<1x4x?x16xf32>, tensor<1x?xi64>
   // CHECK: llm.rope <interleaved> %{{.*}}, %{{.*}} theta(1.000000e+04) {yarn = #llm.yarn<factor = 4.000000e+01, original_max_position = 4096, beta_fast = 3.200000e+01, beta_slow = 1.000000e+00, mscale = 7.070000e-01, mscale_all_dim = 7.070000e-01>} : tensor<1x1x?x8xf16>, tensor<1x?xi64>
   %c = llm.rope <interleaved> %k, %pos theta(1.0e+04) {yarn = #llm.yarn<factor = 40.0, original_max_position = 4096, beta_fast = 32.0, beta_slow = 1.0, mscale = 0.707, mscale_all_dim = 0.707>} : tensor<1x1x?x8xf16>, tensor<1x?xi64>
-  return %a, %b, %c : tensor<1x4x?x16xf32>, tensor<1x4x?x16xf32>, tensor<1x1x?x8xf16>
+  // CHECK: llm.rope <half_split> %{{.*}}, %{{.*}} {inv_freq = array<f64: 1.000000e+00, 1.000000e-01, 1.000000e-02, 1.000000e-03>, magnitude = 1.250000e+00 : f64, rotary_dim = 8 : i64} : tensor<1x4x?x16xf32>, tensor<1x?xi64>
+  %d = llm.rope <half_split> %x, %pos {rotary_dim = 8, inv_freq = array<f64: 1.0, 0.1, 0.01, 0.001>, magnitude = 1.25 : f64} : tensor<1x4x?x16xf32>, tensor<1x?xi64>
+  return %a, %b, %c, %d : tensor<1x4x?x16xf32>, tensor<1x4x?x16xf32>, tensor<1x1x?x8xf16>, tensor<1x4x?x16xf32>
 }
 
 // CHECK-LABEL: func.func @attention

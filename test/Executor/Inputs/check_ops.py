@@ -173,6 +173,27 @@ case("attention with additive mask", [t([1, 4, 3, 8]), t([1, 2, 5, 8]), t([1, 2,
      f"llm.attention %a0, %a1, %a2 mask %a3 scale(0.35) causal : "
      f"{t([1, 4, 3, 8])}, {t([1, 2, 5, 8])}, {t([1, 2, 5, 6])}, {t([3, 5])}",
      [q, k, v, fmask], attention(q, k, v, 0.35, True, lambda h: h // 2, fmask), t([1, 4, 3, 6]))
+def rope(x, positions, inv_freq, magnitude, rotary, interleaved):
+    """llm.rope in float64: pairs (i, i + R/2) or (2i, 2i + 1) rotated."""
+    out = x.astype(np.float64).copy()
+    half = rotary // 2
+    angles = positions[:, None, :, None].astype(np.float64) * np.asarray(inv_freq)  # [B,1,S,R/2]
+    c, s = np.cos(angles) * magnitude, np.sin(angles) * magnitude
+    first = np.arange(half) * 2 if interleaved else np.arange(half)
+    second = first + 1 if interleaved else first + half
+    x1, x2 = out[..., first].copy(), out[..., second].copy()
+    out[..., first], out[..., second] = x1 * c - x2 * s, x2 * c + x1 * s
+    return out
+
+
+rx, rpos = randn(1, 2, 3, 8), np.array([[0, 5, 11]], dtype=np.int64)
+case("rope half_split, partial rotary", [t([1, 2, 3, 8]), t([1, 3], "i64")],
+     f"llm.rope <half_split> %a0, %a1 theta(100.0) {{rotary_dim = 4}} : {t([1, 2, 3, 8])}, {t([1, 3], 'i64')}",
+     [rx, rpos], rope(rx, rpos, [1.0, 0.1], 1.0, 4, False), t([1, 2, 3, 8]))
+case("rope interleaved, explicit frequencies", [t([1, 2, 3, 8]), t([1, 3], "i64")],
+     f"llm.rope <interleaved> %a0, %a1 {{inv_freq = array<f64: 0.9, 0.3, 0.05, 0.001>, magnitude = 1.25 : f64}} : "
+     f"{t([1, 2, 3, 8])}, {t([1, 3], 'i64')}",
+     [rx, rpos], rope(rx, rpos, [0.9, 0.3, 0.05, 0.001], 1.25, 8, True), t([1, 2, 3, 8]))
 dx = randn(2, 3, 4)
 case("dim (run-time size)", [t([2, "?", 4])], f"llm.dim %a0 [1] : {t([2, '?', 4])}", [dx],
      np.array(3), t([], "i64"))

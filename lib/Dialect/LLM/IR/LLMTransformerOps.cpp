@@ -8,6 +8,9 @@
 #include "InferenceHelpers.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 
+#include <algorithm>
+#include <cmath>
+
 using namespace mlir;
 using namespace llmc::llm;
 using namespace llmc::llm::detail;
@@ -136,14 +139,77 @@ LogicalResult RopeOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
   if (rotary < 2 || rotary > headDim || rotary % 2 != 0)
     return emitOptionalError(loc, "rotary_dim must be even and in [2, ",
                              headDim, "], got ", rotary);
-  if (!(adaptor.getTheta().convertToDouble() > 0.0))
+  FloatAttr theta = lookupInherentAttr(adaptor, adaptor.getThetaAttr(), "theta");
+  auto invFreq = lookupInherentAttr(adaptor, adaptor.getInvFreqAttr(), "inv_freq");
+  bool hasYarn = lookupInherentAttr(adaptor, adaptor.getYarnAttr(), "yarn") != nullptr;
+  bool hasMagnitude =
+      lookupInherentAttr(adaptor, adaptor.getMagnitudeAttr(), "magnitude") != nullptr;
+  if (bool(theta) == bool(invFreq))
+    return emitOptionalError(loc, "exactly one of theta and inv_freq must be given");
+  if (theta && !(theta.getValueAsDouble() > 0.0))
     return emitOptionalError(loc, "theta must be positive");
+  if (invFreq) {
+    if (hasYarn)
+      return emitOptionalError(loc, "yarn needs theta, not inv_freq");
+    if (int64_t(invFreq.size()) != rotary / 2)
+      return emitOptionalError(loc, "inv_freq has ", invFreq.size(),
+                               " entries; rotary_dim / 2 = ", rotary / 2);
+    for (double f : invFreq.asArrayRef())
+      if (!(f > 0.0 && std::isfinite(f)))
+        return emitOptionalError(loc, "inv_freq entries must be positive and finite, got ", f);
+  }
+  if (hasMagnitude) {
+    if (!invFreq)
+      return emitOptionalError(loc, "magnitude goes with inv_freq (yarn implies its own)");
+    double m = lookupInherentAttr(adaptor, adaptor.getMagnitudeAttr(), "magnitude").getValueAsDouble();
+    if (!(m > 0.0 && std::isfinite(m)))
+      return emitOptionalError(loc, "magnitude must be positive and finite, got ", m);
+  }
   results.push_back(input);
   return success();
 }
 
 int64_t RopeOp::getEffectiveRotaryDim() {
   return getRotaryDim().value_or(getInput().getType().getDimSize(3));
+}
+
+SmallVector<double> RopeOp::computeInverseFrequencies() {
+  if (std::optional<ArrayRef<double>> explicitFreqs = getInvFreq())
+    return SmallVector<double>(*explicitFreqs);
+  int64_t dim = getEffectiveRotaryDim();
+  double base = getTheta()->convertToDouble();
+  SmallVector<double> inverse;
+  for (int64_t i = 0; i < dim / 2; ++i)
+    inverse.push_back(std::pow(base, -2.0 * i / dim));
+  std::optional<YarnAttr> yarn = getYarn();
+  if (!yarn)
+    return inverse;
+  // #llm.yarn's formulas, in the attribute's description.
+  double factor = yarn->getFactor().convertToDouble();
+  double original = double(yarn->getOriginalMaxPosition());
+  auto correction = [&](double rotations) {
+    return dim * std::log(original / (rotations * 2 * M_PI)) / (2 * std::log(base));
+  };
+  double low = std::max(std::floor(correction(yarn->getBetaFast().convertToDouble())), 0.0);
+  double high = std::min(std::ceil(correction(yarn->getBetaSlow().convertToDouble())),
+                         double(dim - 1));
+  double span = std::max(high - low, 0.001);
+  for (int64_t i = 0; i < dim / 2; ++i) {
+    double ramp = std::clamp((i - low) / span, 0.0, 1.0);
+    inverse[i] = inverse[i] / factor * ramp + inverse[i] * (1.0 - ramp);
+  }
+  return inverse;
+}
+
+double RopeOp::computeMagnitude() {
+  if (std::optional<APFloat> m = getMagnitude())
+    return m->convertToDouble();
+  std::optional<YarnAttr> yarn = getYarn();
+  if (!yarn)
+    return 1.0;
+  double factor = yarn->getFactor().convertToDouble();
+  auto m = [&](double s) { return 0.1 * s * std::log(factor) + 1.0; };
+  return m(yarn->getMscale().convertToDouble()) / m(yarn->getMscaleAllDim().convertToDouble());
 }
 
 /// Rejects a scale that is not a positive finite number.

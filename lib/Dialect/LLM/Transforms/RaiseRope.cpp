@@ -117,7 +117,7 @@ struct RaiseRope : OpRewritePattern<AddOp> {
             continue;
           auto layout = RopeLayoutAttr::get(op.getContext(), RopeLayout::half_split);
           auto rope = rewriter.create<RopeOp>(op.getLoc(), x, found->first, layout,
-                                              rewriter.getF64FloatAttr(found->second), nullptr, nullptr);
+                                              rewriter.getF64FloatAttr(found->second), nullptr, nullptr, nullptr, nullptr);
           if (rope.getType() != op.getType()) {
             rewriter.eraseOp(rope);
             continue;

@@ -141,11 +141,14 @@ def LLM_RopeOp : LLM_TransformerOp<"rope", [InferTypeOpAdaptor]> {
 
     ```
     inv_freq_i = theta^(-2i / R)            (modified by `yarn` when present)
+               | inv_freq[i]                (explicit frequencies instead)
     a          = positions[b, s] * inv_freq_i
-    c, t       = cos(a) * m, sin(a) * m      (m = YaRN magnitude, else 1)
+    c, t       = cos(a) * m, sin(a) * m
     ```
 
-    the pair `(x1, x2)` of dimensions rotated by angle `a` becomes
+    where `m` is the YaRN magnitude with `yarn`, the `magnitude` attribute
+    with explicit frequencies, and 1 otherwise. The pair `(x1, x2)` of
+    dimensions rotated by angle `a` becomes
     `(x1 * c - x2 * t, x2 * c + x1 * t)`, where the pair is
     * `half_split` (Llama, Qwen2, GPT-NeoX): dimensions `i` and `i + R/2`;
     * `interleaved` (DeepSeek's stored layout, GPT-J): dimensions `2i` and
@@ -153,6 +156,11 @@ def LLM_RopeOp : LLM_TransformerOp<"rope", [InferTypeOpAdaptor]> {
 
     Dimensions `R..Dh-1` pass through unchanged (partial rotary). Angles are
     exact (computed in double precision); the result is rounded once.
+
+    The frequencies are given either by `theta` (with an optional `yarn`),
+    or, for scalings that have no parameter form here (a raised export only
+    holds the frequencies it computed), by `inv_freq`: `R/2` positive
+    finite numbers, with an optional positive `magnitude`.
 
     Hugging Face's DeepSeek code permutes the interleaved pairs into
     half-split order before rotating; that is a fixed permutation of the
@@ -162,20 +170,27 @@ def LLM_RopeOp : LLM_TransformerOp<"rope", [InferTypeOpAdaptor]> {
 
     ```mlir
     %q = llm.rope <half_split> %x, %pos theta(1.0e+04) : tensor<1x4x?x16xf32>, tensor<1x?xi64>
+    %k = llm.rope <half_split> %y, %pos {inv_freq = array<f64: 1.0, 0.1>, magnitude = 1.2 : f64} : tensor<1x1x?x4xf32>, tensor<1x?xi64>
     ```
   }];
   let arguments = (ins LLM_FloatTensor:$input, LLM_IndexTensor:$positions,
-                       LLM_RopeLayoutAttr:$layout, F64Attr:$theta,
+                       LLM_RopeLayoutAttr:$layout, OptionalAttr<F64Attr>:$theta,
                        OptionalAttr<I64Attr>:$rotary_dim,
-                       OptionalAttr<LLM_YarnAttr>:$yarn);
+                       OptionalAttr<LLM_YarnAttr>:$yarn,
+                       OptionalAttr<DenseF64ArrayAttr>:$inv_freq,
+                       OptionalAttr<F64Attr>:$magnitude);
   let results = (outs LLM_FloatTensor:$result);
   let assemblyFormat = [{
-    $layout $input `,` $positions `theta` `(` $theta `)` attr-dict `:`
+    $layout $input `,` $positions (`theta` `(` $theta^ `)`)? attr-dict `:`
     type($input) `,` type($positions)
   }];
   let extraClassDeclaration = [{
     /// The number of rotated dimensions (`rotary_dim`, or the head dim).
     int64_t getEffectiveRotaryDim();
+    /// The R/2 inverse frequencies (theta and yarn, or inv_freq).
+    llvm::SmallVector<double> computeInverseFrequencies();
+    /// The factor m of cos and sin (YaRN's, `magnitude`, or 1).
+    double computeMagnitude();
   }];
 }
 
