@@ -3,6 +3,9 @@
 
 #include "GraphImporter.h"
 #include "llmc/Support/WeightsPath.h"
+#include "llmc/Executor/Executor.h"
+#include "llmc/Executor/Tensor.h"
+#include "llmc/Dialect/LLM/IR/LLMOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
@@ -160,9 +163,18 @@ llmc::importONNX(MLIRContext *context, llvm::StringRef path,
 
   // Raising recognises transformer ops; canonicalization removes what the
   // import needed only at import time (constants of shapes, folded values).
+  // The patterns that must read a parameter (RoPE tables) see the
+  // initializers still held here.
   PassManager pm(context);
   if (options.raise)
-    pm.addPass(llm::createRaise());
+    pm.addPass(llm::createRaise([&weights](llm::WeightOp op) -> DenseElementsAttr {
+      for (const PendingWeight &w : weights)
+        if (w.name == op.getName()) {
+          exec::Tensor t = exec::Tensor::fromBytes(w.dtype, w.dtype, w.shape, w.bytes.data());
+          return exec::attrFromTensor(t, op.getType());
+        }
+      return nullptr;
+    }));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (failed(pm.run(*module)))

@@ -894,18 +894,27 @@ Error translateRange(GraphImporter &g) {
 Error translateTrilu(GraphImporter &g) {
   LLMC_REQUIRE(x, g.input(0));
   int64_t k = 0;
+  Value runTimeK; // a diagonal computed from run-time sizes (a causal offset)
   if (g.hasInput(1)) {
-    LLMC_REQUIRE(ks, g.intsInput(1));
-    k = ks->empty() ? 0 : (*ks)[0];
+    if (auto ks = g.intsInput(1)) {
+      k = ks->empty() ? 0 : (*ks)[0];
+    } else {
+      llvm::consumeError(ks.takeError());
+      LLMC_REQUIRE(kValue, g.input(1));
+      if (typeOf(*kValue).getNumElements() != 1)
+        return g.error("Trilu's k must hold one value");
+      runTimeK = reshapeTo(g, *kValue, {});
+    }
   }
   ArrayRef<int64_t> shape = typeOf(*x).getShape();
   if (shape.size() < 2)
     return g.error("Trilu needs a matrix (rank at least 2)");
   bool upper = g.intAttr("upper", 1);
   OpBuilder &b = g.builder();
-  if (ShapedType::isDynamic(shape[shape.size() - 2]) || ShapedType::isDynamic(shape.back())) {
-    // Sizes known at run time: keep where (j - i) >= k (upper) or <= k,
-    // with i and j from llm.iota over the two matrix dimensions.
+  if (ShapedType::isDynamic(shape[shape.size() - 2]) || ShapedType::isDynamic(shape.back()) ||
+      runTimeK) {
+    // Sizes or k known at run time: keep where (j - i) >= k (upper) or
+    // <= k, with i and j from llm.iota over the two matrix dimensions.
     Location loc = g.loc();
     int64_t rank = shape.size();
     Value rows = b.create<llm::IotaOp>(loc, b.create<llm::DimOp>(loc, *x, b.getI64IntegerAttr(rank - 2)));
@@ -913,7 +922,7 @@ Error translateTrilu(GraphImporter &g) {
     Value i = reshapeTo(g, rows, {ShapedType::kDynamic, 1});
     Value j = reshapeTo(g, cols, {1, ShapedType::kDynamic});
     Value diagonal = b.create<llm::SubOp>(loc, j, i);
-    Value kValue = g.constant(Tensor::fromInts(DType::I64, {}, {k}), b.getI64Type());
+    Value kValue = runTimeK ? runTimeK : g.constant(Tensor::fromInts(DType::I64, {}, {k}), b.getI64Type());
     Value keep = b.create<llm::CompareOp>(
         loc, llm::CompareDirectionAttr::get(b.getContext(), upper ? llm::CompareDirection::ge
                                                                   : llm::CompareDirection::le),

@@ -30,21 +30,22 @@ Value unrepeatKV(Value v) {
   return original;
 }
 
-/// The key [B, H, S, D] whose last two dims `kT` swaps.
-Value keyOf(Value kT, PatternRewriter &rewriter, Location loc) {
+/// The transpose whose swapping of the last two dims makes `kT` from the
+/// key [B, H, S, D] (the key is its input, permuted by `keyPermutation`).
+TransposeOp keyTransposeOf(Value kT) {
   auto t = kT.getDefiningOp<TransposeOp>();
-  if (!t || t.getPermutation().size() != 4)
-    return nullptr;
-  ArrayRef<int64_t> p = t.getPermutation();
-  SmallVector<int64_t> perm{p[0], p[1], p[3], p[2]};
-  if (perm == SmallVector<int64_t>{0, 1, 2, 3})
-    return t.getInput();
-  return rewriter.create<TransposeOp>(loc, t.getInput(), rewriter.getDenseI64ArrayAttr(perm));
+  return t && t.getPermutation().size() == 4 ? t : nullptr;
 }
 
-/// True when `mask` (constant, true = masked out) is exactly the causal
-/// exclusion of `Sq` queries over `Skv` keys: j > Skv - Sq + i.
-bool isCausalExclusion(Value mask, int64_t queries, int64_t keys) {
+SmallVector<int64_t> keyPermutation(TransposeOp t) {
+  ArrayRef<int64_t> p = t.getPermutation();
+  return {p[0], p[1], p[3], p[2]};
+}
+
+/// True when the constant `mask` is exactly the causal rule of `Sq`
+/// queries over `Skv` keys: true where j > Skv - Sq + i (`excludes`), or
+/// true where j <= Skv - Sq + i (allows).
+bool isCausalConstant(Value mask, int64_t queries, int64_t keys, bool excludes) {
   auto constant = mask.getDefiningOp<ConstantOp>();
   auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
   if (!dense || !dense.getElementType().isInteger(1))
@@ -56,8 +57,30 @@ bool isCausalExclusion(Value mask, int64_t queries, int64_t keys) {
   auto values = dense.getValues<bool>();
   for (int64_t i = 0; i < queries; ++i)
     for (int64_t j = 0; j < keys; ++j)
-      if (values[i * keys + j] != (j > keys - queries + i))
+      if (values[i * keys + j] != ((j > keys - queries + i) == excludes))
         return false;
+  return true;
+}
+
+/// True when the constant float `mask`, added to the scores, is the causal
+/// rule: an exclusion fill (see isExclusionFill) where j > Skv - Sq + i and
+/// 0 elsewhere. (A static export computes its Trilu/Range mask to this.)
+bool isCausalAdditiveConstant(Value mask, int64_t queries, int64_t keys) {
+  auto constant = mask.getDefiningOp<ConstantOp>();
+  auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
+  if (!dense || !isa<FloatType>(dense.getElementType()))
+    return false;
+  ArrayRef<int64_t> shape = dense.getType().getShape();
+  if (shape.size() < 2 || shape[shape.size() - 2] != queries || shape.back() != keys ||
+      dense.getType().getNumElements() != queries * keys)
+    return false;
+  auto values = dense.getValues<APFloat>();
+  for (int64_t i = 0; i < queries; ++i)
+    for (int64_t j = 0; j < keys; ++j) {
+      double v = values[i * keys + j].convertToDouble();
+      if (j > keys - queries + i ? !(v <= -1e4) : v != 0.0)
+        return false;
+    }
   return true;
 }
 
@@ -91,42 +114,138 @@ bool isRunTimeCausalExclusion(Value mask) {
                               std::pair(shifted.getRhs(), shifted.getLhs())}) {
     Value queries = iotaCount(rows, 2, 1);
     auto difference = offset.getDefiningOp<SubOp>();
-    if (queries && difference && difference.getLhs() == keys && difference.getRhs() == queries)
+    if (queries && difference && sameValue(difference.getLhs(), keys) &&
+        sameValue(difference.getRhs(), queries))
       return true;
   }
   return false;
 }
 
-/// softmax(scale * q k^T [masked]) v -> llm.attention
+/// True when `mask` (true = allowed) is `buffer[.., L - Q : L, 0 : L]` of
+/// a constant lower-triangular buffer (j <= i): HF GPT-2's `bias` sliced by
+/// the query length Q and key length L. Row i then allows j <= L - Q + i,
+/// the causal rule of Q queries over L keys (Q is taken to be the query
+/// length: a mask of another row count would not broadcast to the scores).
+bool isSlicedCausalBuffer(Value mask) {
+  auto columns = mask.getDefiningOp<DynamicSliceOp>();
+  if (!columns || columns.getSteps() || columns.getDims().size() != 1)
+    return false;
+  auto rows = columns.getInput().getDefiningOp<DynamicSliceOp>();
+  if (!rows || rows.getSteps() || rows.getDims().size() != 1)
+    return false;
+  int64_t rank = typeOf(mask).getRank();
+  if (rank < 2 || columns.getDims()[0] != rank - 1 || rows.getDims()[0] != rank - 2 ||
+      !isConstant(columns.getStarts(), 0.0) || !sameValue(columns.getLimits(), rows.getLimits()))
+    return false;
+  // starts = reshape(L - Q), limits = reshape(L): compare through the
+  // one-element reshapes an export puts around scalars.
+  Value limit = rows.getLimits();
+  if (auto r = limit.getDefiningOp<ReshapeOp>())
+    limit = r.getInput();
+  Value start = rows.getStarts();
+  if (auto r = start.getDefiningOp<ReshapeOp>())
+    start = r.getInput();
+  auto difference = start.getDefiningOp<SubOp>();
+  if (!difference || !sameValue(difference.getLhs(), limit))
+    return false;
+  auto constant = rows.getInput().getDefiningOp<ConstantOp>();
+  auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
+  if (!dense || !dense.getElementType().isInteger(1))
+    return false;
+  ArrayRef<int64_t> shape = dense.getType().getShape();
+  int64_t n = shape[rank - 2], m = shape[rank - 1];
+  if (dense.getType().getNumElements() != n * m)
+    return false;
+  auto values = dense.getValues<bool>();
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < m; ++j)
+      if (values[i * m + j] != (j <= i))
+        return false;
+  return true;
+}
+
+/// The fill of where(cond, fill, scores) that excludes a key: -inf, or a
+/// finite value at or below -1e4 (finfo.min, -1e9, -10000). A finite fill
+/// leaves the key a softmax weight of exp(fill - max score), 0 in f32 for
+/// any score above -1e4 + 104: exclusion is what such a fill means.
+bool isExclusionFill(Value v) {
+  std::optional<double> fill = splatValue(v);
+  return fill && *fill <= -1e4;
+}
+
+/// How a `where` masks attention scores.
+struct WhereMask {
+  Value scores;
+  bool causal = false;
+  Value condition;        ///< the mask when not causal
+  bool conditionExcludes; ///< true = excluded (else true = allowed)
+};
+
+/// scores masked by where(excluded, fill, scores) or where(allowed, scores,
+/// fill): causal when the condition is the causal rule, else a mask.
+std::optional<WhereMask> whereMask(WhereOp where, int64_t queries, int64_t keys) {
+  WhereMask result;
+  result.condition = where.getCondition();
+  if (isExclusionFill(where.getOnTrue())) {
+    result.conditionExcludes = true;
+    result.scores = where.getOnFalse();
+  } else if (isExclusionFill(where.getOnFalse())) {
+    result.conditionExcludes = false;
+    result.scores = where.getOnTrue();
+  } else {
+    return std::nullopt;
+  }
+  Value c = result.condition;
+  result.causal = result.conditionExcludes
+                      ? isCausalConstant(c, queries, keys, true) || isRunTimeCausalExclusion(c)
+                      : isCausalConstant(c, queries, keys, false) || isSlicedCausalBuffer(c);
+  return result;
+}
+
+/// The i1 mask (true = allowed) of a non-causal `where` mask.
+Value allowedMask(const WhereMask &m, PatternRewriter &rewriter, Location loc) {
+  if (!m.conditionExcludes)
+    return m.condition;
+  auto boolType = RankedTensorType::get({}, rewriter.getI1Type());
+  Value no = rewriter.create<ConstantOp>(loc, DenseElementsAttr::get(boolType, false));
+  Value yes = rewriter.create<ConstantOp>(loc, DenseElementsAttr::get(boolType, true));
+  return rewriter.create<WhereOp>(loc, m.condition, no, yes);
+}
+
+/// softmax(scale * q k^T [masked]) v -> llm.attention. With
+/// `anyWhereMask`, a `where` mask that is not the causal rule becomes an i1
+/// mask; that variant runs after everything else has converged, so that a
+/// causal mask still being simplified is not taken for an arbitrary one.
 struct RaiseAttention : OpRewritePattern<MatmulOp> {
-  using OpRewritePattern::OpRewritePattern;
+  RaiseAttention(MLIRContext *context, bool anyWhereMask)
+      : OpRewritePattern(context), anyWhereMask(anyWhereMask) {}
+
   LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
     auto softmax = op.getLhs().getDefiningOp<SoftmaxOp>();
     if (!softmax || softmax.getDim() != 3 || typeOf(op.getLhs()).getRank() != 4)
       return failure();
     Value scores = softmax.getInput();
-    Value mask;
-    bool causal = false;
+    Value additiveMask;
+    std::optional<WhereMask> where;
     int64_t queries = typeOf(scores).getDimSize(2), keys = typeOf(scores).getDimSize(3);
-    if (auto where = scores.getDefiningOp<WhereOp>()) {
-      std::optional<double> fill = splatValue(where.getOnTrue());
-      if (!fill || !(*fill <= -1e30) ||
-          !(isCausalExclusion(where.getCondition(), queries, keys) ||
-            isRunTimeCausalExclusion(where.getCondition())))
+    if (auto whereOp = scores.getDefiningOp<WhereOp>()) {
+      where = whereMask(whereOp, queries, keys);
+      if (!where || (!where->causal && !anyWhereMask))
         return failure();
-      causal = true;
-      scores = where.getOnFalse();
+      scores = where->scores;
     } else if (auto add = scores.getDefiningOp<AddOp>()) {
-      // An additive float mask.
       for (auto [s, m] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())})
         if (s.getDefiningOp<MulOp>() || s.getDefiningOp<DivOp>() || s.getDefiningOp<MatmulOp>()) {
           scores = s;
-          mask = m;
+          additiveMask = m;
           break;
         }
-      if (!mask)
+      if (!additiveMask)
         return failure();
     }
+    bool additiveCausal = additiveMask && isCausalAdditiveConstant(additiveMask, queries, keys);
+    if (additiveCausal)
+      additiveMask = nullptr;
     double scale = 1.0;
     Value raw = scores;
     if (auto mul = scores.getDefiningOp<MulOp>()) {
@@ -146,25 +265,61 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
     if (!qk || !(scale > 0.0))
       return failure();
     Value q = qk.getLhs();
-    Value k = keyOf(qk.getRhs(), rewriter, op.getLoc());
-    if (!k)
+    TransposeOp keyTranspose = keyTransposeOf(qk.getRhs());
+    if (!keyTranspose)
       return failure();
-    k = unrepeatKV(k);
+    SmallVector<int64_t> permutation = keyPermutation(keyTranspose);
+    bool keyAsIs = permutation == SmallVector<int64_t>{0, 1, 2, 3};
     Value v = unrepeatKV(op.getRhs());
-    if (typeOf(q).getRank() != 4 || typeOf(k).getRank() != 4 || typeOf(v).getRank() != 4 ||
-        typeOf(k).getDimSize(1) != typeOf(v).getDimSize(1) ||
-        typeOf(q).getDimSize(1) % std::max<int64_t>(typeOf(k).getDimSize(1), 1) != 0)
+    // The key's type, before anything is built: the matmul's right operand
+    // with its last two dims swapped back.
+    auto kT = typeOf(qk.getRhs());
+    SmallVector<int64_t> keyShape(kT.getShape());
+    if (keyShape.size() != 4)
       return failure();
-    auto attention = rewriter.create<AttentionOp>(
-        op.getLoc(), q, k, v, mask, rewriter.getF64FloatAttr(scale),
-        causal ? rewriter.getUnitAttr() : nullptr, nullptr);
-    if (attention.getType() != op.getType()) {
-      rewriter.eraseOp(attention);
+    std::swap(keyShape[2], keyShape[3]);
+    Value unrepeatedKey = keyAsIs ? unrepeatKV(keyTranspose.getInput()) : nullptr;
+    if (unrepeatedKey)
+      keyShape.assign(typeOf(unrepeatedKey).getShape().begin(), typeOf(unrepeatedKey).getShape().end());
+    if (!resultMatches(typeOf(q), keyShape, typeOf(v), op.getType()))
       return failure();
-    }
-    rewriter.replaceOp(op, attention.getResult());
+
+    Location loc = op.getLoc();
+    Value k = unrepeatedKey
+                  ? unrepeatedKey
+                  : rewriter.create<TransposeOp>(loc, keyTranspose.getInput(),
+                                                 rewriter.getDenseI64ArrayAttr(permutation));
+    Value mask = additiveMask;
+    bool causal = additiveCausal || (where && where->causal);
+    if (where && !where->causal)
+      mask = allowedMask(*where, rewriter, loc);
+    rewriter.replaceOpWithNewOp<AttentionOp>(op, q, k, v, mask, rewriter.getF64FloatAttr(scale),
+                                             causal ? rewriter.getUnitAttr() : nullptr, nullptr);
     return success();
   }
+
+  /// True when attention of q, k (of shape `key`) and v is valid and gives
+  /// `result`: [B, Hq, Sq, Dk], [B, Hkv, Skv, Dk], [B, Hkv, Skv, Dv] ->
+  /// [B, Hq, Sq, Dv], Hq a multiple of Hkv (dynamic sizes compare equal).
+  static bool resultMatches(RankedTensorType q, ArrayRef<int64_t> key, RankedTensorType v,
+                            Type result) {
+    if (q.getRank() != 4 || v.getRank() != 4 || key.size() != 4)
+      return false;
+    auto same = [](int64_t a, int64_t b) {
+      return a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
+    };
+    int64_t kvHeads = key[1];
+    if (!same(q.getDimSize(0), key[0]) || !same(key[0], v.getDimSize(0)) ||
+        kvHeads != v.getDimSize(1) || ShapedType::isDynamic(kvHeads) || kvHeads < 1 ||
+        ShapedType::isDynamic(q.getDimSize(1)) || q.getDimSize(1) % kvHeads != 0 ||
+        q.getDimSize(3) != key[3] || !same(key[2], v.getDimSize(2)))
+      return false;
+    auto expected = RankedTensorType::get(
+        {q.getDimSize(0), q.getDimSize(1), q.getDimSize(2), v.getDimSize(3)}, q.getElementType());
+    return expected == result;
+  }
+
+  bool anyWhereMask;
 };
 
 /// The two parts of concat(a, b) along the head dim of a 4-D tensor.
@@ -286,6 +441,11 @@ struct RaiseKVAppend : OpRewritePattern<ConcatOp> {
 } // namespace
 
 void raise::populateAttentionPatterns(RewritePatternSet &patterns) {
-  patterns.add<RaiseAttention, RaiseEmbedding, RaiseKVAppend, RaiseLatentAttention>(
-      patterns.getContext());
+  patterns.add<RaiseEmbedding, RaiseKVAppend, RaiseLatentAttention>(patterns.getContext());
+  patterns.add<RaiseAttention>(patterns.getContext(), /*anyWhereMask=*/false);
+}
+
+void raise::populateLateAttentionPatterns(RewritePatternSet &patterns) {
+  patterns.add<RaiseAttention>(patterns.getContext(), /*anyWhereMask=*/true);
+  patterns.add<RaiseLatentAttention>(patterns.getContext());
 }

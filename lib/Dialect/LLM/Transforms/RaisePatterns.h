@@ -8,6 +8,7 @@
 #define LLMC_LIB_DIALECT_LLM_TRANSFORMS_RAISEPATTERNS_H
 
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
+#include "llmc/Dialect/LLM/Transforms/Passes.h"
 
 #include "mlir/IR/PatternMatch.h"
 
@@ -18,9 +19,17 @@ namespace llmc::llm::raise {
 /// The value of a constant holding one value (any shape, all equal).
 std::optional<double> splatValue(mlir::Value value);
 
+/// The elements of an `llm.constant`, or of an `llm.weight` when
+/// `weightValues` has them; otherwise null.
+mlir::DenseElementsAttr valuesOf(mlir::Value value, const WeightValues &weightValues);
+
 /// True when `value` is a constant equal to `expected` within 1e-5
 /// relative (exported constants are f32 roundings of the exact values).
 bool isConstant(mlir::Value value, double expected);
+
+/// True when `a` and `b` are the same value, or computed by identical pure
+/// ops from the same values (an import before CSE repeats shape arithmetic).
+bool sameValue(mlir::Value a, mlir::Value b, int depth = 8);
 
 /// If `op` is a commutative binary op of type OpT with one operand
 /// satisfying `matches`, returns the other operand.
@@ -40,7 +49,9 @@ void populateActivationPatterns(mlir::RewritePatternSet &patterns);
 void populateNormPatterns(mlir::RewritePatternSet &patterns);
 void populateLinearPatterns(mlir::RewritePatternSet &patterns);
 void populateAttentionPatterns(mlir::RewritePatternSet &patterns);
-void populateRopePatterns(mlir::RewritePatternSet &patterns);
+/// Applied once the other patterns have converged.
+void populateLateAttentionPatterns(mlir::RewritePatternSet &patterns);
+void populateRopePatterns(mlir::RewritePatternSet &patterns, WeightValues weightValues);
 
 } // namespace llmc::llm::raise
 

@@ -1,9 +1,17 @@
 //===- RaiseRope.cpp - rotary position embeddings -------------------------===//
 //
-// The half-split RoPE of Llama/Qwen2 as exports compute it in the graph:
-//   x * cos(E) + rotate_half(x) * sin(E),  E = concat(F, F),
-//   F = float(positions)[..., None] * inv_freq,  inv_freq_i = theta^(-2i/D)
-// with rotate_half(x) = concat(-x[..., D/2:], x[..., :D/2]).
+// The half-split RoPE of Llama/Qwen2/DeepSeek as exports compute it:
+//   x * C + rotate_half(x) * S,   rotate_half(x) = concat(-x[.., D/2:], x[.., :D/2])
+// where C and S are the cos and sin factors [B, 1, S, D] (up to a reshape),
+// in one of two forms:
+//   * in-graph: C = cos(E) * m, E = concat(F, F),
+//     F = float(positions)[..., None] * inv_freq (a constant), m optional;
+//   * table: C = cos_table[positions] (a Gather of a [P, D] constant or
+//     weight, possibly of a prefix slice of it), S likewise.
+// The frequencies become `theta` when they are theta^(-2i/D) for some
+// theta, explicit `inv_freq` otherwise (YaRN and other scalings).
+// DeepSeek's de-interleaving permutation of x stays as generic ops in front
+// of the raised rope: it is part of what the model computes.
 //
 //===----------------------------------------------------------------------===//
 #include "RaisePatterns.h"
@@ -44,62 +52,205 @@ Value rotateHalfOf(Value v) {
   return upper && upper == lower ? upper : nullptr;
 }
 
-/// The angles E of `reshape(cos(E))` (or `cos(E)`), for `kind` cos or sin.
-template <typename OpT>
-Value anglesOf(Value v) {
+Value stripReshape(Value v) {
   if (auto reshape = v.getDefiningOp<ReshapeOp>())
-    v = reshape.getInput();
-  auto op = v.getDefiningOp<OpT>();
-  return op ? op.getInput() : nullptr;
+    return reshape.getInput();
+  return v;
 }
 
-/// Positions [B, S] and theta of E = concat(F, F), F = positions * inv_freq.
-std::optional<std::pair<Value, double>> positionsAndTheta(Value angles, int64_t width) {
-  auto concat = angles.getDefiningOp<ConcatOp>();
+/// What the cos and sin factors of a RoPE are computed from.
+struct RotaryFactors {
+  Value positions; ///< [B, S] integers; null: positions 0..S-1 (`rows`)
+  SmallVector<double> inverse;
+  double magnitude = 1.0;
+  int64_t rows = 0; ///< the table's row count
+};
+
+/// (v, m) for `v * m` with a constant m, else (v, none).
+std::pair<Value, std::optional<double>> splitMagnitude(Value v) {
+  if (auto mul = v.getDefiningOp<MulOp>())
+    for (auto [inner, k] : {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())})
+      if (std::optional<double> m = splatValue(k))
+        return {inner, m};
+  return {v, std::nullopt};
+}
+
+/// Positions [B, S] of p = float(reshape(positions)).
+Value positionsOf(Value p) {
+  auto toFloat = p.getDefiningOp<CastOp>();
+  auto reshape = toFloat ? toFloat.getInput().getDefiningOp<ReshapeOp>() : nullptr;
+  if (!reshape || reshape.getShape())
+    return nullptr;
+  Value positions = reshape.getInput();
+  auto type = cast<RankedTensorType>(positions.getType());
+  return type.getRank() == 2 && type.getElementType().isInteger(64) ? positions : nullptr;
+}
+
+/// The factors of C = reshape(cos(E) [* m]), S = reshape(sin(E) [* m]),
+/// E = concat(F, F), F = float(positions) * inv_freq.
+std::optional<RotaryFactors> inGraphFactors(Value c, Value s, int64_t width) {
+  auto [cosOfE, cosMagnitude] = splitMagnitude(stripReshape(c));
+  auto [sinOfE, sinMagnitude] = splitMagnitude(stripReshape(s));
+  if (cosMagnitude != sinMagnitude)
+    return std::nullopt;
+  double magnitude = cosMagnitude.value_or(1.0);
+  c = cosOfE;
+  s = sinOfE;
+  auto cosOp = c.getDefiningOp<CosOp>();
+  auto sinOp = s.getDefiningOp<SinOp>();
+  if (!cosOp || !sinOp || cosOp.getInput() != sinOp.getInput() || !(magnitude > 0.0))
+    return std::nullopt;
+  auto concat = cosOp.getInput().getDefiningOp<ConcatOp>();
   if (!concat || concat.getInputs().size() != 2 || concat.getInputs()[0] != concat.getInputs()[1])
     return std::nullopt;
   auto product = concat.getInputs()[0].getDefiningOp<MulOp>();
   if (!product)
     return std::nullopt;
-  for (auto [p, f] : {std::pair(product.getLhs(), product.getRhs()), std::pair(product.getRhs(), product.getLhs())}) {
-    auto constant = f.getDefiningOp<ConstantOp>();
-    auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
-    if (!dense || dense.getNumElements() != width / 2 || width < 4)
+  for (auto [p, f] : {std::pair(product.getLhs(), product.getRhs()),
+                      std::pair(product.getRhs(), product.getLhs())}) {
+    DenseElementsAttr freqs = valuesOf(f, nullptr);
+    Value positions = positionsOf(p);
+    if (!freqs || !positions || freqs.getNumElements() != width / 2 ||
+        !isa<FloatType>(freqs.getElementType()))
       continue;
-    auto freqs = dense.getValues<APFloat>();
-    double theta = std::pow(double(freqs[1].convertToDouble()), -double(width) / 2.0);
-    // The frequencies are f32 roundings: theta comes back a few 1e-7 off.
-    // Round it to 6 significant digits (10000.0005 -> 10000), which the
-    // check below still holds against.
-    if (theta > 0 && std::isfinite(theta)) {
-      double scale = std::pow(10.0, 5 - std::floor(std::log10(theta)));
-      theta = std::round(theta * scale) / scale;
-    }
-    bool matches = true;
-    for (int64_t i = 0; i < width / 2 && matches; ++i) {
-      double expected = std::pow(theta, -2.0 * i / width);
-      matches = std::fabs(freqs[i].convertToDouble() - expected) <= 1e-5 * expected;
-    }
-    // p = float(reshape(positions)) with positions [B, S] integers.
-    auto toFloat = p.getDefiningOp<CastOp>();
-    auto reshape = toFloat ? toFloat.getInput().getDefiningOp<ReshapeOp>() : nullptr;
-    if (!matches || !reshape || reshape.getShape())
-      continue;
-    Value positions = reshape.getInput();
-    auto type = cast<RankedTensorType>(positions.getType());
-    if (type.getRank() != 2 || !type.getElementType().isInteger(64))
-      continue;
-    return std::pair(positions, theta);
+    RotaryFactors factors{positions, {}, magnitude};
+    for (const APFloat &v : freqs.getValues<APFloat>())
+      factors.inverse.push_back(v.convertToDouble());
+    return factors;
   }
   return std::nullopt;
 }
 
+/// The table [P, D] and positions of `table[positions]` (gather along 0 or
+/// embedding), seeing through a prefix slice `table[:n]`: for the indices
+/// the original accepts, both read the same rows.
+std::optional<std::pair<Value, Value>> tableLookup(Value v) {
+  v = stripReshape(v);
+  Value table, positions;
+  if (auto gather = v.getDefiningOp<GatherOp>()) {
+    if (gather.getDim() != 0)
+      return std::nullopt;
+    table = gather.getInput();
+    positions = gather.getIndices();
+  } else if (auto embedding = v.getDefiningOp<EmbeddingOp>()) {
+    table = embedding.getTable();
+    positions = embedding.getIds();
+  } else {
+    return std::nullopt;
+  }
+  if (auto slice = table.getDefiningOp<SliceOp>())
+    if (slice.getDims().size() == 1 && slice.getDims()[0] == 0 && slice.getStarts()[0] == 0 &&
+        !slice.getSteps())
+      table = slice.getInput();
+  if (auto slice = table.getDefiningOp<DynamicSliceOp>())
+    if (slice.getDims().size() == 1 && slice.getDims()[0] == 0 && isConstant(slice.getStarts(), 0.0) &&
+        !slice.getSteps())
+      table = slice.getInput();
+  auto type = cast<RankedTensorType>(positions.getType());
+  if (type.getRank() != 2 || !type.getElementType().isInteger(64))
+    return std::nullopt;
+  return std::pair(table, positions);
+}
+
+/// The factors of cos/sin tables: row p holds m*cos(p f_i), m*sin(p f_i),
+/// with columns i and i + D/2 equal. The frequencies are read off row 1 and
+/// refined on rows 2, 4, 8, ... (unwrapping the angle by the prediction);
+/// then every row is checked, allowing for the f32 rounding of the angles
+/// the tables were computed with.
+std::optional<RotaryFactors> tableFactors(Value c, Value s, int64_t width,
+                                          const WeightValues &weightValues) {
+  DenseElementsAttr cosTable, sinTable;
+  Value positions;
+  if (auto cosLookup = tableLookup(c)) {
+    auto sinLookup = tableLookup(s);
+    if (!sinLookup || !sameValue(cosLookup->second, sinLookup->second))
+      return std::nullopt;
+    cosTable = valuesOf(cosLookup->first, weightValues);
+    sinTable = valuesOf(sinLookup->first, weightValues);
+    positions = cosLookup->second;
+  } else {
+    // A static export folds the lookup: constant factors [1, .., 1, S, D]
+    // are the table rows of positions 0..S-1.
+    cosTable = valuesOf(c, nullptr);
+    sinTable = valuesOf(s, nullptr);
+    if (!cosTable || !sinTable)
+      return std::nullopt;
+    ArrayRef<int64_t> shape = cosTable.getType().getShape();
+    if (shape.size() < 2 || llvm::any_of(shape.drop_back(2), [](int64_t d) { return d != 1; }))
+      return std::nullopt;
+    auto rowsType = RankedTensorType::get(shape.take_back(2), cosTable.getElementType());
+    cosTable = cosTable.reshape(rowsType);
+    if (sinTable.getType().getShape() != shape)
+      return std::nullopt;
+    sinTable = sinTable.reshape(rowsType);
+  }
+  if (!cosTable || !sinTable || !isa<FloatType>(cosTable.getElementType()) ||
+      !isa<FloatType>(sinTable.getElementType()) || cosTable.getType().getRank() != 2 ||
+      cosTable.getType() != sinTable.getType() || cosTable.getType().getDimSize(1) != width)
+    return std::nullopt;
+  int64_t rows = cosTable.getType().getDimSize(0), half = width / 2;
+  if (rows < 2)
+    return std::nullopt;
+  std::vector<double> cv, sv;
+  for (const APFloat &v : cosTable.getValues<APFloat>())
+    cv.push_back(v.convertToDouble());
+  for (const APFloat &v : sinTable.getValues<APFloat>())
+    sv.push_back(v.convertToDouble());
+  auto at = [&](const std::vector<double> &t, int64_t p, int64_t i) { return t[p * width + i]; };
+  RotaryFactors factors{positions, {}, at(cv, 0, 0), rows};
+  double m = factors.magnitude;
+  if (!(m > 0.0))
+    return std::nullopt;
+  for (int64_t i = 0; i < half; ++i) {
+    double f = std::atan2(at(sv, 1, i), at(cv, 1, i));
+    for (int64_t p = 2; p < rows; p *= 2) {
+      double measured = std::atan2(at(sv, p, i), at(cv, p, i));
+      double turns = std::round((p * f - measured) / (2 * M_PI));
+      f = (measured + 2 * M_PI * turns) / p;
+    }
+    if (!(f > 0.0))
+      return std::nullopt;
+    factors.inverse.push_back(f);
+  }
+  for (int64_t p = 0; p < rows; ++p)
+    for (int64_t i = 0; i < width; ++i) {
+      double angle = p * factors.inverse[i % half];
+      double tolerance = m * (2e-6 + angle * 0x1p-22);
+      if (std::fabs(at(cv, p, i) - m * std::cos(angle)) > tolerance ||
+          std::fabs(at(sv, p, i) - m * std::sin(angle)) > tolerance)
+        return std::nullopt;
+    }
+  return factors;
+}
+
+/// theta when inv_freq_i = theta^(-2i/D) (within 1e-5 relative), the
+/// frequencies being f32 roundings: theta is rounded to 6 significant
+/// digits (10000.0005 -> 10000), which the check still holds against.
+std::optional<double> thetaOf(ArrayRef<double> inverse, int64_t width) {
+  if (inverse.size() < 2 || std::fabs(inverse[0] - 1.0) > 1e-6)
+    return std::nullopt;
+  double theta = std::pow(inverse[1], -double(width) / 2.0);
+  if (!(theta > 1.0) || !std::isfinite(theta))
+    return std::nullopt;
+  double scale = std::pow(10.0, 5 - std::floor(std::log10(theta)));
+  theta = std::round(theta * scale) / scale;
+  for (size_t i = 0; i < inverse.size(); ++i) {
+    double expected = std::pow(theta, -2.0 * double(i) / double(width));
+    if (std::fabs(inverse[i] - expected) > 1e-5 * expected)
+      return std::nullopt;
+  }
+  return theta;
+}
+
 struct RaiseRope : OpRewritePattern<AddOp> {
-  using OpRewritePattern::OpRewritePattern;
+  RaiseRope(MLIRContext *context, WeightValues weightValues)
+      : OpRewritePattern(context), weightValues(std::move(weightValues)) {}
+
   LogicalResult matchAndRewrite(AddOp op, PatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
     if (type.getRank() != 4 || ShapedType::isDynamic(type.getDimSize(3)))
       return failure();
+    int64_t width = type.getDimSize(3);
     for (auto [a, b] : {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())}) {
       auto cosTerm = a.getDefiningOp<MulOp>();
       auto sinTerm = b.getDefiningOp<MulOp>();
@@ -109,30 +260,69 @@ struct RaiseRope : OpRewritePattern<AddOp> {
         for (auto [r, s] : {std::pair(sinTerm.getLhs(), sinTerm.getRhs()), std::pair(sinTerm.getRhs(), sinTerm.getLhs())}) {
           if (x.getType() != op.getType() || rotateHalfOf(r) != x)
             continue;
-          Value angles = anglesOf<CosOp>(c);
-          if (!angles || anglesOf<SinOp>(s) != angles)
+          std::optional<RotaryFactors> factors = inGraphFactors(c, s, width);
+          if (!factors)
+            factors = tableFactors(c, s, width, weightValues);
+          if (!factors)
             continue;
-          auto found = positionsAndTheta(angles, type.getDimSize(3));
-          if (!found)
-            continue;
-          auto layout = RopeLayoutAttr::get(op.getContext(), RopeLayout::half_split);
-          auto rope = rewriter.create<RopeOp>(op.getLoc(), x, found->first, layout,
-                                              rewriter.getF64FloatAttr(found->second), nullptr, nullptr, nullptr, nullptr);
-          if (rope.getType() != op.getType()) {
-            rewriter.eraseOp(rope);
-            continue;
-          }
-          rewriter.replaceOp(op, rope.getResult());
-          return success();
+          if (succeeded(replaceByRope(op, x, *factors, rewriter)))
+            return success();
         }
       }
     }
     return failure();
   }
+
+  LogicalResult replaceByRope(AddOp op, Value x, const RotaryFactors &factors,
+                              PatternRewriter &rewriter) const {
+    int64_t width = cast<RankedTensorType>(x.getType()).getDimSize(3);
+    auto layout = RopeLayoutAttr::get(op.getContext(), RopeLayout::half_split);
+    FloatAttr theta, magnitude;
+    DenseF64ArrayAttr inverse;
+    if (std::optional<double> t = thetaOf(factors.inverse, width);
+        t && std::fabs(factors.magnitude - 1.0) <= 1e-6) {
+      theta = rewriter.getF64FloatAttr(*t);
+    } else {
+      inverse = rewriter.getDenseF64ArrayAttr(factors.inverse);
+      if (factors.magnitude != 1.0)
+        magnitude = rewriter.getF64FloatAttr(factors.magnitude);
+    }
+    // llm.rope's result has x's type (checked equal to op's by the caller);
+    // the positions must be [B, S] of x.
+    Value positions = factors.positions;
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto compatible = [](int64_t a, int64_t b) {
+      return a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
+    };
+    if (positions) {
+      auto p = cast<RankedTensorType>(positions.getType());
+      if (!compatible(p.getDimSize(0), xType.getDimSize(0)) ||
+          !compatible(p.getDimSize(1), xType.getDimSize(2)))
+        return failure();
+    } else {
+      // Positions 0..S-1 for every batch row; the table must cover S.
+      auto type = cast<RankedTensorType>(x.getType());
+      int64_t batch = type.getDimSize(0), length = type.getDimSize(2);
+      if (ShapedType::isDynamic(batch) || length != factors.rows)
+        return failure();
+      std::vector<int64_t> values;
+      for (int64_t b = 0; b < batch; ++b)
+        for (int64_t p = 0; p < length; ++p)
+          values.push_back(p);
+      auto positionsType = RankedTensorType::get({batch, length}, rewriter.getI64Type());
+      positions = rewriter.create<ConstantOp>(
+          op.getLoc(), DenseElementsAttr::get(positionsType, ArrayRef<int64_t>(values)));
+    }
+    rewriter.replaceOpWithNewOp<RopeOp>(op, x, positions, layout, theta, nullptr, nullptr,
+                                        inverse, magnitude);
+    return success();
+  }
+
+  WeightValues weightValues;
 };
 
 } // namespace
 
-void raise::populateRopePatterns(RewritePatternSet &patterns) {
-  patterns.add<RaiseRope>(patterns.getContext());
+void raise::populateRopePatterns(RewritePatternSet &patterns, WeightValues weightValues) {
+  patterns.add<RaiseRope>(patterns.getContext(), std::move(weightValues));
 }

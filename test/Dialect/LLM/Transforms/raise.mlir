@@ -193,15 +193,92 @@ func.func @attention(%q: tensor<1x4x3x8xf32>, %k: tensor<1x2x3x8xf32>, %v: tenso
 
 // -----
 
-// A mask that is not causal is not turned into `causal`.
+// A mask that is not causal is not turned into `causal`: it becomes the
+// attention's i1 mask (true = allowed, so the exclusion is negated).
 // CHECK-LABEL: func.func @attention_other_mask
-// CHECK-NOT: llm.attention
+// CHECK-DAG: %[[MASK:.*]] = llm.constant dense<{{\[}}[true, false], [false, false]]> : tensor<2x2xi1>
+// CHECK-DAG: %[[NO:.*]] = llm.constant dense<false> : tensor<i1>
+// CHECK-DAG: %[[YES:.*]] = llm.constant dense<true> : tensor<i1>
+// CHECK: %[[ALLOWED:.*]] = llm.where %[[MASK]], %[[NO]], %[[YES]]
+// CHECK: llm.attention %{{.*}}, %{{.*}}, %{{.*}} mask %[[ALLOWED]] scale(1.000000e+00) :
+// CHECK-NOT: causal
 func.func @attention_other_mask(%q: tensor<1x1x2x8xf32>, %k: tensor<1x1x2x8xf32>, %v: tensor<1x1x2x8xf32>) -> tensor<1x1x2x8xf32> {
   %kt = llm.transpose %k [0, 1, 3, 2] : tensor<1x1x2x8xf32>
   %s = llm.matmul %q, %kt : tensor<1x1x2x8xf32>, tensor<1x1x8x2xf32>
   %mask = llm.constant dense<[[true, false], [false, false]]> : tensor<2x2xi1>
   %ninf = llm.constant dense<0xFF800000> : tensor<f32>
   %m = llm.where %mask, %ninf, %s : tensor<2x2xi1>, tensor<f32>, tensor<1x1x2x2xf32>
+  %p = llm.softmax %m dim 3 : tensor<1x1x2x2xf32>
+  %o = llm.matmul %p, %v : tensor<1x1x2x2xf32>, tensor<1x1x2x8xf32>
+  return %o : tensor<1x1x2x8xf32>
+}
+
+// -----
+
+// HF GPT-2: a lower-triangular buffer sliced to rows [L - Q, L) and columns
+// [0, L) by the run-time query and key lengths, kept where true, with a
+// finite fill (finfo.min): the causal rule.
+// CHECK-LABEL: func.func @attention_sliced_buffer
+// CHECK: llm.attention %arg0, %arg1, %arg2 scale(2.500000e-01) causal
+// CHECK-NOT: llm.softmax
+func.func @attention_sliced_buffer(%q: tensor<1x1x?x8xf32>, %k: tensor<1x1x?x8xf32>, %v: tensor<1x1x?x8xf32>) -> tensor<1x1x?x8xf32> {
+  %buffer = llm.constant dense<[[[[true, false, false, false], [true, true, false, false], [true, true, true, false], [true, true, true, true]]]]> : tensor<1x1x4x4xi1>
+  %zero = llm.constant dense<0> : tensor<1xi64>
+  %min = llm.constant dense<-3.40282347E+38> : tensor<f32>
+  %quarter = llm.constant dense<0.25> : tensor<f32>
+  %kt = llm.transpose %k [0, 1, 3, 2] : tensor<1x1x?x8xf32>
+  %s = llm.matmul %q, %kt : tensor<1x1x?x8xf32>, tensor<1x1x8x?xf32>
+  %ss = llm.mul %s, %quarter : tensor<1x1x?x?xf32>, tensor<f32>
+  %ql = llm.dim %q[2] : tensor<1x1x?x8xf32>
+  %kl = llm.dim %k[2] : tensor<1x1x?x8xf32>
+  %d = llm.sub %kl, %ql : tensor<i64>
+  %start = llm.reshape %d : tensor<i64> to tensor<1xi64>
+  %limit = llm.reshape %kl : tensor<i64> to tensor<1xi64>
+  %limit2 = llm.reshape %kl : tensor<i64> to tensor<1xi64>
+  %rows = llm.dynamic_slice %buffer, %start, %limit dims [2] : tensor<1x1x4x4xi1>, tensor<1xi64>, tensor<1xi64> to tensor<1x1x?x4xi1>
+  %mask = llm.dynamic_slice %rows, %zero, %limit2 dims [3] : tensor<1x1x?x4xi1>, tensor<1xi64>, tensor<1xi64> to tensor<1x1x?x?xi1>
+  %m = llm.where %mask, %ss, %min : tensor<1x1x?x?xi1>, tensor<1x1x?x?xf32>, tensor<f32>
+  %p = llm.softmax %m dim 3 : tensor<1x1x?x?xf32>
+  %o = llm.matmul %p, %v : tensor<1x1x?x?xf32>, tensor<1x1x?x8xf32>
+  return %o : tensor<1x1x?x8xf32>
+}
+
+// -----
+
+// The same with a buffer that is not lower-triangular: an i1 mask.
+// CHECK-LABEL: func.func @attention_sliced_other_buffer
+// CHECK: llm.attention %arg0, %arg1, %arg2 mask
+// CHECK-NOT: causal
+func.func @attention_sliced_other_buffer(%q: tensor<1x1x?x8xf32>, %k: tensor<1x1x?x8xf32>, %v: tensor<1x1x?x8xf32>) -> tensor<1x1x?x8xf32> {
+  %buffer = llm.constant dense<[[[[true, true, false, false], [true, true, false, false], [true, true, true, false], [true, true, true, true]]]]> : tensor<1x1x4x4xi1>
+  %zero = llm.constant dense<0> : tensor<1xi64>
+  %min = llm.constant dense<-3.40282347E+38> : tensor<f32>
+  %kt = llm.transpose %k [0, 1, 3, 2] : tensor<1x1x?x8xf32>
+  %s = llm.matmul %q, %kt : tensor<1x1x?x8xf32>, tensor<1x1x8x?xf32>
+  %ql = llm.dim %q[2] : tensor<1x1x?x8xf32>
+  %kl = llm.dim %k[2] : tensor<1x1x?x8xf32>
+  %d = llm.sub %kl, %ql : tensor<i64>
+  %start = llm.reshape %d : tensor<i64> to tensor<1xi64>
+  %limit = llm.reshape %kl : tensor<i64> to tensor<1xi64>
+  %rows = llm.dynamic_slice %buffer, %start, %limit dims [2] : tensor<1x1x4x4xi1>, tensor<1xi64>, tensor<1xi64> to tensor<1x1x?x4xi1>
+  %mask = llm.dynamic_slice %rows, %zero, %limit dims [3] : tensor<1x1x?x4xi1>, tensor<1xi64>, tensor<1xi64> to tensor<1x1x?x?xi1>
+  %m = llm.where %mask, %s, %min : tensor<1x1x?x?xi1>, tensor<1x1x?x?xf32>, tensor<f32>
+  %p = llm.softmax %m dim 3 : tensor<1x1x?x?xf32>
+  %o = llm.matmul %p, %v : tensor<1x1x?x?xf32>, tensor<1x1x?x8xf32>
+  return %o : tensor<1x1x?x8xf32>
+}
+
+// -----
+
+// A fill of -1 does not exclude a key (it only lowers its score): not a mask.
+// CHECK-LABEL: func.func @attention_mild_fill
+// CHECK-NOT: llm.attention
+func.func @attention_mild_fill(%q: tensor<1x1x2x8xf32>, %k: tensor<1x1x2x8xf32>, %v: tensor<1x1x2x8xf32>) -> tensor<1x1x2x8xf32> {
+  %kt = llm.transpose %k [0, 1, 3, 2] : tensor<1x1x2x8xf32>
+  %s = llm.matmul %q, %kt : tensor<1x1x2x8xf32>, tensor<1x1x8x2xf32>
+  %mask = llm.constant dense<[[false, true], [false, false]]> : tensor<2x2xi1>
+  %fill = llm.constant dense<-1.0> : tensor<f32>
+  %m = llm.where %mask, %fill, %s : tensor<2x2xi1>, tensor<f32>, tensor<1x1x2x2xf32>
   %p = llm.softmax %m dim 3 : tensor<1x1x2x2xf32>
   %o = llm.matmul %p, %v : tensor<1x1x2x2xf32>, tensor<1x1x2x8xf32>
   return %o : tensor<1x1x2x8xf32>
@@ -281,18 +358,98 @@ func.func @rope(%x: tensor<1x2x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x2x?x8x
 
 // -----
 
-// Frequencies that are not theta^(-2i/D) are not a RoPE.
-// CHECK-LABEL: func.func @not_rope
-// CHECK-NOT: llm.rope
-func.func @not_rope(%x: tensor<1x2x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x2x?x8xf32> {
+// Frequencies that are not theta^(-2i/D) (YaRN, other scalings) and a
+// magnitude on cos and sin are kept as they are: explicit inv_freq.
+// CHECK-LABEL: func.func @rope_explicit_frequencies
+// CHECK-NEXT: llm.rope <half_split> %{{.*}}, %{{.*}} {inv_freq = array<f64: 1.000000e+00, 5.000000e-01, 0.10000000149011612, 0.0010000000474974513>, magnitude = 1.250000e+00 : f64}
+// CHECK-NEXT: return
+func.func @rope_explicit_frequencies(%x: tensor<1x2x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x2x?x8xf32> {
   %inv = llm.constant dense<[1.0, 0.5, 0.1, 0.001]> : tensor<4xf32>
+  %m = llm.constant dense<1.25> : tensor<f32>
   %p3 = llm.reshape %p : tensor<1x?xi64> to tensor<1x?x1xi64>
   %pf = llm.cast %p3 : tensor<1x?x1xi64> to tensor<1x?x1xf32>
   %f = llm.mul %pf, %inv : tensor<1x?x1xf32>, tensor<4xf32>
   %e = llm.concat %f, %f dim 2 : tensor<1x?x4xf32>, tensor<1x?x4xf32>
   %c = llm.cos %e : tensor<1x?x8xf32>
-  %c4 = llm.reshape %c : tensor<1x?x8xf32> to tensor<1x1x?x8xf32>
+  %cm = llm.mul %c, %m : tensor<1x?x8xf32>, tensor<f32>
+  %c4 = llm.reshape %cm : tensor<1x?x8xf32> to tensor<1x1x?x8xf32>
   %s = llm.sin %e : tensor<1x?x8xf32>
+  %sm = llm.mul %m, %s : tensor<f32>, tensor<1x?x8xf32>
+  %s4 = llm.reshape %sm : tensor<1x?x8xf32> to tensor<1x1x?x8xf32>
+  %hi = llm.slice %x dims [3] starts [4] limits [8] : tensor<1x2x?x8xf32> to tensor<1x2x?x4xf32>
+  %nhi = llm.neg %hi : tensor<1x2x?x4xf32>
+  %lo = llm.slice %x dims [3] starts [0] limits [4] : tensor<1x2x?x8xf32> to tensor<1x2x?x4xf32>
+  %rot = llm.concat %nhi, %lo dim 3 : tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>
+  %xc = llm.mul %x, %c4 : tensor<1x2x?x8xf32>, tensor<1x1x?x8xf32>
+  %rs = llm.mul %rot, %s4 : tensor<1x2x?x8xf32>, tensor<1x1x?x8xf32>
+  %r = llm.add %xc, %rs : tensor<1x2x?x8xf32>
+  return %r : tensor<1x2x?x8xf32>
+}
+
+// -----
+
+// cos and sin scaled differently are not a rotation.
+// CHECK-LABEL: func.func @rope_magnitude_mismatch
+// CHECK-NOT: llm.rope
+func.func @rope_magnitude_mismatch(%x: tensor<1x2x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x2x?x8xf32> {
+  %inv = llm.constant dense<[1.0, 0.5, 0.1, 0.001]> : tensor<4xf32>
+  %m = llm.constant dense<1.25> : tensor<f32>
+  %p3 = llm.reshape %p : tensor<1x?xi64> to tensor<1x?x1xi64>
+  %pf = llm.cast %p3 : tensor<1x?x1xi64> to tensor<1x?x1xf32>
+  %f = llm.mul %pf, %inv : tensor<1x?x1xf32>, tensor<4xf32>
+  %e = llm.concat %f, %f dim 2 : tensor<1x?x4xf32>, tensor<1x?x4xf32>
+  %c = llm.cos %e : tensor<1x?x8xf32>
+  %cm = llm.mul %c, %m : tensor<1x?x8xf32>, tensor<f32>
+  %c4 = llm.reshape %cm : tensor<1x?x8xf32> to tensor<1x1x?x8xf32>
+  %s = llm.sin %e : tensor<1x?x8xf32>
+  %s4 = llm.reshape %s : tensor<1x?x8xf32> to tensor<1x1x?x8xf32>
+  %hi = llm.slice %x dims [3] starts [4] limits [8] : tensor<1x2x?x8xf32> to tensor<1x2x?x4xf32>
+  %nhi = llm.neg %hi : tensor<1x2x?x4xf32>
+  %lo = llm.slice %x dims [3] starts [0] limits [4] : tensor<1x2x?x8xf32> to tensor<1x2x?x4xf32>
+  %rot = llm.concat %nhi, %lo dim 3 : tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>
+  %xc = llm.mul %x, %c4 : tensor<1x2x?x8xf32>, tensor<1x1x?x8xf32>
+  %rs = llm.mul %rot, %s4 : tensor<1x2x?x8xf32>, tensor<1x1x?x8xf32>
+  %r = llm.add %xc, %rs : tensor<1x2x?x8xf32>
+  return %r : tensor<1x2x?x8xf32>
+}
+
+// -----
+
+// cos/sin read from precomputed tables by position (older HF Llama, many
+// deployment exports): the frequencies are recovered from the table and
+// every row is checked.
+// CHECK-LABEL: func.func @rope_table
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x?x8xf32>, %[[P:.*]]: tensor<1x?xi64>)
+// CHECK-NEXT: %[[R:.*]] = llm.rope <half_split> %[[X]], %[[P]] theta(1.000000e+02)
+// CHECK-NEXT: return %[[R]]
+func.func @rope_table(%x: tensor<1x2x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x2x?x8xf32> {
+  %ct = llm.constant dense<[[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [0.540302277, 0.950415254, 0.995004177, 0.999500036, 0.540302277, 0.950415254, 0.995004177, 0.999500036], [-0.416146815, 0.806578398, 0.980066597, 0.998000681, -0.416146815, 0.806578398, 0.980066597, 0.998000681], [-0.989992499, 0.582753599, 0.955336511, 0.995503366, -0.989992499, 0.582753599, 0.955336511, 0.995503366], [-0.653643608, 0.301137477, 0.921060979, 0.992010653, -0.653643608, 0.301137477, 0.921060979, 0.992010653], [0.28366217, -0.0103423381, 0.87758255, 0.987526, 0.28366217, -0.0103423381, 0.87758255, 0.987526]]> : tensor<6x8xf32>
+  %st = llm.constant dense<[[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.841471016, 0.310983598, 0.0998334214, 0.0316175036, 0.841471016, 0.310983598, 0.0998334214, 0.0316175036], [0.909297407, 0.591127098, 0.198669329, 0.0632033944, 0.909297407, 0.591127098, 0.198669329, 0.0632033944], [0.141120002, 0.812648892, 0.295520216, 0.0947260857, 0.141120002, 0.812648892, 0.295520216, 0.0947260857], [-0.756802499, 0.953580737, 0.389418334, 0.126154065, -0.756802499, 0.953580737, 0.389418334, 0.126154065], [-0.958924294, 0.999946535, 0.47942555, 0.157455876, -0.958924294, 0.999946535, 0.47942555, 0.157455876]]> : tensor<6x8xf32>
+  %c = llm.gather %ct[%p] dim 0 : tensor<6x8xf32>, tensor<1x?xi64>
+  %c4 = llm.reshape %c : tensor<1x?x8xf32> to tensor<1x1x?x8xf32>
+  %s = llm.gather %st[%p] dim 0 : tensor<6x8xf32>, tensor<1x?xi64>
+  %s4 = llm.reshape %s : tensor<1x?x8xf32> to tensor<1x1x?x8xf32>
+  %hi = llm.slice %x dims [3] starts [4] limits [8] : tensor<1x2x?x8xf32> to tensor<1x2x?x4xf32>
+  %nhi = llm.neg %hi : tensor<1x2x?x4xf32>
+  %lo = llm.slice %x dims [3] starts [0] limits [4] : tensor<1x2x?x8xf32> to tensor<1x2x?x4xf32>
+  %rot = llm.concat %nhi, %lo dim 3 : tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>
+  %xc = llm.mul %x, %c4 : tensor<1x2x?x8xf32>, tensor<1x1x?x8xf32>
+  %rs = llm.mul %rot, %s4 : tensor<1x2x?x8xf32>, tensor<1x1x?x8xf32>
+  %r = llm.add %xc, %rs : tensor<1x2x?x8xf32>
+  return %r : tensor<1x2x?x8xf32>
+}
+
+// -----
+
+// One table entry off by 1e-3: not a RoPE table.
+// CHECK-LABEL: func.func @rope_table_mismatch
+// CHECK-NOT: llm.rope
+func.func @rope_table_mismatch(%x: tensor<1x2x?x8xf32>, %p: tensor<1x?xi64>) -> tensor<1x2x?x8xf32> {
+  %ct = llm.constant dense<[[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [0.540302277, 0.950415254, 0.995004177, 0.999500036, 0.540302277, 0.950415254, 0.995004177, 0.999500036], [-0.416146815, 0.806578398, 0.980066597, 0.998000681, -0.416146815, 0.806578398, 0.980066597, 0.998000681], [-0.989992499, 0.582753599, 0.955336511, 0.995503366, -0.989992499, 0.582753599, 0.955336511, 0.995503366], [-0.653643608, 0.301137477, 0.921060979, 0.992010653, -0.653643608, 0.301137477, 0.921060979, 0.992010653], [0.28366217, -0.0103423381, 0.878582537, 0.987526, 0.28366217, -0.0103423381, 0.87758255, 0.987526]]> : tensor<6x8xf32>
+  %st = llm.constant dense<[[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.841471016, 0.310983598, 0.0998334214, 0.0316175036, 0.841471016, 0.310983598, 0.0998334214, 0.0316175036], [0.909297407, 0.591127098, 0.198669329, 0.0632033944, 0.909297407, 0.591127098, 0.198669329, 0.0632033944], [0.141120002, 0.812648892, 0.295520216, 0.0947260857, 0.141120002, 0.812648892, 0.295520216, 0.0947260857], [-0.756802499, 0.953580737, 0.389418334, 0.126154065, -0.756802499, 0.953580737, 0.389418334, 0.126154065], [-0.958924294, 0.999946535, 0.47942555, 0.157455876, -0.958924294, 0.999946535, 0.47942555, 0.157455876]]> : tensor<6x8xf32>
+  %c = llm.gather %ct[%p] dim 0 : tensor<6x8xf32>, tensor<1x?xi64>
+  %c4 = llm.reshape %c : tensor<1x?x8xf32> to tensor<1x1x?x8xf32>
+  %s = llm.gather %st[%p] dim 0 : tensor<6x8xf32>, tensor<1x?xi64>
   %s4 = llm.reshape %s : tensor<1x?x8xf32> to tensor<1x1x?x8xf32>
   %hi = llm.slice %x dims [3] starts [4] limits [8] : tensor<1x2x?x8xf32> to tensor<1x2x?x4xf32>
   %nhi = llm.neg %hi : tensor<1x2x?x4xf32>

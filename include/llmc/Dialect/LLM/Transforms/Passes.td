@@ -42,10 +42,23 @@ def Raise : Pass<"llm-raise"> {
     * `(x - mean) / sqrt(var + eps) * w + b` -> `llm.layer_norm`
     * `matmul(x, W) (+ b)` with a 2-D weight -> `llm.linear` (`in_out`
       layout), folding the reshapes to and from 2-D around it
-    * `x * cos(E) + rotate_half(x) * sin(E)` with in-graph angles
-      `E = positions * theta^(-2i/D)` -> `llm.rope <half_split>`
-    * `softmax(scale * q k^T, masked) v` with a constant or run-time causal
-      mask, an additive mask, and `repeat_kv` -> `llm.attention`
+    * `x * C + rotate_half(x) * S` -> `llm.rope <half_split>`, where C, S
+      are cos/sin of in-graph angles `positions * inv_freq` (times a
+      magnitude), or rows of cos/sin tables gathered by position (a
+      prefix slice of the table, or folded to constants in a static
+      export); the frequencies become `theta` when some theta gives them,
+      explicit `inv_freq` otherwise (YaRN). Tables are read from
+      `llm.constant`s, or from weights when the caller supplies them (the
+      ONNX importer does). DeepSeek's de-interleaving permutation stays
+      in front of the raised op.
+    * `softmax(scale * q k^T, masked) v`, with `repeat_kv` ->
+      `llm.attention`. Masks: `causal` for a constant causal mask (i1 or
+      additive), the run-time `iota(Skv) > iota(Sq) + Skv - Sq`, and HF
+      GPT-2's lower-triangular buffer sliced by position; a `where` fill
+      of `-inf` or any value at or below -1e4 (finfo.min, -1e9) counts as
+      exclusion. Other masks become the op's i1 or additive `mask` (raised
+      last, so a causal mask still being simplified is not mistaken for
+      one).
     * attention over keys and values decompressed from a latent
       (`kv_b_proj(latent)`, split per head, with a broadcast shared RoPE
       key) -> `llm.mla_attention` over the latent
