@@ -174,6 +174,8 @@ KernelResult exec::runMLAAttention(llm::MLAAttentionOp op, KernelContext &ctx) {
   });
   AttentionProblem p{B, H, H, Sq, Skv, Dk, Dv, op.getScale().convertToDouble(),
                      op.getCausal(), nullptr};
+  if (op.getMask())
+    p.mask = &ctx.operands[5];
   p.kvHeadOf = [](int64_t h) { return h; };
   Shape shape{B, H, Sq, Dv};
   std::vector<float> out(numElements(shape));

@@ -167,6 +167,25 @@ KernelResult exec::runKVAppend(KernelContext &ctx) {
   return runConcat(2, ctx);
 }
 
+KernelResult exec::runCacheUpdate(KernelContext &ctx) {
+  const Tensor &cache = ctx.operands[0], &update = ctx.operands[1];
+  int64_t position = ctx.operands[2].ints()[0], length = ctx.operands[3].ints()[0];
+  int64_t slots = cache.dim(2), entries = update.dim(2);
+  if (cache.dim(0) != update.dim(0) || cache.dim(1) != update.dim(1) ||
+      cache.dim(3) != update.dim(3))
+    return ctx.fail("cannot write " + update.describe() + " into the cache " + cache.describe());
+  if (length < 0 || length > entries || position < 0 || position + length > slots)
+    return ctx.fail("writing " + std::to_string(length) + " of " + std::to_string(entries) +
+                    " entries at slot " + std::to_string(position) + " overflows a cache of " +
+                    std::to_string(slots) + " slots");
+  std::vector<float> out(cache.floats(), cache.floats() + cache.size());
+  int64_t rows = cache.dim(0) * cache.dim(1), width = cache.dim(3);
+  for (int64_t r = 0; r < rows; ++r)
+    std::copy_n(update.floats() + (r * entries) * width, length * width,
+                out.begin() + (r * slots + position) * width);
+  return ctx.numerics.make(ctx.resultType(), cache.shape(), std::move(out));
+}
+
 /// The slice of llm.slice and llm.dynamic_slice.
 static Tensor sliceTensor(const Tensor &in, llvm::ArrayRef<int64_t> dims,
                           llvm::ArrayRef<int64_t> starts, llvm::ArrayRef<int64_t> limits,

@@ -147,6 +147,7 @@ static KernelResult dispatch(Operation *op, KernelContext &ctx) {
       .Case([&](TransposeOp t) { return runTranspose(t.getPermutation(), ctx); })
       .Case([&](ConcatOp c) { return runConcat(c.getDim(), ctx); })
       .Case([&](KVAppendOp) { return runKVAppend(ctx); })
+      .Case([&](CacheUpdateOp) { return runCacheUpdate(ctx); })
       .Case([&](SliceOp s) { return runSlice(s, ctx); })
       .Case([&](DynamicSliceOp s) { return runDynamicSlice(s, ctx); })
       .Case([&](GatherOp g) { return runGather(g.getDim(), ctx); })

@@ -109,6 +109,7 @@ KernelResult runTranspose(llvm::ArrayRef<int64_t> permutation,
                           KernelContext &ctx);
 KernelResult runConcat(int64_t dim, KernelContext &ctx);
 KernelResult runKVAppend(KernelContext &ctx);
+KernelResult runCacheUpdate(KernelContext &ctx);
 KernelResult runSlice(llm::SliceOp op, KernelContext &ctx);
 KernelResult runDynamicSlice(llm::DynamicSliceOp op, KernelContext &ctx);
 KernelResult runGather(int64_t dim, KernelContext &ctx);

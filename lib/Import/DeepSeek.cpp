@@ -123,7 +123,7 @@ llvm::Error import::buildDeepSeek(ModelBuilder &m, const Config &config) {
     LLMC_TRY_VALUE(up, m.weight(sa + ".kv_b_proj.weight",
                                 {heads * (nopeDim + valueDim), kvRank}));
     Value o = b.create<llm::MLAAttentionOp>(m.loc(), qNope, qRope, latentAll,
-                                            kRopeAll, up, b.getF64FloatAttr(scale),
+                                            kRopeAll, up, /*mask=*/Value(), b.getF64FloatAttr(scale),
                                             b.getUnitAttr());
     LLMC_TRY_VALUE(proj, m.linear(m.mergeHeads(o), sa + ".o_proj", width, bias));
     h = m.add(h, proj);

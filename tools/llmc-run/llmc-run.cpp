@@ -29,6 +29,8 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
+#include <map>
+
 using namespace llvm;
 using namespace llmc;
 using namespace llmc::exec;
@@ -57,6 +59,10 @@ cl::opt<unsigned> generate("generate",
                            cl::init(0), cl::cat(category));
 cl::list<int64_t> promptIds("prompt-ids", cl::desc("Prompt token ids"),
                             cl::CommaSeparated, cl::cat(category));
+cl::opt<std::string> promptLogits("prompt-logits",
+                                  cl::desc("With --generate: write the logits of the prompt's "
+                                           "last token to this .npy file"),
+                                  cl::cat(category));
 cl::opt<bool> fp16("fp16", cl::desc("Model a device that computes only in FP16"),
                    cl::init(false), cl::cat(category));
 
@@ -148,6 +154,17 @@ int64_t lastArgmax(const Tensor &logits) {
   return best;
 }
 
+/// Writes the prompt's last-token logits when --prompt-logits asks for them.
+int savePromptLogits(const Tensor &logits) {
+  if (promptLogits.empty())
+    return Success;
+  int64_t vocab = logits.shape().back();
+  std::vector<float> row(logits.floats() + logits.size() - vocab, logits.floats() + logits.size());
+  if (Error e = writeNpy(promptLogits, toNpy(Tensor::fromFloats(DType::F32, {vocab}, row))))
+    return fail(Failure, toString(std::move(e)));
+  return Success;
+}
+
 int runGenerate(Executor &executor, mlir::func::FuncOp function) {
   if (promptIds.empty())
     return fail(BadInput, "--generate needs --prompt-ids");
@@ -174,10 +191,95 @@ int runGenerate(Executor &executor, mlir::func::FuncOp function) {
     std::optional<std::vector<Tensor>> results = executor.run(function, inputs, error);
     if (!results)
       return reportRunError(error);
+    if (generated.empty())
+      if (int status = savePromptLogits((*results)[0]))
+        return status;
     generated.push_back(lastArgmax((*results)[0]));
     state.assign(results->begin() + 1, results->end());
     position += count;
     tokens = {generated.back()};
+  }
+  outs() << join(map_range(generated, [](int64_t v) { return std::to_string(v); }), " ")
+         << "\n";
+  return Success;
+}
+
+/// The static programs of llm-static-shapes: the prompt runs through the
+/// smallest prefill program that holds what is left of it, else chunks of
+/// the chunk (or largest) program, then @decode once per token; caches are
+/// the programs' fixed buffers, threaded through.
+int runStaticGenerate(Executor &executor, mlir::ModuleOp module) {
+  if (promptIds.empty())
+    return fail(BadInput, "--generate needs --prompt-ids");
+  auto slotsAttr = module->getAttrOfType<mlir::IntegerAttr>("llm.max_seq_len");
+  auto chunkAttr = module->getAttrOfType<mlir::IntegerAttr>("llm.prefill_chunk");
+  mlir::func::FuncOp decode;
+  std::map<int64_t, mlir::func::FuncOp> prefills;
+  for (auto f : module.getOps<mlir::func::FuncOp>()) {
+    auto phase = f->getAttrOfType<mlir::StringAttr>("llm.phase");
+    auto tokens = f->getAttrOfType<mlir::IntegerAttr>("llm.tokens");
+    if (!phase || !tokens)
+      continue;
+    if (phase.getValue() == "decode")
+      decode = f;
+    else
+      prefills[tokens.getInt()] = f;
+  }
+  if (!decode)
+    return fail(BadInput, "the static module has no @decode program");
+  int64_t slots = slotsAttr.getInt();
+  if (int64_t(promptIds.size() + generate) > slots + 1)
+    return fail(BadInput, "a prompt of " + std::to_string(promptIds.size()) + " tokens and " +
+                              std::to_string(generate) + " generated ones do not fit " +
+                              std::to_string(slots) + " cache slots");
+  std::vector<Tensor> state;
+  for (mlir::Type t : decode.getFunctionType().getInputs().drop_front(3))
+    state.push_back(emptyCacheFor(cast<mlir::RankedTensorType>(t))); // all slots zero
+  int64_t position = 0;
+  auto call = [&](mlir::func::FuncOp program, ArrayRef<int64_t> tokens) -> std::optional<Tensor> {
+    int64_t n = program->getAttrOfType<mlir::IntegerAttr>("llm.tokens").getInt();
+    std::vector<int64_t> ids(tokens.begin(), tokens.end());
+    ids.resize(n, 0); // padding
+    std::vector<Tensor> inputs{Tensor::fromInts(DType::I64, {1, n}, ids),
+                               Tensor::fromInts(DType::I64, {}, {position}),
+                               Tensor::fromInts(DType::I64, {}, {int64_t(tokens.size())})};
+    inputs.insert(inputs.end(), state.begin(), state.end());
+    RunError error;
+    std::optional<std::vector<Tensor>> results = executor.run(program, inputs, error);
+    if (!results) {
+      reportRunError(error);
+      return std::nullopt;
+    }
+    state.assign(results->begin() + 1, results->end());
+    position += int64_t(tokens.size());
+    return (*results)[0];
+  };
+  ArrayRef<int64_t> rest(promptIds);
+  std::optional<Tensor> logits;
+  while (!rest.empty()) {
+    mlir::func::FuncOp program = decode;
+    auto fits = prefills.lower_bound(int64_t(rest.size()));
+    if (fits != prefills.end())
+      program = fits->second;
+    else if (chunkAttr && prefills.count(chunkAttr.getInt()))
+      program = prefills[chunkAttr.getInt()];
+    else if (!prefills.empty())
+      program = prefills.rbegin()->second;
+    int64_t n = program->getAttrOfType<mlir::IntegerAttr>("llm.tokens").getInt();
+    int64_t take = std::min<int64_t>(n, rest.size());
+    logits = call(program, rest.take_front(take));
+    if (!logits)
+      return BadInput;
+    rest = rest.drop_front(take);
+  }
+  if (int status = savePromptLogits(*logits))
+    return status;
+  std::vector<int64_t> generated{lastArgmax(*logits)};
+  while (generated.size() < generate) {
+    logits = call(decode, {generated.back()});
+    if (!logits)
+      return BadInput;
+    generated.push_back(lastArgmax(*logits));
   }
   outs() << join(map_range(generated, [](int64_t v) { return std::to_string(v); }), " ")
          << "\n";
@@ -232,6 +334,10 @@ int main(int argc, char **argv) {
       return BadInput;
     StringRef dir = sys::path::parent_path(modelPath);
     options.moduleDirectory = dir.empty() ? "." : dir.str();
+  }
+  if (generate > 0 && entry.empty() && (*module)->hasAttr("llm.max_seq_len")) {
+    Executor executor(*module, options);
+    return runStaticGenerate(executor, *module);
   }
   mlir::func::FuncOp function;
   if (!entry.empty()) {

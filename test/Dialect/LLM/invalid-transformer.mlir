@@ -542,3 +542,27 @@ func.func @kv_append_update_rank(%c: tensor<1x2x?x16xf32>, %n: tensor<2x?x16xf32
   %r = llm.kv_append %c, %n : tensor<1x2x?x16xf32>, tensor<2x?x16xf32>
   return
 }
+
+// -----
+
+func.func @cache_update_overflow(%cache: tensor<1x2x4x16xf32>, %new: tensor<1x2x8x16xf32>, %p: tensor<i64>) -> tensor<1x2x4x16xf32> {
+  // expected-error @+1 {{an update of 8 entries cannot fit a cache of 4 slots}}
+  %u = llm.cache_update %cache[%p], %new length %p : tensor<1x2x4x16xf32>, tensor<1x2x8x16xf32>
+  return %u : tensor<1x2x4x16xf32>
+}
+
+// -----
+
+func.func @cache_update_heads(%cache: tensor<1x2x32x16xf32>, %new: tensor<1x4x8x16xf32>, %p: tensor<i64>) -> tensor<1x2x32x16xf32> {
+  // expected-error @+1 {{head counts}}
+  %u = llm.cache_update %cache[%p], %new length %p : tensor<1x2x32x16xf32>, tensor<1x4x8x16xf32>
+  return %u : tensor<1x2x32x16xf32>
+}
+
+// -----
+
+func.func @mla_mask(%qn: tensor<1x4x8x16xf32>, %qr: tensor<1x4x8x8xf32>, %c: tensor<1x1x32x32xf32>, %kr: tensor<1x1x32x8xf32>, %w: tensor<112x32xf32>, %m: tensor<8x16xi1>) -> tensor<1x4x8x12xf32> {
+  // expected-error @+1 {{mask [8, 16] does not broadcast to the scores [1, 4, 8, 32]}}
+  %o = llm.mla_attention %qn, %qr, %c, %kr, %w mask %m scale(0.1) : tensor<1x4x8x16xf32>, tensor<1x4x8x8xf32>, tensor<1x1x32x32xf32>, tensor<1x1x32x8xf32>, tensor<112x32xf32>, tensor<8x16xi1>
+  return %o : tensor<1x4x8x12xf32>
+}

@@ -254,3 +254,15 @@ func.func @dynamic_slice(%m: tensor<1x1x128x128xi1>, %s: tensor<2xi64>, %l: tens
 }
 
 }
+
+// CHECK-LABEL: func.func @static_cache_ops
+func.func @static_cache_ops(%cache: tensor<1x2x32x16xf32>, %new: tensor<1x2x8x16xf32>, %pos: tensor<i64>,
+                            %len: tensor<i64>, %qn: tensor<1x4x8x16xf32>, %qr: tensor<1x4x8x8xf32>,
+                            %c: tensor<1x1x32x32xf32>, %kr: tensor<1x1x32x8xf32>, %w: tensor<112x32xf32>,
+                            %m: tensor<8x32xi1>) -> (tensor<1x2x32x16xf32>, tensor<1x4x8x12xf32>) {
+  // CHECK: llm.cache_update %{{.*}}[%{{.*}}], %{{.*}} length %{{.*}} : tensor<1x2x32x16xf32>, tensor<1x2x8x16xf32>
+  %u = llm.cache_update %cache[%pos], %new length %len : tensor<1x2x32x16xf32>, tensor<1x2x8x16xf32>
+  // CHECK: llm.mla_attention %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} mask %{{.*}} scale(1.000000e-01) : tensor<1x4x8x16xf32>, tensor<1x4x8x8xf32>, tensor<1x1x32x32xf32>, tensor<1x1x32x8xf32>, tensor<112x32xf32>, tensor<8x32xi1>
+  %o = llm.mla_attention %qn, %qr, %c, %kr, %w mask %m scale(0.1) : tensor<1x4x8x16xf32>, tensor<1x4x8x8xf32>, tensor<1x1x32x32xf32>, tensor<1x1x32x8xf32>, tensor<112x32xf32>, tensor<8x32xi1>
+  return %u, %o : tensor<1x2x32x16xf32>, tensor<1x4x8x12xf32>
+}

@@ -38,6 +38,20 @@ Operation *LLMDialect::materializeConstant(OpBuilder &builder, Attribute value,
 // weights file, on the module that holds the model.
 LogicalResult LLMDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attr) {
+  StringRef name = attr.getName().strref();
+  // The static programs' attributes (see the llm-static-shapes pass).
+  if (name == "llm.max_seq_len" || name == "llm.tokens" || name == "llm.prefill_chunk") {
+    auto value = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!value || value.getInt() <= 0)
+      return op->emitError() << "'" << name << "' must be a positive integer";
+    return success();
+  }
+  if (name == "llm.phase") {
+    auto value = dyn_cast<StringAttr>(attr.getValue());
+    if (!value || (value.getValue() != "prefill" && value.getValue() != "decode"))
+      return op->emitError() << "'llm.phase' must be \"prefill\" or \"decode\"";
+    return success();
+  }
   if (attr.getName() != getWeightsAttrName())
     return op->emitError() << "unknown attribute '" << attr.getName().strref()
                            << "' of the llm dialect";

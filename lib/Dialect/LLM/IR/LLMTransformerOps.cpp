@@ -342,6 +342,13 @@ LogicalResult MLAAttentionOp::inferReturnTypes(MLIRContext *, Loc loc,
                 adaptor.getKvUpWeight()})) ||
       failed(checkScale(loc, adaptor.getScale())))
     return failure();
+  if (Value mask = adaptor.getMask()) {
+    ArrayRef<int64_t> m = tensorOf(mask).getShape();
+    SmallVector<int64_t> scores{qn[0], heads, qn[2], c[2]};
+    if (m.size() > 4 || !broadcastShapes(m, scores))
+      return emitOptionalError(loc, "mask ", formatShape(m), " does not broadcast to the scores ",
+                               formatShape(scores));
+  }
   int64_t valueDim = w[0] / heads - nopeDim;
   results.push_back(RankedTensorType::get(
       {qn[0], heads, qn[2], valueDim},
@@ -371,6 +378,31 @@ LogicalResult KVAppendOp::inferReturnTypes(MLIRContext *, Loc loc,
                        : cache[2] + update[2];
   results.push_back(RankedTensorType::get(
       {refineDim(cache[0], update[0]), refineDim(cache[1], update[1]), length,
+       refineDim(cache[3], update[3])},
+      tensorOf(adaptor.getCache()).getElementType()));
+  return success();
+}
+
+LogicalResult CacheUpdateOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
+                                              SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+    return failure();
+  if (failed(expectRank(loc, adaptor.getCache(), 4, "cache [B, H, M, D]")) ||
+      failed(expectRank(loc, adaptor.getUpdate(), 4, "update [B, H, N, D]")) ||
+      failed(expectSameElementType(loc, {adaptor.getCache(), adaptor.getUpdate()})))
+    return failure();
+  ArrayRef<int64_t> cache = tensorOf(adaptor.getCache()).getShape();
+  ArrayRef<int64_t> update = tensorOf(adaptor.getUpdate()).getShape();
+  if (failed(expectDimsMatch(loc, cache[0], update[0], "batch sizes")) ||
+      failed(expectDimsMatch(loc, cache[1], update[1], "head counts")) ||
+      failed(expectDimsMatch(loc, cache[3], update[3], "head dims")))
+    return failure();
+  if (!ShapedType::isDynamic(cache[2]) && !ShapedType::isDynamic(update[2]) &&
+      update[2] > cache[2])
+    return emitOptionalError(loc, "an update of ", update[2], " entries cannot fit a cache of ",
+                             cache[2], " slots");
+  results.push_back(RankedTensorType::get(
+      {refineDim(cache[0], update[0]), refineDim(cache[1], update[1]), cache[2],
        refineDim(cache[3], update[3])},
       tensorOf(adaptor.getCache()).getElementType()));
   return success();

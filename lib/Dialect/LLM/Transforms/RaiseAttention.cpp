@@ -390,7 +390,7 @@ struct RaiseLatentAttention : OpRewritePattern<AttentionOp> {
     if (linear.getWeightLayout() == WeightLayout::in_out)
       weight = rewriter.create<TransposeOp>(op.getLoc(), weight, rewriter.getDenseI64ArrayAttr({1, 0}));
     auto mla = rewriter.create<MLAAttentionOp>(op.getLoc(), queryNope, queryRope, latent, keyRope,
-                                               weight, op.getScaleAttr(), op.getCausalAttr());
+                                               weight, /*mask=*/Value(), op.getScaleAttr(), op.getCausalAttr());
     if (mla.getType() != op.getType()) {
       rewriter.eraseOp(mla);
       return failure();

@@ -111,6 +111,11 @@ def LLM_Float : AnyTypeOf<[F32, F16, BF16]>;
 def LLM_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
 def LLM_IndexTensor : RankedTensorOf<[I32, I64]>;
 def LLM_BoolTensor : RankedTensorOf<[I1]>;
+// A run-time scalar (a position, a length): a 0-d i64 tensor.
+def LLM_I64Scalar : Type<And<[RankedTensorOf<[I64]>.predicate,
+                              CPred<"::llvm::cast<::mlir::RankedTensorType>($_self).getRank() == 0">]>,
+                         "0-d i64 tensor", "::mlir::RankedTensorType">,
+                    BuildableType<"::mlir::RankedTensorType::get({}, $_builder.getI64Type())">;
 def LLM_Tensor : RankedTensorOf<[F32, F16, BF16, I1, I8, I32, I64]>;
 def LLM_WeightTensor : RankedTensorOf<[F32, F16, BF16, I8]>;
 

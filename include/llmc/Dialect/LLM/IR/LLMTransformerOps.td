@@ -271,8 +271,9 @@ def LLM_MLAAttentionOp : LLM_TransformerOp<"mla_attention",
     result[b,h,i,:] = sum_j softmax_j(s)[b,h,i,j] * val[b,h,j,:]     -> [B, H, Sq, Dv]
     ```
 
-    with `causal` masking as in `llm.attention` and the same rule for a row
-    with no allowed key. The definition is the "naive" (decompressing)
+    with `causal` masking and an optional i1 `mask` (true = allowed,
+    broadcastable to `[B, H, Sq, Skv]`) as in `llm.attention`, and the same
+    rule for a row with no allowed key. The definition is the "naive" (decompressing)
     form; a pass may compute it in the "absorbed" form (Wk folded into the
     query, Wv into the output) since both are the same function.
 
@@ -285,13 +286,14 @@ def LLM_MLAAttentionOp : LLM_TransformerOp<"mla_attention",
   let arguments = (ins LLM_FloatTensor:$query_nope, LLM_FloatTensor:$query_rope,
                        LLM_FloatTensor:$latent, LLM_FloatTensor:$key_rope,
                        LLM_FloatTensor:$kv_up_weight,
+                       Optional<LLM_BoolTensor>:$mask,
                        F64Attr:$scale, UnitAttr:$causal);
   let results = (outs LLM_FloatTensor:$result);
   let assemblyFormat = [{
     $query_nope `,` $query_rope `,` $latent `,` $key_rope `,` $kv_up_weight
-    `scale` `(` $scale `)` (`causal` $causal^)? attr-dict `:`
+    (`mask` $mask^)? `scale` `(` $scale `)` (`causal` $causal^)? attr-dict `:`
     type($query_nope) `,` type($query_rope) `,` type($latent) `,`
-    type($key_rope) `,` type($kv_up_weight)
+    type($key_rope) `,` type($kv_up_weight) (`,` type($mask)^)?
   }];
 }
 
@@ -313,6 +315,35 @@ def LLM_KVAppendOp : LLM_TransformerOp<"kv_append", [InferTypeOpAdaptor]> {
   let results = (outs LLM_FloatTensor:$result);
   let assemblyFormat = [{
     $cache `,` $update attr-dict `:` type($cache) `,` type($update)
+  }];
+}
+
+def LLM_CacheUpdateOp : LLM_TransformerOp<"cache_update", [InferTypeOpAdaptor]> {
+  let summary = "new entries written into a fixed-size KV cache";
+  let description = [{
+    For a cache `[B, H, M, D]` of `M` slots, new entries `[B, H, N, D]`
+    and the scalars `position` (p) and `length` (n): the cache with slots
+    `p .. p+n-1` along axis 2 replaced by the first `n` entries of the
+    update, every other slot unchanged (update-slice semantics). Entries
+    `n .. N-1` (the padding of a static prefill) are not written. At run
+    time `0 <= n <= N`, `p >= 0` and `p + n <= M`, else it is an error.
+
+    What the static-shape pass turns `llm.kv_append` into. A program that
+    returns this value for a cache it takes as an argument marks the result
+    `llm.aliases = <argument index>`: the result lives in the argument's
+    buffer, so a target writes the `n` slots in place and copies nothing.
+    (The reference executor copies the cache; it is a reference.)
+
+    ```mlir
+    %k1 = llm.cache_update %k0[%pos], %k length %n : tensor<1x2x64x16xf32>, tensor<1x2x8x16xf32>
+    ```
+  }];
+  let arguments = (ins LLM_FloatTensor:$cache, LLM_FloatTensor:$update,
+                       LLM_I64Scalar:$position, LLM_I64Scalar:$length);
+  let results = (outs LLM_FloatTensor:$result);
+  let assemblyFormat = [{
+    $cache `[` $position `]` `,` $update `length` $length attr-dict `:`
+    type($cache) `,` type($update)
   }];
 }
 

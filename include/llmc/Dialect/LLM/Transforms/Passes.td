@@ -68,4 +68,47 @@ def Raise : Pass<"llm-raise"> {
   }];
 }
 
+def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
+  let summary = "Static prefill and decode programs over fixed-size KV caches";
+  let description = [{
+    Replaces the dynamic `@forward` (see "Model modules and inference
+    phases") by static programs that an NPU toolchain accepts:
+
+    ```
+    @decode, @prefill_<N> (N = each bucket, and the chunk size):
+      (%ids [B, N], %position: i64, %length: i64, caches [B, H, M, D]...)
+        -> (logits [B, 1, V], caches [B, H, M, D]...)
+    ```
+
+    `M = max-seq-len` cache slots per layer (per KV head for grouped-query
+    attention; latent and RoPE key for MLA). A call processes the tokens
+    `ids[:, 0 .. length-1]` at positions `position .. position+length-1`;
+    tokens from `length` to `N` are padding. Each `llm.kv_append` becomes
+    an `llm.cache_update` of the argument cache (update-slice semantics;
+    the result is marked `llm.aliases = <argument index>`, so it is written
+    in place and no program copies or concatenates a cache). Attention
+    over the whole cache is masked by an i1 mask computed from the
+    position and length scalars: query row `i` sees the slots
+    `j <= position + min(i, length - 1)`, so a padding row attends like the
+    last real token (finite, and never over unwritten slots). The LM head
+    (and the final norm) runs for the last real token only, `length - 1`.
+
+    A caller runs a prompt of `L` tokens with the smallest bucket that
+    holds what is left, or, when none does, chunks of `prefill-chunk`
+    tokens (of the largest bucket when no chunk size is given), then
+    `@decode` once per generated token. Programs carry `llm.phase`
+    ("prefill" / "decode") and `llm.tokens` (N); the module carries
+    `llm.max_seq_len` and, when given, `llm.prefill_chunk`.
+  }];
+  let options = [
+    Option<"maxSeqLen", "max-seq-len", "int64_t", "0",
+           "cache slots per layer (the longest sequence); required">,
+    ListOption<"prefillBuckets", "prefill-buckets", "int64_t",
+               "static prefill lengths to compile">,
+    Option<"prefillChunk", "prefill-chunk", "int64_t", "0",
+           "the prefill program long prompts are run through in chunks">,
+    Option<"batch", "batch", "int64_t", "1", "sequences per call">,
+  ];
+}
+
 #endif // LLMC_DIALECT_LLM_TRANSFORMS_PASSES_TD

@@ -1,0 +1,279 @@
+//===- StaticShapes.cpp - the llm-static-shapes pass ----------------------===//
+//
+// Clones the dynamic @forward once per static program (decode, and one
+// prefill per bucket / chunk size) with static argument types, then in each
+// clone: positions come from the `position` scalar, kv_append becomes an
+// in-place cache_update, attention over the whole cache gets the mask of
+// the position and length scalars, the LM head runs for the last real
+// token only, and every type is recomputed (ShapeRefinement).
+//
+//===----------------------------------------------------------------------===//
+#include "ShapeRefinement.h"
+#include "llmc/Dialect/LLM/IR/LLMOps.h"
+#include "llmc/Dialect/LLM/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
+
+#include <set>
+
+namespace llmc::llm {
+#define GEN_PASS_DEF_STATICSHAPES
+#include "llmc/Dialect/LLM/Transforms/Passes.h.inc"
+} // namespace llmc::llm
+
+using namespace mlir;
+using namespace llmc::llm;
+
+namespace {
+
+RankedTensorType i64Tensor(ArrayRef<int64_t> shape, MLIRContext *ctx) {
+  return RankedTensorType::get(shape, IntegerType::get(ctx, 64));
+}
+
+Value i64Constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, ArrayRef<int64_t> values) {
+  auto type = i64Tensor(shape, b.getContext());
+  return b.create<ConstantOp>(loc, DenseElementsAttr::get(type, values));
+}
+
+/// The program's scalar inputs and the values built from them once.
+struct ProgramScalars {
+  Value position, length;
+  Value positions; ///< [B, N]: position + 0..N-1
+  Value allowed;   ///< [N, M] i1: slot j <= position + min(i, length - 1)
+  Value lastRow;   ///< [1]: length - 1
+};
+
+ProgramScalars buildScalars(OpBuilder &b, Location loc, Value position, Value length,
+                            int64_t batch, int64_t tokens, int64_t slots) {
+  MLIRContext *ctx = b.getContext();
+  ProgramScalars s{position, length, {}, {}, {}};
+  Value one = i64Constant(b, loc, {}, {1});
+  SmallVector<int64_t> offsets;
+  for (int64_t i = 0; i < tokens; ++i)
+    offsets.push_back(i);
+  Value rows = i64Constant(b, loc, {tokens}, offsets);
+  Value rowPositions = b.create<AddOp>(loc, rows, position);
+  Value positions = b.create<ReshapeOp>(loc, i64Tensor({1, tokens}, ctx), rowPositions, Value());
+  s.positions = batch == 1 ? positions
+                           : b.create<BroadcastToOp>(loc, i64Tensor({batch, tokens}, ctx),
+                                                     positions, Value());
+  // A padding row (i >= length) attends like the last real token.
+  Value last = b.create<SubOp>(loc, length, one);
+  Value clamped = b.create<MinimumOp>(loc, rows, last);
+  Value seen = b.create<AddOp>(loc, clamped, position);
+  Value seenColumn = b.create<ReshapeOp>(loc, i64Tensor({tokens, 1}, ctx), seen, Value());
+  SmallVector<int64_t> slotIndices;
+  for (int64_t j = 0; j < slots; ++j)
+    slotIndices.push_back(j);
+  Value slotRow = i64Constant(b, loc, {1, slots}, slotIndices);
+  s.allowed = b.create<CompareOp>(loc, CompareDirectionAttr::get(ctx, CompareDirection::le),
+                                  slotRow, seenColumn);
+  s.lastRow = b.create<ReshapeOp>(loc, i64Tensor({1}, ctx), last, Value());
+  return s;
+}
+
+struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesPass> {
+  using StaticShapesBase::StaticShapesBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto forward = module.lookupSymbol<func::FuncOp>("forward");
+    if (!forward) {
+      module.emitError("llm-static-shapes needs a dynamic @forward (see the llm dialect's "
+                       "\"Model modules and inference phases\")");
+      return signalPassFailure();
+    }
+    if (maxSeqLen <= 0 || batch <= 0 || prefillChunk < 0) {
+      module.emitError("llm-static-shapes needs max-seq-len > 0, batch > 0 and prefill-chunk >= 0");
+      return signalPassFailure();
+    }
+    std::set<int64_t> prefillLengths(prefillBuckets.begin(), prefillBuckets.end());
+    if (prefillChunk > 0)
+      prefillLengths.insert(prefillChunk);
+    for (int64_t n : prefillLengths)
+      if (n <= 0 || n > maxSeqLen) {
+        module.emitError() << "a prefill length of " << n << " is not in [1, max-seq-len = "
+                           << maxSeqLen << "]";
+        return signalPassFailure();
+      }
+    if (failed(checkForward(forward)))
+      return signalPassFailure();
+    OpBuilder b(module.getBodyRegion());
+    b.setInsertionPoint(forward);
+    if (failed(buildProgram(b, forward, "decode", 1)))
+      return signalPassFailure();
+    for (int64_t n : prefillLengths)
+      if (failed(buildProgram(b, forward, "prefill", n)))
+        return signalPassFailure();
+    forward.erase();
+    module->setAttr("llm.max_seq_len", b.getI64IntegerAttr(maxSeqLen));
+    if (prefillChunk > 0)
+      module->setAttr("llm.prefill_chunk", b.getI64IntegerAttr(prefillChunk));
+  }
+
+  /// @forward(ids [B, S], positions [B, S], caches [B, H, P, D]...) ->
+  /// (logits [B, S, V], caches...), one result cache per argument cache.
+  LogicalResult checkForward(func::FuncOp forward) {
+    FunctionType type = forward.getFunctionType();
+    auto isRank = [](Type t, int64_t rank) {
+      auto tensor = dyn_cast<RankedTensorType>(t);
+      return tensor && tensor.getRank() == rank;
+    };
+    if (forward.getBody().getBlocks().size() != 1 || type.getNumInputs() < 2 ||
+        !isRank(type.getInput(0), 2) || !isRank(type.getInput(1), 2) ||
+        type.getNumResults() != type.getNumInputs() - 1 || !isRank(type.getResult(0), 3))
+      return forward.emitError("@forward must take ids [B, S], positions [B, S] and the past "
+                               "caches, and return the logits [B, S, V] and one cache per past "
+                               "cache");
+    for (unsigned i = 2; i < type.getNumInputs(); ++i) {
+      auto cache = dyn_cast<RankedTensorType>(type.getInput(i));
+      if (!cache || cache.getRank() != 4 || ShapedType::isDynamic(cache.getDimSize(1)) ||
+          ShapedType::isDynamic(cache.getDimSize(3)))
+        return forward.emitError() << "past cache #" << i - 2
+                                   << " must be [B, H, P, D] with static H and D";
+      for (Operation *user : forward.getArgument(i).getUsers())
+        if (!isa<KVAppendOp>(user) || cast<KVAppendOp>(user).getCache() != forward.getArgument(i))
+          return user->emitError() << "past cache #" << i - 2
+                                   << " is used other than by llm.kv_append; a static "
+                                      "program cannot lower it";
+    }
+    return success();
+  }
+
+  LogicalResult buildProgram(OpBuilder &b, func::FuncOp forward, StringRef phase, int64_t tokens) {
+    MLIRContext *ctx = b.getContext();
+    Location loc = forward.getLoc();
+    FunctionType type = forward.getFunctionType();
+    unsigned caches = type.getNumInputs() - 2;
+    auto ids = cast<RankedTensorType>(type.getInput(0));
+    SmallVector<Type> inputs{RankedTensorType::get({batch, tokens}, ids.getElementType()),
+                             i64Tensor({}, ctx), i64Tensor({}, ctx)};
+    for (unsigned i = 0; i < caches; ++i) {
+      auto cache = cast<RankedTensorType>(type.getInput(2 + i));
+      inputs.push_back(RankedTensorType::get(
+          {batch, cache.getDimSize(1), maxSeqLen, cache.getDimSize(3)}, cache.getElementType()));
+    }
+    std::string name = phase == "decode" ? "decode" : "prefill_" + std::to_string(tokens);
+    auto program = b.create<func::FuncOp>(loc, name, FunctionType::get(ctx, inputs, {}));
+    program->setAttr("llm.phase", b.getStringAttr(phase));
+    program->setAttr("llm.tokens", b.getI64IntegerAttr(tokens));
+    Block *body = program.addEntryBlock();
+    OpBuilder pb = OpBuilder::atBlockBegin(body);
+    ProgramScalars scalars = buildScalars(pb, loc, body->getArgument(1), body->getArgument(2),
+                                          batch, tokens, maxSeqLen);
+    IRMapping mapping;
+    mapping.map(forward.getArgument(0), body->getArgument(0));
+    mapping.map(forward.getArgument(1), scalars.positions);
+    for (unsigned i = 0; i < caches; ++i)
+      mapping.map(forward.getArgument(2 + i), body->getArgument(3 + i));
+    for (Operation &op : forward.getBody().front()) {
+      if (auto append = dyn_cast<KVAppendOp>(op)) {
+        // The cache argument updated in place.
+        Value cache = mapping.lookup(append.getCache());
+        mapping.map(append.getResult(),
+                    pb.create<CacheUpdateOp>(append.getLoc(), cache, mapping.lookup(append.getUpdate()),
+                                             scalars.position, scalars.length));
+        continue;
+      }
+      if (auto attention = dyn_cast<AttentionOp>(op)) {
+        if (failed(lowerAttention(pb, attention, mapping, scalars)))
+          return failure();
+        continue;
+      }
+      if (auto latent = dyn_cast<MLAAttentionOp>(op)) {
+        if (!latent.getCausal() || latent.getMask())
+          return latent.emitError("only causal latent attention has a static form here");
+        Value o = pb.create<MLAAttentionOp>(
+            latent.getLoc(), mapping.lookup(latent.getQueryNope()),
+            mapping.lookup(latent.getQueryRope()), mapping.lookup(latent.getLatent()),
+            mapping.lookup(latent.getKeyRope()), mapping.lookup(latent.getKvUpWeight()),
+            scalars.allowed, latent.getScaleAttr(), nullptr);
+        mapping.map(latent.getResult(), o);
+        continue;
+      }
+      if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+        SmallVector<Value> results;
+        for (Value v : ret.getOperands())
+          results.push_back(mapping.lookup(v));
+        results[0] = lastTokenLogits(pb, results[0], scalars, body);
+        pb.create<func::ReturnOp>(ret.getLoc(), results);
+        continue;
+      }
+      pb.clone(op, mapping);
+    }
+    if (failed(refineShapes(program)))
+      return failure();
+    // Each present cache is its past cache updated in place.
+    auto ret = cast<func::ReturnOp>(body->getTerminator());
+    for (unsigned i = 0; i < caches; ++i) {
+      auto update = ret.getOperand(1 + i).getDefiningOp<CacheUpdateOp>();
+      if (!update || update.getCache() != body->getArgument(3 + i))
+        return ret.emitError() << "present cache #" << i
+                               << " is not past cache #" << i << " updated in place";
+      program.setResultAttr(1 + i, "llm.aliases", b.getI64IntegerAttr(3 + i));
+    }
+    return success();
+  }
+
+  /// Attention over the whole fixed cache, masked by position and length.
+  LogicalResult lowerAttention(OpBuilder &pb, AttentionOp attention, IRMapping &mapping,
+                               const ProgramScalars &scalars) {
+    if (!attention.getCausal())
+      return attention.emitError("only causal attention has a static form here");
+    Value mask = scalars.allowed;
+    if (Value extra = attention.getMask()) {
+      if (!cast<RankedTensorType>(extra.getType()).getElementType().isInteger(1))
+        return attention.emitError("an additive mask over the dynamic keys has no static form");
+      auto boolType = RankedTensorType::get({}, pb.getI1Type());
+      Value no = pb.create<ConstantOp>(attention.getLoc(), DenseElementsAttr::get(boolType, false));
+      mask = pb.create<WhereOp>(attention.getLoc(), mapping.lookup(extra), mask, no);
+    }
+    Value o = pb.create<AttentionOp>(attention.getLoc(), mapping.lookup(attention.getQuery()),
+                                     mapping.lookup(attention.getKey()),
+                                     mapping.lookup(attention.getValue()), mask,
+                                     attention.getScaleAttr(), nullptr,
+                                     attention.getKvHeadMapAttr());
+    mapping.map(attention.getResult(), o);
+    return success();
+  }
+
+  /// The logits of the last real token only: the row-wise ops that end in
+  /// the logits (final norm, LM head) are moved behind a slice of row
+  /// length - 1 of their input.
+  Value lastTokenLogits(OpBuilder &pb, Value logits, const ProgramScalars &scalars, Block *body) {
+    SmallVector<Operation *> chain;
+    Value head = logits;
+    while (Operation *def = head.getDefiningOp()) {
+      // The logits themselves are not used yet (the return is being built).
+      bool onlyUse = head == logits ? head.use_empty() : head.hasOneUse();
+      if (!isa<LinearOp, RMSNormOp, LayerNormOp>(def) || !onlyUse)
+        break;
+      chain.push_back(def);
+      head = def->getOperand(0);
+    }
+    Value rows = head;
+    auto type = cast<RankedTensorType>(rows.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape[1] = 1;
+    Value starts = scalars.lastRow;
+    Value limits = pb.create<AddOp>(rows.getLoc(), scalars.lastRow,
+                                    i64Constant(pb, rows.getLoc(), {}, {1}));
+    Value last = pb.create<DynamicSliceOp>(
+        rows.getLoc(), RankedTensorType::get(shape, type.getElementType()), rows, starts, limits,
+        pb.getDenseI64ArrayAttr({1}), nullptr);
+    // Re-create the chain (innermost first) on the one row; the originals
+    // die with no use.
+    Value v = last;
+    for (Operation *op : llvm::reverse(chain)) {
+      IRMapping m;
+      m.map(op->getOperand(0), v);
+      v = pb.clone(*op, m)->getResult(0);
+    }
+    for (Operation *op : chain) // outermost first: each is unused once erased in order
+      op->erase();
+    return v;
+  }
+};
+
+} // namespace
