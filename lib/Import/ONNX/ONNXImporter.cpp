@@ -163,17 +163,21 @@ llmc::importONNX(MLIRContext *context, llvm::StringRef path,
 
   // Raising recognises transformer ops; canonicalization removes what the
   // import needed only at import time (constants of shapes, folded values).
-  // The patterns that must read a parameter (RoPE tables) see the
-  // initializers still held here.
+  // The patterns that must read a parameter (RoPE tables, asked for once
+  // per layer) see the initializers still held here, each converted once.
   PassManager pm(context);
+  llvm::StringMap<DenseElementsAttr> converted;
   if (options.raise)
-    pm.addPass(llm::createRaise([&weights](llm::WeightOp op) -> DenseElementsAttr {
-      for (const PendingWeight &w : weights)
-        if (w.name == op.getName()) {
-          exec::Tensor t = exec::Tensor::fromBytes(w.dtype, w.dtype, w.shape, w.bytes.data());
-          return exec::attrFromTensor(t, op.getType());
-        }
-      return nullptr;
+    pm.addPass(llm::createRaise([&](llm::WeightOp op) -> DenseElementsAttr {
+      auto [it, inserted] = converted.try_emplace(op.getName());
+      if (inserted)
+        for (const PendingWeight &w : weights)
+          if (w.name == op.getName()) {
+            exec::Tensor t = exec::Tensor::fromBytes(w.dtype, w.dtype, w.shape, w.bytes.data());
+            it->second = exec::attrFromTensor(t, op.getType());
+            break;
+          }
+      return it->second;
     }));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

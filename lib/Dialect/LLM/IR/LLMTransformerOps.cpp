@@ -356,22 +356,32 @@ LogicalResult MLAAttentionOp::inferReturnTypes(MLIRContext *, Loc loc,
   return success();
 }
 
-LogicalResult KVAppendOp::inferReturnTypes(MLIRContext *, Loc loc,
-                                           Adaptor adaptor,
-                                           SmallVectorImpl<Type> &results) {
-  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
+/// The rules kv_append and cache_update share: a 4-D cache and update of
+/// one element type whose batch, heads and head dim agree.
+static LogicalResult checkCacheAndUpdate(Loc loc, Value cacheValue, Value updateValue,
+                                         StringRef cacheShape, StringRef updateShape) {
+  if (failed(expectRank(loc, cacheValue, 4, cacheShape)) ||
+      failed(expectRank(loc, updateValue, 4, updateShape)) ||
+      failed(expectSameElementType(loc, {cacheValue, updateValue})))
     return failure();
-  if (failed(expectRank(loc, adaptor.getCache(), 4, "cache [B, H, S, D]")) ||
-      failed(expectRank(loc, adaptor.getUpdate(), 4, "update [B, H, S, D]")) ||
-      failed(expectSameElementType(loc,
-                                   {adaptor.getCache(), adaptor.getUpdate()})))
-    return failure();
-  ArrayRef<int64_t> cache = tensorOf(adaptor.getCache()).getShape();
-  ArrayRef<int64_t> update = tensorOf(adaptor.getUpdate()).getShape();
+  ArrayRef<int64_t> cache = tensorOf(cacheValue).getShape();
+  ArrayRef<int64_t> update = tensorOf(updateValue).getShape();
   if (failed(expectDimsMatch(loc, cache[0], update[0], "batch sizes")) ||
       failed(expectDimsMatch(loc, cache[1], update[1], "head counts")) ||
       failed(expectDimsMatch(loc, cache[3], update[3], "head dims")))
     return failure();
+  return success();
+}
+
+LogicalResult KVAppendOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &results) {
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())) ||
+      failed(checkCacheAndUpdate(loc, adaptor.getCache(), adaptor.getUpdate(),
+                                 "cache [B, H, S, D]", "update [B, H, S, D]")))
+    return failure();
+  ArrayRef<int64_t> cache = tensorOf(adaptor.getCache()).getShape();
+  ArrayRef<int64_t> update = tensorOf(adaptor.getUpdate()).getShape();
   int64_t length = ShapedType::isDynamic(cache[2]) ||
                            ShapedType::isDynamic(update[2])
                        ? ShapedType::kDynamic
@@ -385,18 +395,12 @@ LogicalResult KVAppendOp::inferReturnTypes(MLIRContext *, Loc loc,
 
 LogicalResult CacheUpdateOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
                                               SmallVectorImpl<Type> &results) {
-  if (failed(expectRankedTensors(loc, adaptor.getOperands())))
-    return failure();
-  if (failed(expectRank(loc, adaptor.getCache(), 4, "cache [B, H, M, D]")) ||
-      failed(expectRank(loc, adaptor.getUpdate(), 4, "update [B, H, N, D]")) ||
-      failed(expectSameElementType(loc, {adaptor.getCache(), adaptor.getUpdate()})))
+  if (failed(expectRankedTensors(loc, adaptor.getOperands())) ||
+      failed(checkCacheAndUpdate(loc, adaptor.getCache(), adaptor.getUpdate(),
+                                 "cache [B, H, M, D]", "update [B, H, N, D]")))
     return failure();
   ArrayRef<int64_t> cache = tensorOf(adaptor.getCache()).getShape();
   ArrayRef<int64_t> update = tensorOf(adaptor.getUpdate()).getShape();
-  if (failed(expectDimsMatch(loc, cache[0], update[0], "batch sizes")) ||
-      failed(expectDimsMatch(loc, cache[1], update[1], "head counts")) ||
-      failed(expectDimsMatch(loc, cache[3], update[3], "head dims")))
-    return failure();
   if (!ShapedType::isDynamic(cache[2]) && !ShapedType::isDynamic(update[2]) &&
       update[2] > cache[2])
     return emitOptionalError(loc, "an update of ", update[2], " entries cannot fit a cache of ",

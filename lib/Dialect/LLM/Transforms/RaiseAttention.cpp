@@ -42,46 +42,54 @@ SmallVector<int64_t> keyPermutation(TransposeOp t) {
   return {p[0], p[1], p[3], p[2]};
 }
 
-/// True when the constant `mask` is exactly the causal rule of `Sq`
-/// queries over `Skv` keys: true where j > Skv - Sq + i (`excludes`), or
-/// true where j <= Skv - Sq + i (allows).
-bool isCausalConstant(Value mask, int64_t queries, int64_t keys, bool excludes) {
+/// A `where` fill, or an additive mask value, at or below this excludes a
+/// key: -inf, finfo.min, -1e9, -10000. A finite one leaves the key a softmax
+/// weight of exp(fill - max score), 0 in f32 for any score above
+/// -1e4 + 104: exclusion is what such a fill means.
+constexpr double kExclusionFill = -1e4;
+
+/// True when `mask` is a constant [.., Sq, Skv] (Sq * Skv elements) whose
+/// element (i, j) satisfies `matches(excluded, element index)`, where
+/// `excluded` is the causal rule of Sq queries over Skv keys,
+/// j > Skv - Sq + i.
+template <typename Matches>
+bool isCausalConstantOf(Value mask, int64_t queries, int64_t keys, Matches matches) {
   auto constant = mask.getDefiningOp<ConstantOp>();
   auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
-  if (!dense || !dense.getElementType().isInteger(1))
+  if (!dense)
     return false;
   ArrayRef<int64_t> shape = dense.getType().getShape();
   if (shape.size() < 2 || shape[shape.size() - 2] != queries || shape.back() != keys ||
       dense.getType().getNumElements() != queries * keys)
     return false;
-  auto values = dense.getValues<bool>();
   for (int64_t i = 0; i < queries; ++i)
     for (int64_t j = 0; j < keys; ++j)
-      if (values[i * keys + j] != ((j > keys - queries + i) == excludes))
+      if (!matches(dense, j > keys - queries + i, i * keys + j))
         return false;
   return true;
 }
 
-/// True when the constant float `mask`, added to the scores, is the causal
-/// rule: an exclusion fill (see isExclusionFill) where j > Skv - Sq + i and
-/// 0 elsewhere. (A static export computes its Trilu/Range mask to this.)
+/// An i1 constant: true where excluded (`excludes`) or where allowed.
+bool isCausalConstant(Value mask, int64_t queries, int64_t keys, bool excludes) {
+  auto type = mask.getType();
+  if (!cast<RankedTensorType>(type).getElementType().isInteger(1))
+    return false;
+  return isCausalConstantOf(mask, queries, keys,
+                            [&](DenseElementsAttr d, bool excluded, int64_t at) {
+                              return d.getValues<bool>()[at] == (excluded == excludes);
+                            });
+}
+
+/// A float constant added to the scores: an exclusion fill where excluded
+/// and 0 elsewhere. (A static export computes its Trilu/Range mask to this.)
 bool isCausalAdditiveConstant(Value mask, int64_t queries, int64_t keys) {
-  auto constant = mask.getDefiningOp<ConstantOp>();
-  auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
-  if (!dense || !isa<FloatType>(dense.getElementType()))
+  if (!isa<FloatType>(cast<RankedTensorType>(mask.getType()).getElementType()))
     return false;
-  ArrayRef<int64_t> shape = dense.getType().getShape();
-  if (shape.size() < 2 || shape[shape.size() - 2] != queries || shape.back() != keys ||
-      dense.getType().getNumElements() != queries * keys)
-    return false;
-  auto values = dense.getValues<APFloat>();
-  for (int64_t i = 0; i < queries; ++i)
-    for (int64_t j = 0; j < keys; ++j) {
-      double v = values[i * keys + j].convertToDouble();
-      if (j > keys - queries + i ? !(v <= -1e4) : v != 0.0)
-        return false;
-    }
-  return true;
+  return isCausalConstantOf(mask, queries, keys,
+                            [](DenseElementsAttr d, bool excluded, int64_t at) {
+                              double v = d.getValues<APFloat>()[at].convertToDouble();
+                              return excluded ? v <= kExclusionFill : v == 0.0;
+                            });
 }
 
 /// `n` for max(n, 0) (how an exported Range clamps its count), else `v`.
@@ -164,13 +172,10 @@ bool isSlicedCausalBuffer(Value mask) {
   return true;
 }
 
-/// The fill of where(cond, fill, scores) that excludes a key: -inf, or a
-/// finite value at or below -1e4 (finfo.min, -1e9, -10000). A finite fill
-/// leaves the key a softmax weight of exp(fill - max score), 0 in f32 for
-/// any score above -1e4 + 104: exclusion is what such a fill means.
+/// True for a `where` fill that excludes a key (see kExclusionFill).
 bool isExclusionFill(Value v) {
   std::optional<double> fill = splatValue(v);
-  return fill && *fill <= -1e4;
+  return fill && *fill <= kExclusionFill;
 }
 
 /// How a `where` masks attention scores.

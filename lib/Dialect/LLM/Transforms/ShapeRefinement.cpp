@@ -10,10 +10,9 @@
 #include "ShapeRefinement.h"
 
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
+#include "llmc/Dialect/LLM/IR/ShapeUtils.h"
 
 #include "mlir/Interfaces/InferTypeOpInterface.h"
-
-#include <algorithm>
 
 using namespace mlir;
 using namespace llmc::llm;
@@ -52,20 +51,16 @@ Type refinedType(Operation *op) {
     return withShape(broadcast.getType(), shape);
   }
   if (auto slice = dyn_cast<SliceOp>(op)) {
-    // llm.slice's rule: bounds counting from the end when negative, clamped
-    // to [0, n]; dimensions not sliced are the input's.
+    // Dimensions not sliced are the input's; sliced ones follow llm.slice's
+    // rule (sliceSize, as its verifier computes them).
     auto in = cast<RankedTensorType>(slice.getInput().getType());
     SmallVector<int64_t> shape(in.getShape());
     for (auto [k, d] : llvm::enumerate(slice.getDims())) {
       int64_t n = in.getDimSize(d);
-      if (ShapedType::isDynamic(n)) {
-        shape[d] = slice.getType().getDimSize(d);
-        continue;
-      }
-      auto clampIndex = [n](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + n : v, 0, n); };
-      int64_t lo = clampIndex(slice.getStarts()[k]), hi = clampIndex(slice.getLimits()[k]);
-      int64_t step = slice.getSteps() ? (*slice.getSteps())[k] : 1;
-      shape[d] = hi <= lo ? 0 : (hi - lo + step - 1) / step;
+      shape[d] = ShapedType::isDynamic(n)
+                     ? slice.getType().getDimSize(d)
+                     : sliceSize(n, slice.getStarts()[k], slice.getLimits()[k],
+                                 slice.getSteps() ? (*slice.getSteps())[k] : 1);
     }
     return withShape(slice.getType(), shape);
   }

@@ -196,7 +196,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
         SmallVector<Value> results;
         for (Value v : ret.getOperands())
           results.push_back(mapping.lookup(v));
-        results[0] = lastTokenLogits(pb, results[0], scalars, body);
+        results[0] = lastTokenLogits(pb, results[0], scalars);
         pb.create<func::ReturnOp>(ret.getLoc(), results);
         continue;
       }
@@ -241,7 +241,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
   /// The logits of the last real token only: the row-wise ops that end in
   /// the logits (final norm, LM head) are moved behind a slice of row
   /// length - 1 of their input.
-  Value lastTokenLogits(OpBuilder &pb, Value logits, const ProgramScalars &scalars, Block *body) {
+  Value lastTokenLogits(OpBuilder &pb, Value logits, const ProgramScalars &scalars) {
     SmallVector<Operation *> chain;
     Value head = logits;
     while (Operation *def = head.getDefiningOp()) {
