@@ -15,14 +15,22 @@ import sys
 import numpy as np
 
 
+def run_tool(command):
+    """Runs a tool and returns its stdout; on failure, shows its stderr."""
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"{' '.join(command)}: exit code {result.returncode}")
+    return result.stdout
+
+
 def main(opt, run, model, work, options, *rest):
     fp16 = "--fp16" in rest
     lengths = [int(n) for n in rest if n != "--fp16"]
     os.makedirs(work, exist_ok=True)
     static = os.path.join(work, "static.mlir")
     failures = 0
-    text = subprocess.run([opt, model, f"--llm-static-shapes={options}"], check=True,
-                          capture_output=True, text=True).stdout
+    text = run_tool([opt, model, f"--llm-static-shapes={options}"])
     # llmc-opt keeps the weights path relative to the model's folder.
     weights = re.search(r'llm.weights = "([^"]*)"', text).group(1)
     absolute = os.path.join(os.path.dirname(os.path.abspath(model)), weights)
@@ -33,9 +41,8 @@ def main(opt, run, model, work, options, *rest):
         traces, logits = [], []
         for module, extra in ((model, []), (static, ["--fp16"] if fp16 else [])):
             path = os.path.join(work, f"logits_{len(traces)}.npy")
-            out = subprocess.run([run, module, "--generate", "16", "--prompt-ids", prompt,
-                                  "--prompt-logits", path] + extra,
-                                 check=True, capture_output=True, text=True).stdout
+            out = run_tool([run, module, "--generate", "16", "--prompt-ids", prompt,
+                            "--prompt-logits", path] + extra)
             traces.append(out.split())
             logits.append(np.load(path).astype(np.float64))
         if fp16:
