@@ -8,6 +8,7 @@
 // token only, and every type is recomputed (ShapeRefinement).
 //
 //===----------------------------------------------------------------------===//
+#include "LatentAttentionForms.h"
 #include "ShapeRefinement.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
@@ -88,13 +89,17 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       module.emitError("llm-static-shapes needs max-seq-len > 0, batch > 0 and prefill-chunk >= 0");
       return signalPassFailure();
     }
+    if (mlaForm != "auto" && mlaForm != "naive" && mlaForm != "absorbed") {
+      module.emitError() << "mla-form must be naive, absorbed or auto, not '" << mlaForm << "'";
+      return signalPassFailure();
+    }
     std::set<int64_t> prefillLengths(prefillBuckets.begin(), prefillBuckets.end());
     if (prefillChunk > 0)
       prefillLengths.insert(prefillChunk);
     for (int64_t n : prefillLengths)
       if (n <= 0 || n > maxSeqLen) {
         module.emitError() << "a prefill length of " << n << " is not in [1, max-seq-len = "
-                           << maxSeqLen << "]";
+                           << int64_t(maxSeqLen) << "]";
         return signalPassFailure();
       }
     if (failed(checkForward(forward)))
@@ -126,6 +131,15 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       return forward.emitError("@forward must take ids [B, S], positions [B, S] and the past "
                                "caches, and return the logits [B, S, V] and one cache per past "
                                "cache");
+    // A learned position table (GPT-2's wpe) has a row per position.
+    for (Operation *user : forward.getArgument(1).getUsers())
+      if (auto embedding = dyn_cast<EmbeddingOp>(user)) {
+        int64_t rows = cast<RankedTensorType>(embedding.getTable().getType()).getDimSize(0);
+        if (!ShapedType::isDynamic(rows) && rows < maxSeqLen)
+          return embedding.emitError()
+                 << "max-seq-len = " << int64_t(maxSeqLen) << " needs positions up to " << int64_t(maxSeqLen) - 1
+                 << ", but this position table has " << rows << " rows";
+      }
     for (unsigned i = 2; i < type.getNumInputs(); ++i) {
       auto cache = dyn_cast<RankedTensorType>(type.getInput(i));
       if (!cache || cache.getRank() != 4 || ShapedType::isDynamic(cache.getDimSize(1)) ||
@@ -213,7 +227,25 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
                                << " is not past cache #" << i << " updated in place";
       program.setResultAttr(1 + i, "llm.aliases", b.getI64IntegerAttr(3 + i));
     }
+    chooseLatentAttentionForms(program);
     return success();
+  }
+
+  /// Each latent attention of a program, now of static shape, in the form
+  /// `mla-form` asks for; `auto` takes the one with fewer FLOPs (absorbed
+  /// for decode, naive for long prefills: see LatentAttentionForms.h).
+  void chooseLatentAttentionForms(func::FuncOp program) {
+    SmallVector<MLAAttentionOp> absorb;
+    program.walk([&](MLAAttentionOp op) {
+      std::optional<LatentAttentionSizes> sizes = getLatentAttentionSizes(op);
+      bool absorbed = mlaForm == "absorbed" ||
+                      (mlaForm == "auto" && sizes &&
+                       absorbedLatentAttentionFlops(*sizes) < naiveLatentAttentionFlops(*sizes));
+      if (absorbed)
+        absorb.push_back(op);
+    });
+    for (MLAAttentionOp op : absorb)
+      rewriteToAbsorbedForm(op);
   }
 
   /// Attention over the whole fixed cache, masked by position and length.

@@ -99,6 +99,18 @@ def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
     `@decode` once per generated token. Programs carry `llm.phase`
     ("prefill" / "decode") and `llm.tokens` (N); the module carries
     `llm.max_seq_len` and, when given, `llm.prefill_chunk`.
+
+    Latent attention (`llm.mla_attention`) is lowered per program in one of
+    two forms that compute the same function. The naive form (the op as
+    defined) decompresses all `M` cached latents into per-head keys and
+    values: `2*M*R*H*(Dn+Dv)` FLOPs whatever the number of queries. The
+    absorbed form folds `Wk` into the query and `Wv` into the output and
+    attends over the cached latent as one shared KV head of width
+    `R + Dr`: no decompression, but each query costs `2*M*H*(2R+Dr)`
+    instead of `2*M*H*(Dn+Dr+Dv)`. `mla-form=auto` takes the form with fewer
+    FLOPs for each program's shapes: absorbed for decode (one query over
+    the whole cache), naive for long prefill buckets (for DeepSeek-V2's
+    sizes, beyond about 170 tokens); `naive` or `absorbed` forces one.
   }];
   let options = [
     Option<"maxSeqLen", "max-seq-len", "int64_t", "0",
@@ -108,6 +120,8 @@ def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
     Option<"prefillChunk", "prefill-chunk", "int64_t", "0",
            "the prefill program long prompts are run through in chunks">,
     Option<"batch", "batch", "int64_t", "1", "sequences per call">,
+    Option<"mlaForm", "mla-form", "std::string", "\"auto\"",
+           "latent attention: naive, absorbed, or auto (the fewer FLOPs per program)">,
   ];
 }
 
