@@ -287,7 +287,8 @@ KernelResult exec::runIota(KernelContext &ctx) {
 KernelResult exec::runConstant(mlir::ElementsAttr value, KernelContext &ctx) {
   std::optional<Tensor> tensor = tensorFromAttr(value, ctx.resultTensorType());
   if (!tensor)
-    return ctx.fail("only dense constants are supported");
+    return ctx.fail("only dense constants and f32 dense_resource constants with their data are "
+                    "supported");
   if (!tensor->isFloat())
     return tensor;
   // In FP16 mode a float constant is held as f16 like every value.

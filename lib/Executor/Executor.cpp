@@ -170,8 +170,17 @@ std::optional<Tensor> exec::evaluateOp(Operation *op, llvm::ArrayRef<Tensor> ope
 }
 
 std::optional<Tensor> exec::tensorFromAttr(ElementsAttr value, RankedTensorType type) {
-  auto dense = dyn_cast<DenseElementsAttr>(value);
   std::optional<DType> dtype = dtypeOf(type.getElementType());
+  // Large compile-time values (a baked prefix cache) are f32 resource blobs;
+  // a blob elided from the file has no data.
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(value)) {
+    std::optional<llvm::ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    if (!data || dtype != DType::F32 || int64_t(data->size()) != type.getNumElements())
+      return std::nullopt;
+    return Tensor::fromFloats(DType::F32, type.getShape(),
+                              std::vector<float>(data->begin(), data->end()));
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(value);
   if (!dense || !dtype)
     return std::nullopt;
   if (isFloat(*dtype)) {

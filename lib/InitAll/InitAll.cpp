@@ -3,6 +3,7 @@
 
 #include "llmc/Dialect/LLM/IR/LLMDialect.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
+#include "llmc/Executor/Passes.h"
 #include "llmc/Target/Target.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -19,6 +20,7 @@ void llmc::registerAllPasses() {
   registered = true;
   mlir::registerTransformsPasses();
   llmc::llm::registerLLMPasses();
+  llmc::exec::registerExecutorPasses();
   registerAllTargets();
   registerTargetPipelines();
 }

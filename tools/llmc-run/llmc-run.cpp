@@ -1,7 +1,7 @@
 //===- llmc-run.cpp - the reference executor's command line ---------------===//
 //
 //   llmc-run MODEL [--entry FUNC] --inputs a.npy b.npy ... --outputs DIR
-//   llmc-run MODEL --generate N --prompt-ids 1,2,3
+//   llmc-run MODEL --generate N --prompt-ids 1,2,3 [--load-cache F] [--save-cache F]
 //
 // MODEL is an llm-dialect module (at any stage of the pipeline), a Hugging
 // Face checkpoint directory or an .onnx file (imported on the fly; for ONNX,
@@ -12,6 +12,8 @@
 // module holds an op the executor does not implement, 1 otherwise.
 //
 //===----------------------------------------------------------------------===//
+#include "Generate.h"
+
 #include "llmc/Executor/Executor.h"
 #include "llmc/Import/Import.h"
 #include "llmc/InitAll.h"
@@ -63,6 +65,15 @@ cl::opt<std::string> promptLogits("prompt-logits",
                                   cl::desc("With --generate: write the logits of the prompt's "
                                            "last token to this .npy file"),
                                   cl::cat(category));
+cl::opt<std::string> loadCache("load-cache",
+                               cl::desc("With --generate: start from the caches in this file "
+                                        "(written by --save-cache) instead of the module's "
+                                        "baked prefix"),
+                               cl::cat(category));
+cl::opt<std::string> saveCache("save-cache",
+                               cl::desc("With --generate: write the caches after the prompt "
+                                        "to this safetensors file"),
+                               cl::cat(category));
 cl::opt<bool> fp16("fp16", cl::desc("Model a device that computes only in FP16"),
                    cl::init(false), cl::cat(category));
 
@@ -106,6 +117,21 @@ NpyArray toNpy(const Tensor &t) {
   return array;
 }
 
+int runGenerate(Executor &executor, mlir::ModuleOp module) {
+  run::GenerateOptions options;
+  options.count = generate;
+  options.prompt.assign(promptIds.begin(), promptIds.end());
+  options.promptLogitsFile = promptLogits;
+  options.loadCacheFile = loadCache;
+  options.saveCacheFile = saveCache;
+  run::GenerateError error;
+  std::optional<std::vector<int64_t>> tokens = run::generate(executor, module, options, error);
+  if (!tokens)
+    return fail(error.unsupported ? Unsupported : BadInput, error.message);
+  outs() << join(map_range(*tokens, [](int64_t v) { return std::to_string(v); }), " ") << "\n";
+  return Success;
+}
+
 int reportRunError(const RunError &error) {
   return fail(error.kind == RunError::Unsupported ? Unsupported : BadInput,
               error.message);
@@ -140,149 +166,6 @@ int runWithInputs(Executor &executor, mlir::func::FuncOp function) {
     if (Error e = writeNpy(path, toNpy(result)))
       return fail(Failure, toString(std::move(e)));
   }
-  return Success;
-}
-
-/// Index of the largest logit of the last position; ties go to the lowest.
-int64_t lastArgmax(const Tensor &logits) {
-  int64_t vocab = logits.shape().back();
-  const float *row = logits.floats() + logits.size() - vocab;
-  int64_t best = 0;
-  for (int64_t v = 1; v < vocab; ++v)
-    if (row[v] > row[best])
-      best = v;
-  return best;
-}
-
-/// Writes the prompt's last-token logits when --prompt-logits asks for them.
-int savePromptLogits(const Tensor &logits) {
-  if (promptLogits.empty())
-    return Success;
-  int64_t vocab = logits.shape().back();
-  std::vector<float> row(logits.floats() + logits.size() - vocab, logits.floats() + logits.size());
-  if (Error e = writeNpy(promptLogits, toNpy(Tensor::fromFloats(DType::F32, {vocab}, row))))
-    return fail(Failure, toString(std::move(e)));
-  return Success;
-}
-
-int runGenerate(Executor &executor, mlir::func::FuncOp function) {
-  if (promptIds.empty())
-    return fail(BadInput, "--generate needs --prompt-ids");
-  mlir::FunctionType type = function.getFunctionType();
-  if (type.getNumInputs() < 2 || type.getNumResults() != type.getNumInputs() - 1)
-    return fail(BadInput, "@" + function.getSymName() +
-                              " does not have the model signature (ids, "
-                              "positions, caches...) -> (logits, caches...)");
-  std::vector<Tensor> state; // the caches
-  for (mlir::Type t : type.getInputs().drop_front(2))
-    state.push_back(emptyCacheFor(cast<mlir::RankedTensorType>(t)));
-  std::vector<int64_t> tokens(promptIds.begin(), promptIds.end());
-  std::vector<int64_t> generated;
-  int64_t position = 0;
-  while (generated.size() < generate) {
-    int64_t count = int64_t(tokens.size());
-    std::vector<int64_t> positions(count);
-    for (int64_t i = 0; i < count; ++i)
-      positions[i] = position + i;
-    std::vector<Tensor> inputs{Tensor::fromInts(DType::I64, {1, count}, tokens),
-                               Tensor::fromInts(DType::I64, {1, count}, positions)};
-    inputs.insert(inputs.end(), state.begin(), state.end());
-    RunError error;
-    std::optional<std::vector<Tensor>> results = executor.run(function, inputs, error);
-    if (!results)
-      return reportRunError(error);
-    if (generated.empty())
-      if (int status = savePromptLogits((*results)[0]))
-        return status;
-    generated.push_back(lastArgmax((*results)[0]));
-    state.assign(results->begin() + 1, results->end());
-    position += count;
-    tokens = {generated.back()};
-  }
-  outs() << join(map_range(generated, [](int64_t v) { return std::to_string(v); }), " ")
-         << "\n";
-  return Success;
-}
-
-/// The static programs of llm-static-shapes: the prompt runs through the
-/// smallest prefill program that holds what is left of it, else chunks of
-/// the chunk (or largest) program, then @decode once per token; caches are
-/// the programs' fixed buffers, threaded through.
-int runStaticGenerate(Executor &executor, mlir::ModuleOp module) {
-  if (promptIds.empty())
-    return fail(BadInput, "--generate needs --prompt-ids");
-  auto slotsAttr = module->getAttrOfType<mlir::IntegerAttr>("llm.max_seq_len");
-  auto chunkAttr = module->getAttrOfType<mlir::IntegerAttr>("llm.prefill_chunk");
-  mlir::func::FuncOp decode;
-  std::map<int64_t, mlir::func::FuncOp> prefills;
-  for (auto f : module.getOps<mlir::func::FuncOp>()) {
-    auto phase = f->getAttrOfType<mlir::StringAttr>("llm.phase");
-    auto tokens = f->getAttrOfType<mlir::IntegerAttr>("llm.tokens");
-    if (!phase || !tokens)
-      continue;
-    if (phase.getValue() == "decode")
-      decode = f;
-    else
-      prefills[tokens.getInt()] = f;
-  }
-  if (!decode)
-    return fail(BadInput, "the static module has no @decode program");
-  int64_t slots = slotsAttr.getInt();
-  if (int64_t(promptIds.size() + generate) > slots + 1)
-    return fail(BadInput, "a prompt of " + std::to_string(promptIds.size()) + " tokens and " +
-                              std::to_string(generate) + " generated ones do not fit " +
-                              std::to_string(slots) + " cache slots");
-  std::vector<Tensor> state;
-  for (mlir::Type t : decode.getFunctionType().getInputs().drop_front(3))
-    state.push_back(emptyCacheFor(cast<mlir::RankedTensorType>(t))); // all slots zero
-  int64_t position = 0;
-  auto call = [&](mlir::func::FuncOp program, ArrayRef<int64_t> tokens) -> std::optional<Tensor> {
-    int64_t n = program->getAttrOfType<mlir::IntegerAttr>("llm.tokens").getInt();
-    std::vector<int64_t> ids(tokens.begin(), tokens.end());
-    ids.resize(n, 0); // padding
-    std::vector<Tensor> inputs{Tensor::fromInts(DType::I64, {1, n}, ids),
-                               Tensor::fromInts(DType::I64, {}, {position}),
-                               Tensor::fromInts(DType::I64, {}, {int64_t(tokens.size())})};
-    inputs.insert(inputs.end(), state.begin(), state.end());
-    RunError error;
-    std::optional<std::vector<Tensor>> results = executor.run(program, inputs, error);
-    if (!results) {
-      reportRunError(error);
-      return std::nullopt;
-    }
-    state.assign(results->begin() + 1, results->end());
-    position += int64_t(tokens.size());
-    return (*results)[0];
-  };
-  ArrayRef<int64_t> rest(promptIds);
-  std::optional<Tensor> logits;
-  while (!rest.empty()) {
-    mlir::func::FuncOp program = decode;
-    auto fits = prefills.lower_bound(int64_t(rest.size()));
-    if (fits != prefills.end())
-      program = fits->second;
-    else if (chunkAttr && prefills.count(chunkAttr.getInt()))
-      program = prefills[chunkAttr.getInt()];
-    else if (!prefills.empty())
-      program = prefills.rbegin()->second;
-    int64_t n = program->getAttrOfType<mlir::IntegerAttr>("llm.tokens").getInt();
-    int64_t take = std::min<int64_t>(n, rest.size());
-    logits = call(program, rest.take_front(take));
-    if (!logits)
-      return BadInput;
-    rest = rest.drop_front(take);
-  }
-  if (int status = savePromptLogits(*logits))
-    return status;
-  std::vector<int64_t> generated{lastArgmax(*logits)};
-  while (generated.size() < generate) {
-    logits = call(decode, {generated.back()});
-    if (!logits)
-      return BadInput;
-    generated.push_back(lastArgmax(*logits));
-  }
-  outs() << join(map_range(generated, [](int64_t v) { return std::to_string(v); }), " ")
-         << "\n";
   return Success;
 }
 
@@ -335,9 +218,11 @@ int main(int argc, char **argv) {
     StringRef dir = sys::path::parent_path(modelPath);
     options.moduleDirectory = dir.empty() ? "." : dir.str();
   }
-  if (generate > 0 && entry.empty() && (*module)->hasAttr("llm.max_seq_len")) {
-    Executor executor(*module, options);
-    return runStaticGenerate(executor, *module);
+  Executor executor(*module, options);
+  if (generate > 0) {
+    if (!entry.empty())
+      return fail(BadInput, "--generate runs the model's own entry points; drop --entry");
+    return runGenerate(executor, *module);
   }
   mlir::func::FuncOp function;
   if (!entry.empty()) {
@@ -351,9 +236,5 @@ int main(int argc, char **argv) {
   if (!function)
     return fail(BadInput, "no function @" + (entry.empty() ? std::string("forward") : entry) +
                               " in " + modelPath);
-
-  Executor executor(*module, options);
-  if (generate > 0)
-    return runGenerate(executor, function);
   return runWithInputs(executor, function);
 }

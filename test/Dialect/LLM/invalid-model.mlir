@@ -161,3 +161,28 @@ func.func @rope_magnitude_value(%x: tensor<1x1x?x8xf32>, %p: tensor<1x?xi64>) ->
   %r = llm.rope <interleaved> %x, %p {inv_freq = array<f64: 1.0, 0.1, 0.01, 0.001>, magnitude = -1.0 : f64} : tensor<1x1x?x8xf32>, tensor<1x?xi64>
   return %r : tensor<1x1x?x8xf32>
 }
+
+// -----
+
+// The static programs' and the baked prefix's attributes.
+// expected-error @+1 {{'llm.max_seq_len' must be a positive integer}}
+module attributes {llm.max_seq_len = 0 : i64} {
+}
+
+// -----
+
+module {
+  // expected-error @+1 {{'llm.phase' must be "prefill", "decode" or "prefix"}}
+  func.func @p() attributes {llm.phase = "train"} {
+    return
+  }
+}
+
+// -----
+
+module {
+  // expected-error @+1 {{'llm.prefix_ids' must be an array<i64> of token ids}}
+  func.func @prefix_cache() attributes {llm.phase = "prefix", llm.tokens = 2 : i64, llm.prefix_ids = [1, 2]} {
+    return
+  }
+}

@@ -48,8 +48,13 @@ LogicalResult LLMDialect::verifyOperationAttribute(Operation *op,
   }
   if (name == "llm.phase") {
     auto value = dyn_cast<StringAttr>(attr.getValue());
-    if (!value || (value.getValue() != "prefill" && value.getValue() != "decode"))
-      return op->emitError() << "'llm.phase' must be \"prefill\" or \"decode\"";
+    if (!value || !llvm::is_contained({"prefill", "decode", "prefix"}, value.getValue()))
+      return op->emitError() << "'llm.phase' must be \"prefill\", \"decode\" or \"prefix\"";
+    return success();
+  }
+  if (name == "llm.prefix_ids") {
+    if (!isa<DenseI64ArrayAttr>(attr.getValue()))
+      return op->emitError() << "'llm.prefix_ids' must be an array<i64> of token ids";
     return success();
   }
   if (attr.getName() != getWeightsAttrName())

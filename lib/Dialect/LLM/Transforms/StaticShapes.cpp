@@ -111,6 +111,9 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     for (int64_t n : prefillLengths)
       if (failed(buildProgram(b, forward, "prefill", n)))
         return signalPassFailure();
+    if (auto prefix = module.lookupSymbol<func::FuncOp>("prefix_cache"))
+      if (failed(lowerPrefixCache(prefix, forward)))
+        return signalPassFailure();
     forward.erase();
     module->setAttr("llm.max_seq_len", b.getI64IntegerAttr(maxSeqLen));
     if (prefillChunk > 0)
@@ -246,6 +249,47 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     });
     for (MLAAttentionOp op : absorb)
       rewriteToAbsorbedForm(op);
+  }
+
+  /// A baked prefix's caches [1, H, P, D] become the initial value of the
+  /// fixed buffers [B, H, M, D]: written into slots 0 .. P-1 of zeros.
+  LogicalResult lowerPrefixCache(func::FuncOp prefix, func::FuncOp forward) {
+    auto ret = dyn_cast<func::ReturnOp>(prefix.getBody().front().getTerminator());
+    auto tokens = prefix->getAttrOfType<IntegerAttr>("llm.tokens");
+    unsigned caches = forward.getFunctionType().getNumInputs() - 2;
+    if (!ret || !tokens || ret.getNumOperands() != caches)
+      return prefix.emitError("@prefix_cache must return one cache per cache of @forward and "
+                              "carry llm.tokens");
+    int64_t length = tokens.getInt();
+    if (length >= maxSeqLen)
+      return prefix.emitError() << "the baked prefix of " << length
+                                << " tokens leaves no cache slot free of max-seq-len = "
+                                << int64_t(maxSeqLen);
+    OpBuilder b(ret);
+    Location loc = prefix.getLoc();
+    MLIRContext *ctx = b.getContext();
+    Value zero = i64Constant(b, loc, {}, {0});
+    Value count = i64Constant(b, loc, {}, {length});
+    SmallVector<Value> initial;
+    for (Value cache : ret.getOperands()) {
+      auto type = cast<RankedTensorType>(cache.getType());
+      if (type.getRank() != 4 || type.getDimSize(2) != length)
+        return prefix.emitError() << "a baked cache must be [B, H, " << length << ", D], not "
+                                  << type;
+      SmallVector<int64_t> shape{batch, type.getDimSize(1), maxSeqLen, type.getDimSize(3)};
+      auto full = RankedTensorType::get(shape, type.getElementType());
+      Value empty = b.create<ConstantOp>(
+          loc, DenseElementsAttr::get(full, b.getZeroAttr(type.getElementType())));
+      Value rows = cache;
+      if (type.getDimSize(0) != batch)
+        rows = b.create<BroadcastToOp>(
+            loc, RankedTensorType::get({batch, shape[1], length, shape[3]}, type.getElementType()),
+            cache, Value());
+      initial.push_back(b.create<CacheUpdateOp>(loc, empty, rows, zero, count));
+    }
+    ret->setOperands(initial);
+    prefix.setFunctionType(FunctionType::get(ctx, {}, ValueRange(initial).getTypes()));
+    return success();
   }
 
   /// Attention over the whole fixed cache, masked by position and length.

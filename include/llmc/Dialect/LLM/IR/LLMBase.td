@@ -77,6 +77,19 @@ def LLM_Dialect : Dialect {
     turns this into fixed-shape prefill and decode programs over
     persistent cache buffers.
 
+    A module may also hold a **baked prefix** (`llm-bake-prefix`): the
+    caches of a fixed prompt prefix, computed at compile time, returned by
+
+    ```
+    func.func @prefix_cache() -> (caches...)
+        attributes {llm.phase = "prefix", llm.tokens = P, llm.prefix_ids = array<i64: ...>}
+    ```
+
+    whose results are the initial value of the programs' caches (`[B, H,
+    P, D]` for `@forward`, `[B, H, M, D]` with the first `P` slots written
+    for static programs). Generation then starts at position `P`, and the
+    prompt a caller passes is what follows the prefix.
+
     ## Numerics
 
     Each op is defined as the exact real-valued function of its operand

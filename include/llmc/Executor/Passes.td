@@ -1,0 +1,42 @@
+//===- Passes.td - passes that run the reference executor --*- tablegen -*-===//
+//
+// Passes that evaluate part of a model at compile time with the reference
+// executor, so the numbers they bake in follow the ops' one definition.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LLMC_EXECUTOR_PASSES_TD
+#define LLMC_EXECUTOR_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def BakePrefix : Pass<"llm-bake-prefix", "::mlir::ModuleOp"> {
+  let summary = "Compute a fixed prompt prefix's KV caches at compile time";
+  let description = [{
+    Runs `@forward` on the prefix `ids` (positions `0 .. P-1`, empty
+    caches) on the reference executor, in f32, and adds their caches to
+    the module as the results of
+
+    ```
+    func.func @prefix_cache() -> (caches [B, H, P, D]...)
+        attributes {llm.phase = "prefix", llm.tokens = P, llm.prefix_ids = array<i64: ids>}
+    ```
+
+    whose values are `dense_resource` constants (held in the module's
+    resource section, not in the weights file the checkpoint owns). A
+    runner starts generation from these caches at position `P`; the prompt
+    it is given is what follows the prefix. `llm-static-shapes`, run after
+    this pass, turns `@prefix_cache` into the initial value of its
+    fixed-size cache buffers. A system prompt baked this way costs no
+    prefill at run time.
+
+    The weights are read from `llm.weights`, resolved against `model-dir`
+    (the directory of the `.mlir` file; `llmc` sets it).
+  }];
+  let options = [
+    ListOption<"ids", "ids", "int64_t", "the prefix's token ids; required">,
+    Option<"modelDir", "model-dir", "std::string", "\".\"",
+           "the directory the module's llm.weights path is relative to">,
+  ];
+}
+
+#endif // LLMC_EXECUTOR_PASSES_TD

@@ -1,0 +1,29 @@
+"""Helpers shared by the model tests' scripts: running llmc tools and
+greedy generation with llmc-run."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+
+def run_tool(command):
+    """Runs a tool and returns its stdout; on failure, shows its stderr."""
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"{' '.join(command)}: exit code {result.returncode}")
+    return result.stdout
+
+
+def greedy(run, module, prompt, work, extra=()):
+    """16 greedy tokens after `prompt` (token ids), and the prompt's
+    last-token logits (float64)."""
+    path = os.path.join(work, "logits.npy")
+    out = run_tool([run, module, "--generate", "16", "--prompt-ids", ",".join(map(str, prompt)),
+                    "--prompt-logits", path, *extra])
+    return out.split(), np.load(path).astype(np.float64)
+
+
+def relative_error(logits, reference):
+    return np.abs(logits - reference).max() / np.abs(reference).max()
