@@ -32,16 +32,16 @@ struct BakePrefixPass : public llmc::exec::impl::BakePrefixBase<BakePrefixPass> 
     ModuleOp module = getOperation();
     auto forward = module.lookupSymbol<func::FuncOp>("forward");
     if (!forward) {
-      module.emitError("llm-bake-prefix needs the dynamic @forward; run it before "
+      emitError(module.getLoc(), "llm-bake-prefix needs the dynamic @forward; run it before "
                        "llm-static-shapes");
       return signalPassFailure();
     }
     if (ids.empty()) {
-      module.emitError("llm-bake-prefix needs the prefix's token ids (ids=...)");
+      emitError(module.getLoc(), "llm-bake-prefix needs the prefix's token ids (ids=...)");
       return signalPassFailure();
     }
     if (module.lookupSymbol("prefix_cache")) {
-      module.emitError("the module already holds a baked prefix (@prefix_cache)");
+      emitError(module.getLoc(), "the module already holds a baked prefix (@prefix_cache)");
       return signalPassFailure();
     }
     FunctionType type = forward.getFunctionType();

@@ -8,14 +8,17 @@
 // token only, and every type is recomputed (ShapeRefinement).
 //
 //===----------------------------------------------------------------------===//
+#include "FlopCount.h"
 #include "LatentAttentionForms.h"
 #include "ShapeRefinement.h"
+#include "StaticShapeStats.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/IRMapping.h"
 
+#include <map>
 #include <set>
 
 namespace llmc::llm {
@@ -81,16 +84,16 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     ModuleOp module = getOperation();
     auto forward = module.lookupSymbol<func::FuncOp>("forward");
     if (!forward) {
-      module.emitError("llm-static-shapes needs a dynamic @forward (see the llm dialect's "
+      emitError(module.getLoc(), "llm-static-shapes needs a dynamic @forward (see the llm dialect's "
                        "\"Model modules and inference phases\")");
       return signalPassFailure();
     }
     if (maxSeqLen <= 0 || batch <= 0 || prefillChunk < 0) {
-      module.emitError("llm-static-shapes needs max-seq-len > 0, batch > 0 and prefill-chunk >= 0");
+      emitError(module.getLoc(), "llm-static-shapes needs max-seq-len > 0, batch > 0 and prefill-chunk >= 0");
       return signalPassFailure();
     }
     if (mlaForm != "auto" && mlaForm != "naive" && mlaForm != "absorbed") {
-      module.emitError() << "mla-form must be naive, absorbed or auto, not '" << mlaForm << "'";
+      emitError(module.getLoc()) << "mla-form must be naive, absorbed or auto, not '" << mlaForm << "'";
       return signalPassFailure();
     }
     std::set<int64_t> prefillLengths(prefillBuckets.begin(), prefillBuckets.end());
@@ -98,7 +101,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       prefillLengths.insert(prefillChunk);
     for (int64_t n : prefillLengths)
       if (n <= 0 || n > maxSeqLen) {
-        module.emitError() << "a prefill length of " << n << " is not in [1, max-seq-len = "
+        emitError(module.getLoc()) << "a prefill length of " << n << " is not in [1, max-seq-len = "
                            << int64_t(maxSeqLen) << "]";
         return signalPassFailure();
       }
@@ -111,6 +114,8 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     for (int64_t n : prefillLengths)
       if (failed(buildProgram(b, forward, "prefill", n)))
         return signalPassFailure();
+    if (!statsPromptLengths.empty() && failed(printStats(b, forward)))
+      return signalPassFailure();
     if (auto prefix = module.lookupSymbol<func::FuncOp>("prefix_cache"))
       if (failed(lowerPrefixCache(prefix, forward)))
         return signalPassFailure();
@@ -158,7 +163,10 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     return success();
   }
 
-  LogicalResult buildProgram(OpBuilder &b, func::FuncOp forward, StringRef phase, int64_t tokens) {
+  /// @decode (phase "decode", 1 token) or @prefill_<tokens>; `name`
+  /// overrides the symbol (a scratch program of the stats report).
+  FailureOr<func::FuncOp> buildProgram(OpBuilder &b, func::FuncOp forward, StringRef phase,
+                                       int64_t tokens, StringRef name = {}) {
     MLIRContext *ctx = b.getContext();
     Location loc = forward.getLoc();
     FunctionType type = forward.getFunctionType();
@@ -171,8 +179,10 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       inputs.push_back(RankedTensorType::get(
           {batch, cache.getDimSize(1), maxSeqLen, cache.getDimSize(3)}, cache.getElementType()));
     }
-    std::string name = phase == "decode" ? "decode" : "prefill_" + std::to_string(tokens);
-    auto program = b.create<func::FuncOp>(loc, name, FunctionType::get(ctx, inputs, {}));
+    std::string symbol = !name.empty()        ? name.str()
+                         : phase == "decode" ? "decode"
+                                             : "prefill_" + std::to_string(tokens);
+    auto program = b.create<func::FuncOp>(loc, symbol, FunctionType::get(ctx, inputs, {}));
     program->setAttr("llm.phase", b.getStringAttr(phase));
     program->setAttr("llm.tokens", b.getI64IntegerAttr(tokens));
     Block *body = program.addEntryBlock();
@@ -213,7 +223,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
         SmallVector<Value> results;
         for (Value v : ret.getOperands())
           results.push_back(mapping.lookup(v));
-        results[0] = lastTokenLogits(pb, results[0], scalars);
+        results[0] = lastTokenLogits(pb, results[0], scalars.lastRow);
         pb.create<func::ReturnOp>(ret.getLoc(), results);
         continue;
       }
@@ -231,7 +241,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       program.setResultAttr(1 + i, "llm.aliases", b.getI64IntegerAttr(3 + i));
     }
     chooseLatentAttentionForms(program);
-    return success();
+    return program;
   }
 
   /// Each latent attention of a program, now of static shape, in the form
@@ -249,6 +259,85 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     });
     for (MLAAttentionOp op : absorb)
       rewriteToAbsorbedForm(op);
+  }
+
+  /// The FLOPs report of `stats-prompt-lengths`. Programs it prices that
+  /// the options did not ask for (the one padded to max-seq-len) are built
+  /// aside and erased.
+  LogicalResult printStats(OpBuilder &b, func::FuncOp forward) {
+    ModuleOp module = getOperation();
+    StaticShapeConfig config;
+    config.maxSeqLen = maxSeqLen;
+    config.buckets = prefillBuckets;
+    if (prefillChunk > 0)
+      config.chunk = int64_t(prefillChunk);
+    if (auto prefix = module.lookupSymbol<func::FuncOp>("prefix_cache"))
+      if (auto tokens = prefix->getAttrOfType<IntegerAttr>("llm.tokens"))
+        config.prefixLength = tokens.getInt();
+    for (int64_t length : statsPromptLengths)
+      if (length <= 0 || length > maxSeqLen - config.prefixLength)
+        return emitError(module.getLoc()) << "a prompt of " << length << " tokens does not fit the "
+                                  << maxSeqLen - config.prefixLength << " free cache slots";
+    std::map<int64_t, double> programCosts;
+    auto programFlops = [&](int64_t tokens) -> std::optional<double> {
+      if (auto known = programCosts.find(tokens); known != programCosts.end())
+        return known->second;
+      auto existing = module.lookupSymbol<func::FuncOp>(
+          tokens == 1 ? std::string("decode") : "prefill_" + std::to_string(tokens));
+      if (existing)
+        return programCosts[tokens] = countFlops(existing);
+      FailureOr<func::FuncOp> scratch =
+          buildProgram(b, forward, "prefill", tokens, "__llm_stats_program");
+      if (failed(scratch))
+        return std::nullopt;
+      double flops = countFlops(*scratch);
+      scratch->erase();
+      return programCosts[tokens] = flops;
+    };
+    auto neededFlops = [&](int64_t tokens) -> std::optional<double> {
+      FailureOr<func::FuncOp> exact = instantiateForward(b, forward, tokens, config.prefixLength);
+      if (failed(exact))
+        return std::nullopt;
+      double flops = countFlops(*exact);
+      exact->erase();
+      return flops;
+    };
+    return printStaticShapeStats(llvm::errs(), config, statsPromptLengths, programFlops,
+                                 neededFlops);
+  }
+
+  /// A copy of @forward with static shapes: `tokens` new tokens after
+  /// `past` cached ones, with the LM head on the last one only (the least
+  /// the dynamic model must compute for them).
+  FailureOr<func::FuncOp> instantiateForward(OpBuilder &b, func::FuncOp forward, int64_t tokens,
+                                             int64_t past) {
+    auto copy = cast<func::FuncOp>(b.clone(*forward));
+    copy.setSymName("__llm_stats_forward");
+    Block &entry = copy.getBody().front();
+    for (BlockArgument arg : entry.getArguments()) {
+      auto type = cast<RankedTensorType>(arg.getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape[0] = batch;
+      if (arg.getArgNumber() < 2)
+        shape[1] = tokens;
+      else
+        shape[2] = past;
+      arg.setType(RankedTensorType::get(shape, type.getElementType()));
+    }
+    copy.setType(FunctionType::get(copy.getContext(), entry.getArgumentTypes(), {}));
+    // The return is rebuilt: lastTokenLogits wants the logits unused.
+    auto ret = cast<func::ReturnOp>(entry.getTerminator());
+    SmallVector<Value> results(ret.getOperands());
+    Location loc = ret.getLoc();
+    ret.erase();
+    auto rb = OpBuilder::atBlockEnd(&entry);
+    results[0] = lastTokenLogits(rb, results[0], i64Constant(rb, loc, {1}, {tokens - 1}));
+    rb.create<func::ReturnOp>(loc, results);
+    if (failed(refineShapes(copy))) {
+      copy.erase();
+      return failure();
+    }
+    return copy;
   }
 
   /// A baked prefix's caches [1, H, P, D] become the initial value of the
@@ -317,7 +406,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
   /// The logits of the last real token only: the row-wise ops that end in
   /// the logits (final norm, LM head) are moved behind a slice of row
   /// length - 1 of their input.
-  Value lastTokenLogits(OpBuilder &pb, Value logits, const ProgramScalars &scalars) {
+  Value lastTokenLogits(OpBuilder &pb, Value logits, Value lastRow) {
     SmallVector<Operation *> chain;
     Value head = logits;
     while (Operation *def = head.getDefiningOp()) {
@@ -332,8 +421,8 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     auto type = cast<RankedTensorType>(rows.getType());
     SmallVector<int64_t> shape(type.getShape());
     shape[1] = 1;
-    Value starts = scalars.lastRow;
-    Value limits = pb.create<AddOp>(rows.getLoc(), scalars.lastRow,
+    Value starts = lastRow;
+    Value limits = pb.create<AddOp>(rows.getLoc(), lastRow,
                                     i64Constant(pb, rows.getLoc(), {}, {1}));
     Value last = pb.create<DynamicSliceOp>(
         rows.getLoc(), RankedTensorType::get(shape, type.getElementType()), rows, starts, limits,

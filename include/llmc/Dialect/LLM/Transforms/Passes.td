@@ -111,6 +111,20 @@ def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
     FLOPs for each program's shapes: absorbed for decode (one query over
     the whole cache), naive for long prefill buckets (for DeepSeek-V2's
     sizes, beyond about 170 tokens); `naive` or `absorbed` forces one.
+
+    `stats-prompt-lengths=L1,L2,...` prints, for prompts of those lengths
+    (the tokens after a baked prefix, if any), the prefill FLOPs the
+    dynamic model needs (`@forward` on exactly `L` tokens) against the
+    FLOPs static programs execute, following the runner's schedule: one
+    program padded to the free slots, the buckets alone, the chunk
+    program alone, and buckets + chunk; then the totals, their ratio, and
+    the FLOPs of one decode step. A multiply-add counts 2, other computing
+    ops one per result element, data movement nothing.
+
+    ```
+    llmc-opt model.mlir -o /dev/null \
+      --llm-static-shapes="max-seq-len=2048 prefill-buckets=64,256 prefill-chunk=256 stats-prompt-lengths=20,100,700"
+    ```
   }];
   let options = [
     Option<"maxSeqLen", "max-seq-len", "int64_t", "0",
@@ -122,6 +136,8 @@ def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
     Option<"batch", "batch", "int64_t", "1", "sequences per call">,
     Option<"mlaForm", "mla-form", "std::string", "\"auto\"",
            "latent attention: naive, absorbed, or auto (the fewer FLOPs per program)">,
+    ListOption<"statsPromptLengths", "stats-prompt-lengths", "int64_t",
+               "print the prefill FLOPs report (to stderr) for prompts of these lengths">,
   ];
 }
 
