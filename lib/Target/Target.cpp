@@ -1,6 +1,8 @@
 //===- Target.cpp - the target registry -----------------------------------===//
 #include "llmc/Target/Target.h"
 
+#include "llmc/Target/Deployment.h"
+
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -49,8 +51,12 @@ void llmc::registerTargetPipelines() {
     if (!target->isAvailable())
       continue;
     std::string name = ("llmc-" + target->getName() + "-pipeline").str();
-    mlir::PassPipelineRegistration<>(
+    // The deployment passes the options ask for, then the target's own.
+    mlir::PassPipelineRegistration<DeploymentOptions>(
         name, target->getDescription(),
-        [target](mlir::OpPassManager &pm) { target->buildPipeline(pm); });
+        [target](mlir::OpPassManager &pm, const DeploymentOptions &options) {
+          buildDeploymentPipeline(pm, options);
+          target->buildPipeline(pm);
+        });
   }
 }

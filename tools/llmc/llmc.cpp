@@ -1,15 +1,19 @@
 //===- llmc.cpp - the llmc compiler driver --------------------------------===//
 //
 //   llmc model.mlir -target=<name> -o <out>
+//        [--max-seq-len=M --prefill-buckets=... --prefill-chunk=C --mla-form=...]
+//        [--bake-prefix=<ids>] [--print-static-shape-stats=<lengths>]
 //
-// Parses and verifies the model, runs the target's pipeline (defined by the
-// target, see include/llmc/Target/Target.h) and writes its artifact. A
+// Parses and verifies the model, runs the deployment passes asked for
+// (include/llmc/Target/Deployment.h) and the target's pipeline (defined by
+// the target, see include/llmc/Target/Target.h), and writes its artifact. A
 // failure at any step leaves no output file behind.
 //
 //===----------------------------------------------------------------------===//
 #include "llmc/Import/Import.h"
 #include "llmc/InitAll.h"
 #include "llmc/Support/WeightsPath.h"
+#include "llmc/Target/Deployment.h"
 #include "llmc/Target/Target.h"
 
 #include "mlir/IR/AsmState.h"
@@ -49,6 +53,45 @@ cl::opt<std::string> targetName("target",
 cl::opt<bool> listTargets("list-targets",
                           cl::desc("Print the targets and exit"),
                           cl::init(false), cl::cat(driverCategory));
+
+cl::OptionCategory deploymentCategory("llmc deployment options (static programs, baked prefix)");
+
+cl::opt<int64_t> maxSeqLen("max-seq-len",
+                           cl::desc("Compile static prefill/decode programs over caches of "
+                                    "this many slots (llm-static-shapes)"),
+                           cl::init(0), cl::cat(deploymentCategory));
+cl::list<int64_t> prefillBuckets("prefill-buckets", cl::desc("Static prefill lengths"),
+                                 cl::CommaSeparated, cl::cat(deploymentCategory));
+cl::opt<int64_t> prefillChunk("prefill-chunk",
+                              cl::desc("Prefill program long prompts run through in chunks"),
+                              cl::init(0), cl::cat(deploymentCategory));
+cl::opt<int64_t> batch("batch", cl::desc("Sequences per call"), cl::init(1),
+                       cl::cat(deploymentCategory));
+cl::opt<std::string> mlaForm("mla-form",
+                             cl::desc("Latent attention: naive, absorbed or auto (fewer FLOPs "
+                                      "per program)"),
+                             cl::init("auto"), cl::cat(deploymentCategory));
+cl::list<int64_t> bakePrefix("bake-prefix",
+                             cl::desc("Token ids of a fixed prompt prefix whose KV caches are "
+                                      "computed now and shipped in the output"),
+                             cl::CommaSeparated, cl::cat(deploymentCategory));
+cl::list<int64_t> statsLengths("print-static-shape-stats",
+                               cl::desc("Print the static programs' prefill FLOPs for prompts "
+                                        "of these lengths"),
+                               cl::CommaSeparated, cl::cat(deploymentCategory));
+
+/// The deployment options given on the command line; llm.weights is
+/// relative to the input's folder.
+void setDeploymentOptions(llmc::DeploymentOptions &options, StringRef modelDirectory) {
+  options.maxSeqLen = maxSeqLen.getValue();
+  options.prefillBuckets = SmallVector<int64_t>(prefillBuckets.begin(), prefillBuckets.end());
+  options.prefillChunk = prefillChunk.getValue();
+  options.batch = batch.getValue();
+  options.mlaForm = mlaForm.getValue();
+  options.bakePrefix = SmallVector<int64_t>(bakePrefix.begin(), bakePrefix.end());
+  options.modelDir = modelDirectory.str();
+  options.statsPromptLengths = SmallVector<int64_t>(statsLengths.begin(), statsLengths.end());
+}
 
 int fail(const Twine &message) {
   WithColor::error(errs(), "llmc") << message << "\n";
@@ -117,6 +160,15 @@ int compile(const llmc::Target &target) {
     return 1;
   mlir::TimingScope rootTiming = timing.getRootScope();
   pm.enableTiming(rootTiming);
+  // An imported module's weights were written for the output's folder.
+  StringRef inputDirectory = sys::path::parent_path(inputFilename);
+  std::string modelDirectory =
+      imported ? outputDirectory : (inputDirectory.empty() ? "." : inputDirectory.str());
+  if (!statsLengths.empty() && maxSeqLen <= 0)
+    return fail("--print-static-shape-stats needs --max-seq-len");
+  llmc::DeploymentOptions deployment;
+  setDeploymentOptions(deployment, modelDirectory);
+  llmc::buildDeploymentPipeline(pm, deployment);
   target.buildPipeline(pm);
   if (failed(pm.run(*module)))
     return 1;

@@ -1,0 +1,53 @@
+//===- Deployment.h - the target-independent deployment passes --*- C++ -*-===//
+//
+// What every target pipeline starts with when the user asks for it: a
+// prompt prefix baked into the caches (llm-bake-prefix), then static
+// prefill/decode programs over fixed caches (llm-static-shapes). Options
+// left at their defaults keep the dynamic @forward.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LLMC_TARGET_DEPLOYMENT_H
+#define LLMC_TARGET_DEPLOYMENT_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace llmc {
+
+struct DeploymentOptions : public mlir::PassPipelineOptions<DeploymentOptions> {
+  Option<int64_t> maxSeqLen{*this, "max-seq-len",
+                            llvm::cl::desc("Cache slots of the static programs; 0 keeps the "
+                                           "dynamic @forward"),
+                            llvm::cl::init(0)};
+  ListOption<int64_t> prefillBuckets{*this, "prefill-buckets",
+                                     llvm::cl::desc("Static prefill lengths")};
+  Option<int64_t> prefillChunk{*this, "prefill-chunk",
+                               llvm::cl::desc("Prefill program long prompts run through in "
+                                              "chunks"),
+                               llvm::cl::init(0)};
+  Option<int64_t> batch{*this, "batch", llvm::cl::desc("Sequences per call"), llvm::cl::init(1)};
+  Option<std::string> mlaForm{*this, "mla-form",
+                              llvm::cl::desc("Latent attention form: naive, absorbed or auto"),
+                              llvm::cl::init("auto")};
+  ListOption<int64_t> bakePrefix{*this, "bake-prefix",
+                                 llvm::cl::desc("Token ids of a prompt prefix whose caches are "
+                                                "computed at compile time")};
+  Option<std::string> modelDir{*this, "model-dir",
+                               llvm::cl::desc("Directory llm.weights is relative to (for "
+                                              "bake-prefix)"),
+                               llvm::cl::init(".")};
+  ListOption<int64_t> statsPromptLengths{
+      *this, "stats-prompt-lengths",
+      llvm::cl::desc("Print the static programs' prefill FLOPs for these prompt lengths")};
+
+  /// Whether any deployment pass is asked for.
+  bool any() const { return maxSeqLen > 0 || !bakePrefix.empty(); }
+};
+
+/// Appends llm-bake-prefix (with bake-prefix) and llm-static-shapes (with
+/// max-seq-len) to `pm`.
+void buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options);
+
+} // namespace llmc
+
+#endif // LLMC_TARGET_DEPLOYMENT_H

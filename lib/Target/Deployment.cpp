@@ -1,0 +1,24 @@
+//===- Deployment.cpp - the target-independent deployment passes ----------===//
+#include "llmc/Target/Deployment.h"
+
+#include "llmc/Dialect/LLM/Transforms/Passes.h"
+#include "llmc/Executor/Passes.h"
+
+void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options) {
+  if (!options.bakePrefix.empty()) {
+    exec::BakePrefixOptions bake;
+    bake.ids = options.bakePrefix;
+    bake.modelDir = options.modelDir;
+    pm.addPass(exec::createBakePrefix(bake));
+  }
+  if (options.maxSeqLen > 0) {
+    llm::StaticShapesOptions shapes;
+    shapes.maxSeqLen = options.maxSeqLen;
+    shapes.prefillBuckets = options.prefillBuckets;
+    shapes.prefillChunk = options.prefillChunk;
+    shapes.batch = options.batch;
+    shapes.mlaForm = options.mlaForm;
+    shapes.statsPromptLengths = options.statsPromptLengths;
+    pm.addPass(llm::createStaticShapes(shapes));
+  }
+}
