@@ -1,6 +1,7 @@
 //===- Generate.cpp - greedy generation on the reference executor ---------===//
 #include "Generate.h"
 
+#include "llmc/Dialect/LLM/IR/LLMDialect.h"
 #include "llmc/Dialect/LLM/Transforms/PrefillSchedule.h"
 #include "llmc/Support/Npy.h"
 #include "llmc/Support/SafeTensors.h"
@@ -54,15 +55,33 @@ public:
   /// How many tokens fit in the caches (none: unbounded).
   virtual std::optional<int64_t> capacity() const { return std::nullopt; }
 
-  /// Starts from `caches`, each [B, H, P, D] holding positions 0 .. P-1.
-  virtual bool start(std::vector<Tensor> caches) = 0;
+  /// Starts from `initial`, each [B, H, P, D] holding positions 0 .. P-1
+  /// (none: empty caches), widened to the capacity when there is one.
+  bool start(std::vector<Tensor> initial) {
+    TypeRange types = cacheTypes();
+    if (!initial.empty() && initial.size() != types.size()) {
+      error.message = "the initial caches are " + std::to_string(initial.size()) +
+                      ", the model takes " + std::to_string(types.size());
+      return false;
+    }
+    position = initial.empty() ? 0 : initial.front().dim(2);
+    caches.clear();
+    for (auto [i, type] : llvm::enumerate(types))
+      caches.push_back(initial.empty()
+                           ? emptyCacheFor(cast<RankedTensorType>(type))
+                           : withSlots(initial[i], capacity().value_or(position), position));
+    return true;
+  }
 
   /// The caches' first `position` slots, [B, H, position, D] each.
-  virtual std::vector<Tensor> used() const = 0;
+  std::vector<Tensor> used() const {
+    std::vector<Tensor> prefix;
+    for (const Tensor &cache : caches)
+      prefix.push_back(withSlots(cache, position, position));
+    return prefix;
+  }
 
-  int64_t position = 0;
-
-protected:
+  /// Runs a function of the module, keeping its error.
   std::optional<std::vector<Tensor>> call(func::FuncOp function, std::vector<Tensor> inputs) {
     RunError runError;
     std::optional<std::vector<Tensor>> results = executor.run(function, inputs, runError);
@@ -71,8 +90,28 @@ protected:
     return results;
   }
 
+  int64_t position = 0;
+
+protected:
+  /// The types of the cache arguments.
+  virtual TypeRange cacheTypes() = 0;
+
+  /// Runs `function` on `leading` inputs then the caches, which become its
+  /// results after the first (the logits, returned).
+  std::optional<Tensor> advance(func::FuncOp function, std::vector<Tensor> leading,
+                                int64_t tokens) {
+    leading.insert(leading.end(), caches.begin(), caches.end());
+    std::optional<std::vector<Tensor>> results = call(function, std::move(leading));
+    if (!results)
+      return std::nullopt;
+    caches.assign(results->begin() + 1, results->end());
+    position += tokens;
+    return (*results)[0];
+  }
+
   Executor &executor;
   GenerateError &error;
+  std::vector<Tensor> caches;
 };
 
 /// @forward: caches grow by the tokens of each call.
@@ -81,43 +120,24 @@ public:
   DynamicSession(Executor &executor, GenerateError &error, func::FuncOp forward)
       : Session(executor, error), forward(forward) {}
 
-  bool start(std::vector<Tensor> initial) override {
-    TypeRange types = forward.getFunctionType().getInputs().drop_front(2);
-    if (!initial.empty() && initial.size() != types.size()) {
-      error.message = "the initial caches are " + std::to_string(initial.size()) +
-                      ", @forward takes " + std::to_string(types.size());
-      return false;
-    }
-    caches = std::move(initial);
-    position = caches.empty() ? 0 : caches.front().dim(2);
-    if (caches.empty())
-      for (Type type : types)
-        caches.push_back(emptyCacheFor(cast<RankedTensorType>(type)));
-    return true;
-  }
-
   std::optional<Tensor> prefill(ArrayRef<int64_t> tokens) override {
     int64_t count = int64_t(tokens.size());
     std::vector<int64_t> positions(count);
     for (int64_t i = 0; i < count; ++i)
       positions[i] = position + i;
-    std::vector<Tensor> inputs{
-        Tensor::fromInts(DType::I64, {1, count}, std::vector<int64_t>(tokens.begin(), tokens.end())),
-        Tensor::fromInts(DType::I64, {1, count}, positions)};
-    inputs.insert(inputs.end(), caches.begin(), caches.end());
-    std::optional<std::vector<Tensor>> results = call(forward, std::move(inputs));
-    if (!results)
-      return std::nullopt;
-    caches.assign(results->begin() + 1, results->end());
-    position += count;
-    return (*results)[0];
+    return advance(forward,
+                   {Tensor::fromInts(DType::I64, {1, count},
+                                     std::vector<int64_t>(tokens.begin(), tokens.end())),
+                    Tensor::fromInts(DType::I64, {1, count}, positions)},
+                   count);
   }
 
-  std::vector<Tensor> used() const override { return caches; }
-
 private:
+  TypeRange cacheTypes() override {
+    return forward.getFunctionType().getInputs().drop_front(2);
+  }
+
   func::FuncOp forward;
-  std::vector<Tensor> caches;
 };
 
 /// The static programs: fixed [B, H, M, D] buffers, the prompt through the
@@ -143,22 +163,6 @@ public:
 
   std::optional<int64_t> capacity() const override { return slots; }
 
-  bool start(std::vector<Tensor> initial) override {
-    TypeRange types = decodeProgram.getFunctionType().getInputs().drop_front(3);
-    if (!initial.empty() && initial.size() != types.size()) {
-      error.message = "the initial caches are " + std::to_string(initial.size()) +
-                      ", the programs take " + std::to_string(types.size());
-      return false;
-    }
-    position = initial.empty() ? 0 : initial.front().dim(2);
-    buffers.clear();
-    for (auto [i, type] : llvm::enumerate(types)) {
-      Tensor empty = emptyCacheFor(cast<RankedTensorType>(type));
-      buffers.push_back(initial.empty() ? empty : withSlots(initial[i], slots, position));
-    }
-    return true;
-  }
-
   std::optional<Tensor> prefill(ArrayRef<int64_t> tokens) override {
     SmallVector<int64_t> sizes;
     for (auto &entry : prefills)
@@ -178,35 +182,27 @@ public:
 
   std::optional<Tensor> decode(int64_t token) override { return run(decodeProgram, token); }
 
-  std::vector<Tensor> used() const override {
-    std::vector<Tensor> caches;
-    for (const Tensor &buffer : buffers)
-      caches.push_back(withSlots(buffer, position, position));
-    return caches;
+private:
+  TypeRange cacheTypes() override {
+    return decodeProgram.getFunctionType().getInputs().drop_front(3);
   }
 
-private:
   std::optional<Tensor> run(func::FuncOp program, ArrayRef<int64_t> tokens) {
     int64_t n = program->getAttrOfType<IntegerAttr>("llm.tokens").getInt();
+    int64_t count = int64_t(tokens.size());
     std::vector<int64_t> ids(tokens.begin(), tokens.end());
     ids.resize(n, 0); // padding
-    std::vector<Tensor> inputs{Tensor::fromInts(DType::I64, {1, n}, ids),
-                               Tensor::fromInts(DType::I64, {}, {position}),
-                               Tensor::fromInts(DType::I64, {}, {int64_t(tokens.size())})};
-    inputs.insert(inputs.end(), buffers.begin(), buffers.end());
-    std::optional<std::vector<Tensor>> results = call(program, std::move(inputs));
-    if (!results)
-      return std::nullopt;
-    buffers.assign(results->begin() + 1, results->end());
-    position += int64_t(tokens.size());
-    return (*results)[0];
+    return advance(program,
+                   {Tensor::fromInts(DType::I64, {1, n}, ids),
+                    Tensor::fromInts(DType::I64, {}, {position}),
+                    Tensor::fromInts(DType::I64, {}, {count})},
+                   count);
   }
 
   int64_t slots = 0;
   std::optional<int64_t> chunk;
   func::FuncOp decodeProgram;
   std::map<int64_t, func::FuncOp> prefills; ///< by llm.tokens
-  std::vector<Tensor> buffers;
 };
 
 /// The caches of a file written by `saveCaches`.
@@ -256,20 +252,17 @@ bool saveCaches(StringRef path, ArrayRef<Tensor> caches, GenerateError &error) {
 
 /// The caches a run starts from: a cache file, else the baked prefix, else
 /// none (empty).
-std::optional<std::vector<Tensor>> initialCaches(Session &session, Executor &executor,
-                                                 ModuleOp module, const GenerateOptions &options,
+std::optional<std::vector<Tensor>> initialCaches(Session &session, ModuleOp module,
+                                                 const GenerateOptions &options,
                                                  GenerateError &error) {
   if (!options.loadCacheFile.empty())
     return loadCaches(options.loadCacheFile, error);
   auto prefix = module.lookupSymbol<func::FuncOp>("prefix_cache");
   if (!prefix)
     return std::vector<Tensor>{};
-  RunError runError;
-  std::optional<std::vector<Tensor>> caches = executor.run(prefix, {}, runError);
-  if (!caches) {
-    error = {runError.kind == RunError::Unsupported, runError.message};
+  std::optional<std::vector<Tensor>> caches = session.call(prefix, {});
+  if (!caches)
     return std::nullopt;
-  }
   // The static form holds all slots; its first llm.tokens are the prefix.
   int64_t length = prefix->getAttrOfType<IntegerAttr>("llm.tokens").getInt();
   for (Tensor &cache : *caches)
@@ -296,8 +289,7 @@ std::optional<std::vector<int64_t>> llmc::run::generate(Executor &executor, Modu
     session = std::move(programs);
   } else {
     auto forward = module.lookupSymbol<func::FuncOp>("forward");
-    FunctionType type = forward ? forward.getFunctionType() : FunctionType();
-    if (!forward || type.getNumInputs() < 2 || type.getNumResults() != type.getNumInputs() - 1) {
+    if (!forward || !llm::isForwardSignature(forward.getFunctionType())) {
       error.message = "the module has no @forward with the model signature (ids, positions, "
                       "caches...) -> (logits, caches...)";
       return std::nullopt;
@@ -305,7 +297,7 @@ std::optional<std::vector<int64_t>> llmc::run::generate(Executor &executor, Modu
     session = std::make_unique<DynamicSession>(executor, error, forward);
   }
   std::optional<std::vector<Tensor>> caches =
-      initialCaches(*session, executor, module, options, error);
+      initialCaches(*session, module, options, error);
   if (!caches || !session->start(std::move(*caches)))
     return std::nullopt;
   int64_t needed = session->position + int64_t(options.prompt.size()) + options.count - 1;

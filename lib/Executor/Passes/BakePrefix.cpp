@@ -45,7 +45,7 @@ struct BakePrefixPass : public llmc::exec::impl::BakePrefixBase<BakePrefixPass> 
       return signalPassFailure();
     }
     FunctionType type = forward.getFunctionType();
-    if (type.getNumInputs() < 2 || type.getNumResults() != type.getNumInputs() - 1) {
+    if (!llm::isForwardSignature(type)) {
       forward.emitError("@forward does not have the model signature (ids, positions, "
                         "caches...) -> (logits, caches...)");
       return signalPassFailure();

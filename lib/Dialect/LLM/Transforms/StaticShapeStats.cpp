@@ -54,10 +54,9 @@ LogicalResult llmc::llm::printStaticShapeStats(raw_ostream &os, const StaticShap
     SmallVector<std::pair<double, int64_t>> perScheme;
   };
   SmallVector<Row> rows;
-  double neededTotal = 0, largest = 0;
+  double neededTotal = 0;
   for (int64_t length : promptLengths) {
-    if (length <= 0 || length > room)
-      return failure(); // the caller checks the lengths
+    assert(length > 0 && length <= room && "the caller checks the lengths");
     std::optional<double> needed = neededFlops(length);
     if (!needed)
       return failure();
@@ -75,12 +74,12 @@ LogicalResult llmc::llm::printStaticShapeStats(raw_ostream &os, const StaticShap
       scheme.executed += executed;
       scheme.calls += int64_t(calls.size());
       row.perScheme.push_back({executed, int64_t(calls.size())});
-      largest = std::max(largest, executed);
     }
     rows.push_back(std::move(row));
   }
-  // The largest unit that keeps 4 significant digits left of the point.
-  largest = std::max({largest, neededTotal});
+  // The largest unit that keeps 4 significant digits left of the point in
+  // the largest figure, a total.
+  double largest = neededTotal;
   for (const Scheme &scheme : schemes)
     largest = std::max(largest, scheme.executed);
   static constexpr const char *unitNames[] = {"FLOP", "kFLOP", "MFLOP", "GFLOP", "TFLOP"};

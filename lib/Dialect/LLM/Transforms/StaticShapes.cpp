@@ -77,6 +77,11 @@ ProgramScalars buildScalars(OpBuilder &b, Location loc, Value position, Value le
   return s;
 }
 
+/// @decode, or @prefill_<tokens>.
+std::string programName(StringRef phase, int64_t tokens) {
+  return phase == "decode" ? "decode" : "prefill_" + std::to_string(tokens);
+}
+
 struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesPass> {
   using StaticShapesBase::StaticShapesBase;
 
@@ -129,13 +134,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
   /// (logits [B, S, V], caches...), one result cache per argument cache.
   LogicalResult checkForward(func::FuncOp forward) {
     FunctionType type = forward.getFunctionType();
-    auto isRank = [](Type t, int64_t rank) {
-      auto tensor = dyn_cast<RankedTensorType>(t);
-      return tensor && tensor.getRank() == rank;
-    };
-    if (forward.getBody().getBlocks().size() != 1 || type.getNumInputs() < 2 ||
-        !isRank(type.getInput(0), 2) || !isRank(type.getInput(1), 2) ||
-        type.getNumResults() != type.getNumInputs() - 1 || !isRank(type.getResult(0), 3))
+    if (forward.getBody().getBlocks().size() != 1 || !isForwardSignature(type))
       return forward.emitError("@forward must take ids [B, S], positions [B, S] and the past "
                                "caches, and return the logits [B, S, V] and one cache per past "
                                "cache");
@@ -179,9 +178,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       inputs.push_back(RankedTensorType::get(
           {batch, cache.getDimSize(1), maxSeqLen, cache.getDimSize(3)}, cache.getElementType()));
     }
-    std::string symbol = !name.empty()        ? name.str()
-                         : phase == "decode" ? "decode"
-                                             : "prefill_" + std::to_string(tokens);
+    std::string symbol = !name.empty() ? name.str() : programName(phase, tokens);
     auto program = b.create<func::FuncOp>(loc, symbol, FunctionType::get(ctx, inputs, {}));
     program->setAttr("llm.phase", b.getStringAttr(phase));
     program->setAttr("llm.tokens", b.getI64IntegerAttr(tokens));
@@ -283,7 +280,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       if (auto known = programCosts.find(tokens); known != programCosts.end())
         return known->second;
       auto existing = module.lookupSymbol<func::FuncOp>(
-          tokens == 1 ? std::string("decode") : "prefill_" + std::to_string(tokens));
+          programName(tokens == 1 ? "decode" : "prefill", tokens));
       if (existing)
         return programCosts[tokens] = countFlops(existing);
       FailureOr<func::FuncOp> scratch =
