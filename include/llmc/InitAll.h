@@ -7,7 +7,8 @@
 namespace llmc {
 
 /// The dialects an llmc module may contain: `llm`, and `func` for its
-/// entry points.
+/// entry points; the llm dialect folds constants with the reference
+/// executor.
 void registerAllDialects(mlir::DialectRegistry &registry);
 
 /// llmc's passes, the upstream transforms they build on (canonicalize, cse,

@@ -3,6 +3,7 @@
 
 #include "llmc/Dialect/LLM/IR/LLMDialect.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
+#include "llmc/Executor/ConstantFolding.h"
 #include "llmc/Executor/Passes.h"
 #include "llmc/Target/Target.h"
 
@@ -11,6 +12,8 @@
 
 void llmc::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<llmc::llm::LLMDialect, mlir::func::FuncDialect>();
+  // Constant llm ops fold by the reference executor's semantics.
+  llmc::exec::registerConstantFolding(registry);
 }
 
 void llmc::registerAllPasses() {

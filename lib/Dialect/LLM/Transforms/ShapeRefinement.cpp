@@ -3,8 +3,13 @@
 // After a pass makes a function's arguments static, every result type is
 // recomputed from its operands, in order: by the op's own type inference
 // (the same code that verifies it), or for the few ops whose result type is
-// written out (reshape, broadcast_to, cast) by filling in the dynamic sizes
-// the operands now fix.
+// written out (reshape, broadcast_to, cast, iota) by filling in the dynamic
+// sizes the operands now fix, including the values of a constant shape or
+// count operand. Each op is then folded if it can be: llm.dim of a static
+// dimension, and the shape arithmetic of an imported graph over those
+// constants (concat, gather, ...), which the llm dialect folds with the
+// reference executor. So the run-time shape computations of an ONNX export
+// become constants, and the reshapes and iotas they feed become static.
 //
 //===----------------------------------------------------------------------===//
 #include "ShapeRefinement.h"
@@ -12,7 +17,9 @@
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 #include "llmc/Dialect/LLM/IR/ShapeUtils.h"
 
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 using namespace llmc::llm;
@@ -23,9 +30,31 @@ RankedTensorType withShape(Type type, ArrayRef<int64_t> shape) {
   return RankedTensorType::get(shape, cast<RankedTensorType>(type).getElementType());
 }
 
+/// The values of `value` if it is a constant 1-D (or 0-D) i64 tensor with no
+/// negative entry: a shape or a count.
+std::optional<SmallVector<int64_t>> constantSizes(Value value) {
+  DenseIntElementsAttr attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<int64_t> sizes;
+  for (const APInt &v : attr.getValues<APInt>()) {
+    if (v.isNegative())
+      return std::nullopt;
+    sizes.push_back(v.getSExtValue());
+  }
+  return sizes;
+}
+
 /// The refined result type of `op`, or null to keep it.
 Type refinedType(Operation *op) {
+  if (auto iota = dyn_cast<IotaOp>(op)) {
+    if (std::optional<SmallVector<int64_t>> count = constantSizes(iota.getCount()))
+      return withShape(iota.getType(), *count);
+    return nullptr;
+  }
   if (auto reshape = dyn_cast<ReshapeOp>(op)) {
+    if (std::optional<SmallVector<int64_t>> shape = constantSizes(reshape.getShape()))
+      return withShape(reshape.getType(), *shape);
     auto in = cast<RankedTensorType>(reshape.getInput().getType());
     SmallVector<int64_t> shape(reshape.getType().getShape());
     int64_t unknown = llvm::count_if(shape, ShapedType::isDynamic);
@@ -42,6 +71,8 @@ Type refinedType(Operation *op) {
     return withShape(reshape.getType(), shape);
   }
   if (auto broadcast = dyn_cast<BroadcastToOp>(op)) {
+    if (std::optional<SmallVector<int64_t>> shape = constantSizes(broadcast.getShape()))
+      return withShape(broadcast.getType(), *shape);
     auto in = cast<RankedTensorType>(broadcast.getInput().getType());
     SmallVector<int64_t> shape(broadcast.getType().getShape());
     int64_t offset = int64_t(shape.size()) - in.getRank();
@@ -80,21 +111,73 @@ Type refinedType(Operation *op) {
   return nullptr;
 }
 
+/// A reshape or broadcast whose result is now static needs no run-time
+/// shape: the operand is dropped (targets take the static form only).
+void dropStaticShapeOperand(Operation *op) {
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!type || !type.hasStaticShape())
+    return;
+  if (auto reshape = dyn_cast<ReshapeOp>(op))
+    reshape.getShapeMutable().clear();
+  else if (auto broadcast = dyn_cast<BroadcastToOp>(op))
+    broadcast.getShapeMutable().clear();
+}
+
+/// Replaces `op` by what it folds to (a constant, or one of its operands of
+/// the same type), given the constant operands; true if it did.
+bool foldAway(Operation &op) {
+  if (op.getNumOperands() == 0 || op.getNumResults() != 1 || isa<ConstantOp>(op))
+    return false;
+  SmallVector<Attribute> constants;
+  for (Value operand : op.getOperands()) {
+    Attribute attr;
+    constants.push_back(matchPattern(operand, m_Constant(&attr)) ? attr : Attribute());
+  }
+  SmallVector<OpFoldResult> folded;
+  if (failed(op.fold(constants, folded)) || folded.size() != 1)
+    return false;
+  Value result = op.getResult(0), replacement;
+  if (auto attr = dyn_cast<Attribute>(folded[0])) {
+    OpBuilder b(&op);
+    Operation *constant =
+        op.getDialect()->materializeConstant(b, attr, result.getType(), op.getLoc());
+    if (!constant)
+      return false;
+    replacement = constant->getResult(0);
+  } else {
+    replacement = cast<Value>(folded[0]);
+    if (replacement == result || replacement.getType() != result.getType())
+      return false; // folded in place, or not to a drop-in value
+  }
+  result.replaceAllUsesWith(replacement);
+  op.erase();
+  return true;
+}
+
 } // namespace
 
 LogicalResult llmc::llm::refineShapes(func::FuncOp function) {
-  for (Operation &op : function.getBody().getOps()) {
+  Block &body = function.getBody().front();
+  for (Operation &op : llvm::make_early_inc_range(body)) {
     if (isa<func::ReturnOp>(op))
       continue;
     if (op.getNumResults() == 1)
-      if (Type refined = refinedType(&op))
+      if (Type refined = refinedType(&op)) {
         op.getResult(0).setType(refined);
+        dropStaticShapeOperand(&op);
+      }
+    if (foldAway(op))
+      continue;
     for (Value result : op.getResults())
       if (auto type = dyn_cast<RankedTensorType>(result.getType()); type && !type.hasStaticShape())
         return op.emitError() << "the result stays dynamic (" << type
                               << ") once the program's inputs are static";
   }
-  auto ret = cast<func::ReturnOp>(function.getBody().back().getTerminator());
+  // The shape arithmetic folded into constants is dead.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
   function.setType(FunctionType::get(function.getContext(), function.getArgumentTypes(),
                                      ret.getOperandTypes()));
   return success();

@@ -7,8 +7,9 @@
 namespace llmc::llm {
 
 /// Recomputes every result type of `function` (a single block) from its
-/// operands, in order, then the function type from its return. Fails, with
-/// an error at the op, when a result stays dynamic.
+/// operands, in order, folding what becomes constant (shape arithmetic),
+/// then erases dead ops and sets the function type from its return. Fails,
+/// with an error at the op, when a result stays dynamic.
 mlir::LogicalResult refineShapes(mlir::func::FuncOp function);
 
 } // namespace llmc::llm
