@@ -95,6 +95,7 @@ def main(argv):
     parser.add_argument("--decode", action="store_true",
                         help="the generation graph with past caches in and present caches out")
     args = parser.parse_args(argv)
+    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     model, cfg = load(args.model, args.checkpoint)
     ids = torch.zeros((1, args.length), dtype=torch.int64)
     with warnings.catch_warnings():

@@ -1,7 +1,7 @@
 //===- Generate.cpp - greedy generation on the reference executor ---------===//
 #include "Generate.h"
 
-#include "llmc/Dialect/LLM/IR/LLMDialect.h"
+#include "llmc/Dialect/LLM/IR/GenerationEntry.h"
 #include "llmc/Dialect/LLM/Transforms/PrefillSchedule.h"
 #include "llmc/Support/Npy.h"
 #include "llmc/Support/SafeTensors.h"
@@ -114,30 +114,30 @@ protected:
   std::vector<Tensor> caches;
 };
 
-/// @forward: caches grow by the tokens of each call.
+/// @forward, or an imported @main (which reads the position from the
+/// caches' length): caches grow by the tokens of each call.
 class DynamicSession : public Session {
 public:
-  DynamicSession(Executor &executor, GenerateError &error, func::FuncOp forward)
-      : Session(executor, error), forward(forward) {}
+  DynamicSession(Executor &executor, GenerateError &error, llm::GenerationEntry entry)
+      : Session(executor, error), entry(entry) {}
 
   std::optional<Tensor> prefill(ArrayRef<int64_t> tokens) override {
     int64_t count = int64_t(tokens.size());
-    std::vector<int64_t> positions(count);
-    for (int64_t i = 0; i < count; ++i)
-      positions[i] = position + i;
-    return advance(forward,
-                   {Tensor::fromInts(DType::I64, {1, count},
-                                     std::vector<int64_t>(tokens.begin(), tokens.end())),
-                    Tensor::fromInts(DType::I64, {1, count}, positions)},
-                   count);
+    std::vector<Tensor> leading{Tensor::fromInts(
+        DType::I64, {1, count}, std::vector<int64_t>(tokens.begin(), tokens.end()))};
+    if (entry.hasPositions()) {
+      std::vector<int64_t> positions(count);
+      for (int64_t i = 0; i < count; ++i)
+        positions[i] = position + i;
+      leading.push_back(Tensor::fromInts(DType::I64, {1, count}, positions));
+    }
+    return advance(entry.function, std::move(leading), count);
   }
 
 private:
-  TypeRange cacheTypes() override {
-    return forward.getFunctionType().getInputs().drop_front(2);
-  }
+  TypeRange cacheTypes() override { return entry.cacheTypes(); }
 
-  func::FuncOp forward;
+  llm::GenerationEntry entry;
 };
 
 /// The static programs: fixed [B, H, M, D] buffers, the prompt through the
@@ -288,13 +288,13 @@ std::optional<std::vector<int64_t>> llmc::run::generate(Executor &executor, Modu
     }
     session = std::move(programs);
   } else {
-    auto forward = module.lookupSymbol<func::FuncOp>("forward");
-    if (!forward || !llm::isForwardSignature(forward.getFunctionType())) {
-      error.message = "the module has no @forward with the model signature (ids, positions, "
-                      "caches...) -> (logits, caches...)";
+    std::optional<llm::GenerationEntry> entry = llm::lookupGenerationEntry(module);
+    if (!entry) {
+      error.message = "the module has no @forward (ids, positions, caches...) -> (logits, "
+                      "caches...) nor imported @main (ids, caches...) -> (logits, caches...)";
       return std::nullopt;
     }
-    session = std::make_unique<DynamicSession>(executor, error, forward);
+    session = std::make_unique<DynamicSession>(executor, error, *entry);
   }
   std::optional<std::vector<Tensor>> caches =
       initialCaches(*session, module, options, error);

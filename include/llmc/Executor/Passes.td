@@ -12,7 +12,7 @@ include "mlir/Pass/PassBase.td"
 def BakePrefix : Pass<"llm-bake-prefix", "::mlir::ModuleOp"> {
   let summary = "Compute a fixed prompt prefix's KV caches at compile time";
   let description = [{
-    Runs `@forward` on the prefix `ids` (positions `0 .. P-1`, empty
+    Runs `@forward` (or an imported `@main`) on the prefix `ids` (positions `0 .. P-1`, empty
     caches) on the reference executor, in f32, and adds their caches to
     the module as the results of
 

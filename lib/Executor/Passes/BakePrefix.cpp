@@ -1,12 +1,13 @@
 //===- BakePrefix.cpp - the llm-bake-prefix pass --------------------------===//
 //
-// Runs @forward on a fixed prefix with the reference executor and stores the
+// Runs the model's entry point (@forward, or an imported @main) on a fixed prefix with the reference executor and stores the
 // caches it returns as the results of @prefix_cache (dense_resource
 // constants), so a deployed model starts generating after the prefix.
 //
 //===----------------------------------------------------------------------===//
 #include "llmc/Executor/Executor.h"
 #include "llmc/Executor/Passes.h"
+#include "llmc/Dialect/LLM/IR/GenerationEntry.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -30,12 +31,17 @@ struct BakePrefixPass : public llmc::exec::impl::BakePrefixBase<BakePrefixPass> 
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto forward = module.lookupSymbol<func::FuncOp>("forward");
-    if (!forward) {
-      emitError(module.getLoc(), "llm-bake-prefix needs the dynamic @forward; run it before "
-                       "llm-static-shapes");
+    std::optional<llm::GenerationEntry> entry = llm::lookupGenerationEntry(module);
+    if (!entry) {
+      if (auto forward = module.lookupSymbol<func::FuncOp>("forward"))
+        forward.emitError("@forward does not have the model signature (ids, positions, "
+                          "caches...) -> (logits, caches...)");
+      else
+        emitError(module.getLoc(), "llm-bake-prefix needs the dynamic @forward (or an imported "
+                                   "@main); run it before llm-static-shapes");
       return signalPassFailure();
     }
+    func::FuncOp forward = entry->function;
     if (ids.empty()) {
       emitError(module.getLoc(), "llm-bake-prefix needs the prefix's token ids (ids=...)");
       return signalPassFailure();
@@ -44,33 +50,30 @@ struct BakePrefixPass : public llmc::exec::impl::BakePrefixBase<BakePrefixPass> 
       emitError(module.getLoc(), "the module already holds a baked prefix (@prefix_cache)");
       return signalPassFailure();
     }
-    FunctionType type = forward.getFunctionType();
-    if (!llm::isForwardSignature(type)) {
-      forward.emitError("@forward does not have the model signature (ids, positions, "
-                        "caches...) -> (logits, caches...)");
-      return signalPassFailure();
-    }
-    for (Type cache : type.getInputs().drop_front(2))
+    for (Type cache : entry->cacheTypes())
       if (!cast<RankedTensorType>(cache).getElementType().isF32()) {
         forward.emitError("llm-bake-prefix stores f32 caches only, not ") << cache;
         return signalPassFailure();
       }
 
-    std::optional<std::vector<Tensor>> caches = runPrefix(forward);
+    std::optional<std::vector<Tensor>> caches = runPrefix(*entry);
     if (!caches)
       return signalPassFailure();
     buildPrefixCache(module, forward, *caches);
   }
 
-  /// @forward on the prefix with empty caches: the caches it returns.
-  std::optional<std::vector<Tensor>> runPrefix(func::FuncOp forward) {
+  /// The entry point on the prefix with empty caches: the caches it
+  /// returns.
+  std::optional<std::vector<Tensor>> runPrefix(const llm::GenerationEntry &entry) {
+    func::FuncOp forward = entry.function;
     int64_t length = int64_t(ids.size());
     std::vector<int64_t> tokens(ids.begin(), ids.end()), positions(length);
     for (int64_t i = 0; i < length; ++i)
       positions[i] = i;
-    std::vector<Tensor> inputs{Tensor::fromInts(DType::I64, {1, length}, tokens),
-                               Tensor::fromInts(DType::I64, {1, length}, positions)};
-    for (Type cache : forward.getFunctionType().getInputs().drop_front(2))
+    std::vector<Tensor> inputs{Tensor::fromInts(DType::I64, {1, length}, tokens)};
+    if (entry.hasPositions())
+      inputs.push_back(Tensor::fromInts(DType::I64, {1, length}, positions));
+    for (Type cache : entry.cacheTypes())
       inputs.push_back(emptyCacheFor(cast<RankedTensorType>(cache)));
     ExecutorOptions options;
     options.moduleDirectory = modelDir;

@@ -29,7 +29,7 @@ module {
 
 // -----
 
-// expected-error @+1 {{llm-bake-prefix needs the dynamic @forward; run it before llm-static-shapes}}
+// expected-error @+1 {{llm-bake-prefix needs the dynamic @forward (or an imported @main); run it before llm-static-shapes}}
 module {
   func.func @decode(%x: tensor<2xf32>) -> tensor<2xf32> {
     return %x : tensor<2xf32>

@@ -93,13 +93,3 @@ LogicalResult YarnAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "non-negative";
   return success();
 }
-
-bool llmc::llm::isForwardSignature(FunctionType type) {
-  auto hasRank = [](Type t, int64_t rank) {
-    auto tensor = dyn_cast<RankedTensorType>(t);
-    return tensor && tensor.getRank() == rank;
-  };
-  return type.getNumInputs() >= 2 && type.getNumResults() == type.getNumInputs() - 1 &&
-         hasRank(type.getInput(0), 2) && hasRank(type.getInput(1), 2) &&
-         hasRank(type.getResult(0), 3);
-}

@@ -471,6 +471,13 @@ LogicalResult BroadcastToOp::verify() {
 // Run-time sizes
 //===----------------------------------------------------------------------===//
 
+// Broadcasting to the input's own static shape is the input.
+OpFoldResult BroadcastToOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType() && getType().hasStaticShape())
+    return getInput();
+  return {};
+}
+
 LogicalResult DimOp::inferReturnTypes(MLIRContext *context, Loc loc, Adaptor adaptor,
                                       SmallVectorImpl<Type> &results) {
   if (failed(expectRankedTensors(loc, adaptor.getOperands())) ||

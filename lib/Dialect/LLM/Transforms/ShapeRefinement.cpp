@@ -45,8 +45,36 @@ std::optional<SmallVector<int64_t>> constantSizes(Value value) {
   return sizes;
 }
 
+/// The types the function's op results had before refinement.
+using OriginalTypes = llvm::DenseMap<Value, Type>;
+
+/// A reshape without a shape operand passes its dynamic dimensions through:
+/// the k-th dynamic result dimension is the k-th dynamic dimension of the
+/// input as it was written (llm.reshape's rule), which now has a size.
+std::optional<SmallVector<int64_t>> passedThroughShape(ReshapeOp reshape,
+                                                       const OriginalTypes &original) {
+  auto in = cast<RankedTensorType>(reshape.getInput().getType());
+  auto written = dyn_cast_or_null<RankedTensorType>(original.lookup(reshape.getInput()));
+  if (!written || !in.hasStaticShape())
+    return std::nullopt;
+  SmallVector<int64_t> sizes;
+  for (int64_t d = 0; d < written.getRank(); ++d)
+    if (written.isDynamicDim(d))
+      sizes.push_back(in.getDimSize(d));
+  SmallVector<int64_t> shape(reshape.getType().getShape());
+  if (llvm::count_if(shape, ShapedType::isDynamic) != int64_t(sizes.size()))
+    return std::nullopt;
+  auto next = sizes.begin();
+  for (int64_t &d : shape)
+    if (ShapedType::isDynamic(d))
+      d = *next++;
+  if (RankedTensorType::get(shape, in.getElementType()).getNumElements() != in.getNumElements())
+    return std::nullopt;
+  return shape;
+}
+
 /// The refined result type of `op`, or null to keep it.
-Type refinedType(Operation *op) {
+Type refinedType(Operation *op, const OriginalTypes &original) {
   if (auto iota = dyn_cast<IotaOp>(op)) {
     if (std::optional<SmallVector<int64_t>> count = constantSizes(iota.getCount()))
       return withShape(iota.getType(), *count);
@@ -55,6 +83,10 @@ Type refinedType(Operation *op) {
   if (auto reshape = dyn_cast<ReshapeOp>(op)) {
     if (std::optional<SmallVector<int64_t>> shape = constantSizes(reshape.getShape()))
       return withShape(reshape.getType(), *shape);
+    if (std::optional<SmallVector<int64_t>> shape = passedThroughShape(reshape, original))
+      return withShape(reshape.getType(), *shape);
+    // A function argument's written type is gone: one unknown dimension is
+    // still fixed by the element count.
     auto in = cast<RankedTensorType>(reshape.getInput().getType());
     SmallVector<int64_t> shape(reshape.getType().getShape());
     int64_t unknown = llvm::count_if(shape, ShapedType::isDynamic);
@@ -95,6 +127,14 @@ Type refinedType(Operation *op) {
     }
     return withShape(slice.getType(), shape);
   }
+  if (auto slice = dyn_cast<DynamicSliceOp>(op)) {
+    // Dimensions not sliced are the input's; sliced ones keep their size.
+    auto in = cast<RankedTensorType>(slice.getInput().getType());
+    SmallVector<int64_t> shape(in.getShape());
+    for (int64_t d : slice.getDims())
+      shape[d] = slice.getType().getDimSize(d);
+    return withShape(slice.getType(), shape);
+  }
   if (auto castOp = dyn_cast<CastOp>(op))
     return withShape(castOp.getType(), cast<RankedTensorType>(castOp.getInput().getType()).getShape());
   if (op->hasTrait<OpTrait::SameOperandsAndResultType>())
@@ -124,8 +164,9 @@ void dropStaticShapeOperand(Operation *op) {
 }
 
 /// Replaces `op` by what it folds to (a constant, or one of its operands of
-/// the same type), given the constant operands; true if it did.
-bool foldAway(Operation &op) {
+/// the same type), given the constant operands; true if it did. The op's
+/// result leaves `original` (a new value may take its address).
+bool foldAway(Operation &op, OriginalTypes &original) {
   if (op.getNumOperands() == 0 || op.getNumResults() != 1 || isa<ConstantOp>(op))
     return false;
   SmallVector<Attribute> constants;
@@ -150,6 +191,7 @@ bool foldAway(Operation &op) {
       return false; // folded in place, or not to a drop-in value
   }
   result.replaceAllUsesWith(replacement);
+  original.erase(result);
   op.erase();
   return true;
 }
@@ -158,15 +200,19 @@ bool foldAway(Operation &op) {
 
 LogicalResult llmc::llm::refineShapes(func::FuncOp function) {
   Block &body = function.getBody().front();
+  OriginalTypes original;
+  for (Operation &op : body)
+    for (Value result : op.getResults())
+      original[result] = result.getType();
   for (Operation &op : llvm::make_early_inc_range(body)) {
     if (isa<func::ReturnOp>(op))
       continue;
     if (op.getNumResults() == 1)
-      if (Type refined = refinedType(&op)) {
+      if (Type refined = refinedType(&op, original)) {
         op.getResult(0).setType(refined);
         dropStaticShapeOperand(&op);
       }
-    if (foldAway(op))
+    if (foldAway(op, original))
       continue;
     for (Value result : op.getResults())
       if (auto type = dyn_cast<RankedTensorType>(result.getType()); type && !type.hasStaticShape())

@@ -1,17 +1,20 @@
 //===- StaticShapes.cpp - the llm-static-shapes pass ----------------------===//
 //
-// Clones the dynamic @forward once per static program (decode, and one
-// prefill per bucket / chunk size) with static argument types, then in each
-// clone: positions come from the `position` scalar, kv_append becomes an
-// in-place cache_update, attention over the whole cache gets the mask of
-// the position and length scalars, the LM head runs for the last real
-// token only, and every type is recomputed (ShapeRefinement).
+// Clones the dynamic entry point (@forward, or an imported graph's @main)
+// once per static program (decode, and one prefill per bucket / chunk size)
+// with static argument types, then in each clone: positions come from the
+// `position` scalar (@main's past length, llm.dim %past[2], is that
+// scalar), kv_append becomes an in-place cache_update, attention over the
+// whole cache gets the mask of the position and length scalars, the LM head
+// runs for the last real token only, and every type is recomputed, folding
+// an imported graph's shape arithmetic (ShapeRefinement).
 //
 //===----------------------------------------------------------------------===//
 #include "FlopCount.h"
 #include "LatentAttentionForms.h"
 #include "ShapeRefinement.h"
 #include "StaticShapeStats.h"
+#include "llmc/Dialect/LLM/IR/GenerationEntry.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 
@@ -85,14 +88,25 @@ std::string programName(StringRef phase, int64_t tokens) {
 struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesPass> {
   using StaticShapesBase::StaticShapesBase;
 
+  /// The dynamic entry point the programs are cloned from.
+  GenerationEntry entry;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto forward = module.lookupSymbol<func::FuncOp>("forward");
-    if (!forward) {
-      emitError(module.getLoc(), "llm-static-shapes needs a dynamic @forward (see the llm dialect's "
-                       "\"Model modules and inference phases\")");
+    std::optional<GenerationEntry> entry = lookupGenerationEntry(module);
+    if (!entry) {
+      if (auto forward = module.lookupSymbol<func::FuncOp>("forward"))
+        forward.emitError("@forward must take ids [B, S], positions [B, S] and the past "
+                          "caches, and return the logits [B, S, V] and one cache per past "
+                          "cache");
+      else
+        emitError(module.getLoc(),
+                  "llm-static-shapes needs a dynamic @forward, or an imported @main (see the "
+                  "llm dialect's \"Model modules and inference phases\")");
       return signalPassFailure();
     }
+    this->entry = *entry;
+    func::FuncOp forward = entry->function;
     if (maxSeqLen <= 0 || batch <= 0 || prefillChunk < 0) {
       emitError(module.getLoc(), "llm-static-shapes needs max-seq-len > 0, batch > 0 and prefill-chunk >= 0");
       return signalPassFailure();
@@ -110,7 +124,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
                            << int64_t(maxSeqLen) << "]";
         return signalPassFailure();
       }
-    if (failed(checkForward(forward)))
+    if (failed(checkEntry()))
       return signalPassFailure();
     OpBuilder b(module.getBodyRegion());
     b.setInsertionPoint(forward);
@@ -130,34 +144,42 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       module->setAttr("llm.prefill_chunk", b.getI64IntegerAttr(prefillChunk));
   }
 
-  /// @forward(ids [B, S], positions [B, S], caches [B, H, P, D]...) ->
-  /// (logits [B, S, V], caches...), one result cache per argument cache.
-  LogicalResult checkForward(func::FuncOp forward) {
-    FunctionType type = forward.getFunctionType();
-    if (forward.getBody().getBlocks().size() != 1 || !isForwardSignature(type))
-      return forward.emitError("@forward must take ids [B, S], positions [B, S] and the past "
-                               "caches, and return the logits [B, S, V] and one cache per past "
-                               "cache");
-    // A learned position table (GPT-2's wpe) has a row per position.
-    for (Operation *user : forward.getArgument(1).getUsers())
-      if (auto embedding = dyn_cast<EmbeddingOp>(user)) {
-        int64_t rows = cast<RankedTensorType>(embedding.getTable().getType()).getDimSize(0);
-        if (!ShapedType::isDynamic(rows) && rows < maxSeqLen)
-          return embedding.emitError()
-                 << "max-seq-len = " << int64_t(maxSeqLen) << " needs positions up to " << int64_t(maxSeqLen) - 1
-                 << ", but this position table has " << rows << " rows";
-      }
-    for (unsigned i = 2; i < type.getNumInputs(); ++i) {
-      auto cache = dyn_cast<RankedTensorType>(type.getInput(i));
+  /// The caches of the entry point are [B, H, P, D] with static H and D,
+  /// appended to by llm.kv_append (and, in @main, read for their sizes by
+  /// llm.dim); a learned position table has max-seq-len rows.
+  LogicalResult checkEntry() {
+    func::FuncOp function = entry.function;
+    if (function.getBody().getBlocks().size() != 1)
+      return function.emitError("the entry point must be a single block");
+    // A learned position table (GPT-2's wpe) has a row per position: an
+    // embedding not indexed by the ids.
+    WalkResult tables = function.walk([&](EmbeddingOp embedding) {
+      if (embedding.getIds() == entry.ids())
+        return WalkResult::advance();
+      int64_t rows = cast<RankedTensorType>(embedding.getTable().getType()).getDimSize(0);
+      if (ShapedType::isDynamic(rows) || rows >= maxSeqLen)
+        return WalkResult::advance();
+      embedding.emitError() << "max-seq-len = " << int64_t(maxSeqLen) << " needs positions up to "
+                            << int64_t(maxSeqLen) - 1 << ", but this position table has " << rows
+                            << " rows";
+      return WalkResult::interrupt();
+    });
+    if (tables.wasInterrupted())
+      return failure();
+    for (unsigned i = 0; i < entry.numCaches(); ++i) {
+      auto cache = dyn_cast<RankedTensorType>(entry.cacheTypes()[i]);
       if (!cache || cache.getRank() != 4 || ShapedType::isDynamic(cache.getDimSize(1)) ||
           ShapedType::isDynamic(cache.getDimSize(3)))
-        return forward.emitError() << "past cache #" << i - 2
-                                   << " must be [B, H, P, D] with static H and D";
-      for (Operation *user : forward.getArgument(i).getUsers())
-        if (!isa<KVAppendOp>(user) || cast<KVAppendOp>(user).getCache() != forward.getArgument(i))
-          return user->emitError() << "past cache #" << i - 2
-                                   << " is used other than by llm.kv_append; a static "
-                                      "program cannot lower it";
+        return function.emitError() << "past cache #" << i
+                                    << " must be [B, H, P, D] with static H and D";
+      for (Operation *user : entry.cache(i).getUsers()) {
+        auto append = dyn_cast<KVAppendOp>(user);
+        if ((append && append.getCache() == entry.cache(i)) || isa<DimOp>(user))
+          continue;
+        return user->emitError() << "past cache #" << i
+                                 << " is used other than by llm.kv_append or llm.dim; a static "
+                                    "program cannot lower it";
+      }
     }
     return success();
   }
@@ -168,13 +190,12 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
                                        int64_t tokens, StringRef name = {}) {
     MLIRContext *ctx = b.getContext();
     Location loc = forward.getLoc();
-    FunctionType type = forward.getFunctionType();
-    unsigned caches = type.getNumInputs() - 2;
-    auto ids = cast<RankedTensorType>(type.getInput(0));
+    unsigned caches = entry.numCaches();
+    auto ids = cast<RankedTensorType>(entry.ids().getType());
     SmallVector<Type> inputs{RankedTensorType::get({batch, tokens}, ids.getElementType()),
                              i64Tensor({}, ctx), i64Tensor({}, ctx)};
     for (unsigned i = 0; i < caches; ++i) {
-      auto cache = cast<RankedTensorType>(type.getInput(2 + i));
+      auto cache = cast<RankedTensorType>(entry.cacheTypes()[i]);
       inputs.push_back(RankedTensorType::get(
           {batch, cache.getDimSize(1), maxSeqLen, cache.getDimSize(3)}, cache.getElementType()));
     }
@@ -187,11 +208,27 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     ProgramScalars scalars = buildScalars(pb, loc, body->getArgument(1), body->getArgument(2),
                                           batch, tokens, maxSeqLen);
     IRMapping mapping;
-    mapping.map(forward.getArgument(0), body->getArgument(0));
-    mapping.map(forward.getArgument(1), scalars.positions);
+    mapping.map(entry.ids(), body->getArgument(0));
+    if (entry.hasPositions())
+      mapping.map(forward.getArgument(1), scalars.positions);
     for (unsigned i = 0; i < caches; ++i)
-      mapping.map(forward.getArgument(2 + i), body->getArgument(3 + i));
+      mapping.map(entry.cache(i), body->getArgument(3 + i));
     for (Operation &op : forward.getBody().front()) {
+      if (auto dim = dyn_cast<DimOp>(op); dim && dim.getDim() == 2) {
+        // The length of a past cache is the position; of a present one
+        // (after kv_append), the position plus the program's tokens.
+        Value cache = dim.getInput();
+        if (llvm::is_contained(forward.getArguments().drop_front(entry.firstCache), cache)) {
+          mapping.map(dim.getResult(), scalars.position);
+          continue;
+        }
+        if (cache.getDefiningOp<KVAppendOp>()) {
+          mapping.map(dim.getResult(),
+                      pb.create<AddOp>(dim.getLoc(), scalars.position,
+                                       i64Constant(pb, dim.getLoc(), {}, {tokens})));
+          continue;
+        }
+      }
       if (auto append = dyn_cast<KVAppendOp>(op)) {
         // The cache argument updated in place.
         Value cache = mapping.lookup(append.getCache());
@@ -310,24 +347,24 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
                                              int64_t past) {
     auto copy = cast<func::FuncOp>(b.clone(*forward));
     copy.setSymName("__llm_stats_forward");
-    Block &entry = copy.getBody().front();
-    for (BlockArgument arg : entry.getArguments()) {
+    Block &body = copy.getBody().front();
+    for (BlockArgument arg : body.getArguments()) {
       auto type = cast<RankedTensorType>(arg.getType());
       SmallVector<int64_t> shape(type.getShape());
       shape[0] = batch;
-      if (arg.getArgNumber() < 2)
+      if (arg.getArgNumber() < entry.firstCache)
         shape[1] = tokens;
       else
         shape[2] = past;
       arg.setType(RankedTensorType::get(shape, type.getElementType()));
     }
-    copy.setType(FunctionType::get(copy.getContext(), entry.getArgumentTypes(), {}));
+    copy.setType(FunctionType::get(copy.getContext(), body.getArgumentTypes(), {}));
     // The return is rebuilt: lastTokenLogits wants the logits unused.
-    auto ret = cast<func::ReturnOp>(entry.getTerminator());
+    auto ret = cast<func::ReturnOp>(body.getTerminator());
     SmallVector<Value> results(ret.getOperands());
     Location loc = ret.getLoc();
     ret.erase();
-    auto rb = OpBuilder::atBlockEnd(&entry);
+    auto rb = OpBuilder::atBlockEnd(&body);
     results[0] = lastTokenLogits(rb, results[0], i64Constant(rb, loc, {1}, {tokens - 1}));
     rb.create<func::ReturnOp>(loc, results);
     if (failed(refineShapes(copy))) {
@@ -342,7 +379,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
   LogicalResult lowerPrefixCache(func::FuncOp prefix, func::FuncOp forward) {
     auto ret = dyn_cast<func::ReturnOp>(prefix.getBody().front().getTerminator());
     auto tokens = prefix->getAttrOfType<IntegerAttr>("llm.tokens");
-    unsigned caches = forward.getFunctionType().getNumInputs() - 2;
+    unsigned caches = entry.numCaches();
     if (!ret || !tokens || ret.getNumOperands() != caches)
       return prefix.emitError("@prefix_cache must return one cache per cache of @forward and "
                               "carry llm.tokens");

@@ -77,6 +77,18 @@ def LLM_Dialect : Dialect {
     turns this into fixed-shape prefill and decode programs over
     persistent cache buffers.
 
+    An imported generation graph (an ONNX export) has the entry point
+
+    ```
+    func.func @main(%ids: [B, S], past caches [B, H, P, D]...)
+        -> (logits [B, S, V], present caches [B, H, P + S, D]...)
+    ```
+
+    which computes its positions itself from the past length
+    (`llm.dim %past[2]`). The passes and tools that drive generation
+    (`llm-static-shapes`, `llm-bake-prefix`, `llmc-run --generate`) take
+    either form; `@forward` wins when a module has both.
+
     A module may also hold a **baked prefix** (`llm-bake-prefix`): the
     caches of a fixed prompt prefix, computed at compile time, returned by
 

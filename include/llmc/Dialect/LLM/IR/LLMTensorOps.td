@@ -384,6 +384,7 @@ def LLM_BroadcastToOp : LLM_Op<"broadcast_to", [Pure]> {
     $input (`,` $shape^)? attr-dict `:` type($input) (`,` type($shape)^)? `to` type($result)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
   let builders = [
     OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$input), [{
       build($_builder, $_state, result, input, ::mlir::Value());

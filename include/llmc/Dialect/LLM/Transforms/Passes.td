@@ -71,8 +71,9 @@ def Raise : Pass<"llm-raise"> {
 def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
   let summary = "Static prefill and decode programs over fixed-size KV caches";
   let description = [{
-    Replaces the dynamic `@forward` (see "Model modules and inference
-    phases") by static programs that an NPU toolchain accepts:
+    Replaces the dynamic `@forward`, or an imported graph's `@main` (see
+    "Model modules and inference phases"), by static programs that an NPU
+    toolchain accepts:
 
     ```
     @decode, @prefill_<N> (N = each bucket, and the chunk size):
@@ -92,6 +93,13 @@ def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
     `j <= position + min(i, length - 1)`, so a padding row attends like the
     last real token (finite, and never over unwritten slots). The LM head
     (and the final norm) runs for the last real token only, `length - 1`.
+
+    In `@main`, the past length `llm.dim %past[2]` is `position`, and every
+    other `llm.dim` has a static size; the shape arithmetic an exported
+    graph builds on them (concat, gather, iota, a reshape's run-time
+    target) folds to constants, by the reference executor's semantics
+    (the llm dialect's constant folder), so the programs hold no run-time
+    shapes.
 
     A caller runs a prompt of `L` tokens with the smallest bucket that
     holds what is left, or, when none does, chunks of `prefill-chunk`

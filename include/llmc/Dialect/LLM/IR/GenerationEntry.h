@@ -1,0 +1,56 @@
+//===- GenerationEntry.h - a model's dynamic entry point --------*- C++ -*-===//
+//
+// The function a model generates with (the llm dialect's "Model modules and
+// inference phases"): the dialect's own
+//
+//   @forward(ids [B, S], positions [B, S], past caches...)
+//
+// or an imported generation graph's (an ONNX export)
+//
+//   @main(ids [B, S], past caches...)
+//
+// which computes the positions itself from the past length (`llm.dim
+// %past[2]`). Both return (logits [B, S, V], one present cache per past
+// cache). Passes and tools that drive generation take either.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LLMC_DIALECT_LLM_IR_GENERATIONENTRY_H
+#define LLMC_DIALECT_LLM_IR_GENERATIONENTRY_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <optional>
+
+namespace llmc::llm {
+
+struct GenerationEntry {
+  mutable mlir::func::FuncOp function; // an op handle: const methods read it
+  /// The index of the first past cache argument: 2 for @forward, 1 for
+  /// @main.
+  unsigned firstCache;
+
+  bool hasPositions() const { return firstCache == 2; }
+  unsigned numCaches() const { return function.getNumArguments() - firstCache; }
+  mlir::BlockArgument ids() const { return function.getArgument(0); }
+  mlir::BlockArgument cache(unsigned i) const { return function.getArgument(firstCache + i); }
+  mlir::TypeRange cacheTypes() const {
+    return function.getFunctionType().getInputs().drop_front(firstCache);
+  }
+};
+
+/// Whether `type` is @forward's: (ids [B, S], positions [B, S], past
+/// caches...) -> (logits [B, S, V], one present cache per past cache). What a
+/// cache must be is left to the caller.
+bool isForwardSignature(mlir::FunctionType type);
+
+/// Whether `type` is an imported @main's: (ids [B, S], past caches...) ->
+/// (logits [B, S, V], one present cache per past cache).
+bool isMainSignature(mlir::FunctionType type);
+
+/// The module's @forward, else its @main, if it has that signature.
+std::optional<GenerationEntry> lookupGenerationEntry(mlir::ModuleOp module);
+
+} // namespace llmc::llm
+
+#endif // LLMC_DIALECT_LLM_IR_GENERATIONENTRY_H
