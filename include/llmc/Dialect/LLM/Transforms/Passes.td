@@ -149,4 +149,52 @@ def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
   ];
 }
 
+def FP16Safety : Pass<"llm-fp16-safety", "::mlir::ModuleOp"> {
+  let summary = "Rewrite ops whose FP16 evaluation can overflow into range-safe forms";
+  let description = [{
+    Makes a model correct on a device that computes only in FP16 (largest
+    finite value 65504), by rewriting each op whose naive FP16 evaluation
+    can overflow into a form that computes the same function (as the op
+    descriptions define it) and cannot.
+
+    **Norms** (`norm-strategy`). A naive RMSNorm squares its input (inf
+    once |x| > 255.9) and sums the squares (inf once the RMS passes
+    65504 / D); real models carry residual outliers in the thousands, so
+    the norm becomes inf, its reciprocal 0, and the model outputs zeros.
+    `dynamic` (the default) uses the norm's scale invariance: with
+    `m = max(max_k |x[k]|, floor)` per row,
+
+    ```
+    rms_norm(x, w, eps)   = y * sqrt(D) / sqrt(sum y^2 + D eps / m^2) * w,  y = x / m
+    layer_norm(x, w, b, eps) = d * sqrt(D) / sqrt(sum d^2 + D eps / m^2) * w + b,
+                               d = y - sum(y) / D
+    ```
+
+    spelled out in `llm` ops. `|y| <= 1`, so no square or sum can overflow
+    for any finite input. The sums are pairwise trees (reshape to
+    `[..., 2, D/2]` and add the halves, log2(D) levels: log2(D) roundings
+    per sum instead of the D - 1 of a running FP16 sum). Epsilon appears
+    only as `(sqrt(D eps) / m)^2`, never as itself (1e-6 is below FP16's
+    smallest normal, 6.1e-5, and vanishes on devices without subnormals).
+    The floor `m >= max(sqrt(D eps) / 128, 2^-14)` bounds that term by
+    2^14 and keeps an all-zero row finite (its result is 0). The width must
+    be static and at most 49120. `none` leaves the norms alone: for targets
+    that accumulate in FP32.
+
+    The rewritten forms are checked in `test/Dialect/LLM/Transforms/`
+    (structure), `test/models/fp16-norms.test` (property test: random rows
+    over the whole finite FP16 range, evaluated by `llmc-run --fp16`,
+    against float64) and `test/models/pytorch/fp16.test` (the massive
+    activation model).
+
+    ```
+    llmc-opt --llm-fp16-safety model.mlir
+    ```
+  }];
+  let options = [
+    Option<"normStrategy", "norm-strategy", "std::string", /*default=*/"\"dynamic\"",
+           "How norms are made FP16-safe: dynamic (scale each row by its max |x|) or none">,
+  ];
+}
+
 #endif // LLMC_DIALECT_LLM_TRANSFORMS_PASSES_TD
