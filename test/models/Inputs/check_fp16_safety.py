@@ -28,19 +28,21 @@ def describe(trace, logits, reference_trace, reference_logits):
 def main(opt, run, model, name, *prompts):
     work = os.path.dirname(os.path.abspath(model))
     safe = os.path.join(work, f"{name}.mlir")
-    run_tool([opt, model, "--llm-fp16-safety", "-o", safe])
+    run_tool([opt, model, f"--llm-fp16-safety=model-dir={work}", "-o", safe])
     failures = 0
     for text in prompts:
         prompt = [int(t) for t in text.split(",")]
         trace, logits = greedy(run, model, prompt, work)
         naive = describe(*greedy(run, model, prompt, work, ["--fp16"]), trace, logits)
         fixed = describe(*greedy(run, safe, prompt, work, ["--fp16"]), trace, logits)
-        ok = fixed[0] and fixed[1] <= TOLERANCE and fixed[2]
+        same = describe(*greedy(run, safe, prompt, work), trace, logits)
+        ok = fixed[0] and fixed[1] <= TOLERANCE and fixed[2] and same[1] <= 1e-5 and same[2]
         failures += not ok
         print(f"{'PASS' if ok else 'FAIL'}: prompt {text}: fp16 after the pass: logits error "
               f"{fixed[1]:.1e}, trace {'equal' if fixed[2] else 'differs'}; unmodified fp16: "
               f"{'finite' if naive[0] else 'not finite'}, logits error {naive[1]:.1e}, trace "
-              f"{'equal' if naive[2] else 'differs'}")
+              f"{'equal' if naive[2] else 'differs'}; f32 after the pass: logits error "
+              f"{same[1]:.1e}, trace {'equal' if same[2] else 'differs'}")
     print(f"{failures} failed")
     return 1 if failures else 0
 

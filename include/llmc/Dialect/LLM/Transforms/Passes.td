@@ -181,6 +181,34 @@ def FP16Safety : Pass<"llm-fp16-safety", "::mlir::ModuleOp"> {
     be static and at most 49120. `none` leaves the norms alone: for targets
     that accumulate in FP32.
 
+    **Attention scores.** An FP16 device rounds each raw score `q.k`
+    before multiplying it by the softmax scale, so the raw scores can
+    overflow when the scaled ones would not. Where the proven raw scores
+    can pass 65504 but the scaled ones cannot, the query is multiplied by
+    the scale first (`llm.mul`) and the scale set to 1: the same function
+    (`test/models/Inputs/check_fp16_safety.py` checks it in f32 too).
+
+    **Range analysis.** Which ops need a rewrite is decided by interval
+    propagation (`ValueRanges.cpp`): from the weights' values (read from
+    `llm.weights`, relative to `model-dir`; the largest L1 norm of one
+    output's weights bounds a linear layer) and what each op can do (a
+    norm's output is at most `sqrt(D) max|w|`, attention stays in its
+    values' hull, softmax in [0, 1], a cache holds what was appended),
+    every value gets a proven interval. A norm whose naive sum of squares
+    can pass 65504 is rewritten; one that provably cannot is left alone.
+    Without readable weights every bound is unknown, and every norm is
+    rewritten. With `report`, the pass prints each hazard (an op's sum of
+    squares, attention scores, a linear layer's accumulation, or a result
+    that can leave FP16's range), with the proven ranges that give it and
+    whether it was fixed:
+
+    ```
+    llm-fp16-safety: FP16 hazards of @forward (proven ranges, weights read)
+      model.mlir:12:10: llm.rms_norm: sum of squares up to 2.6e+08 (input [-2e+03, 2e+03]): fixed (row max scaling)
+      ...
+      5 hazards: 3 fixed, 2 not fixed
+    ```
+
     The rewritten forms are checked in `test/Dialect/LLM/Transforms/`
     (structure), `test/models/fp16-norms.test` (property test: random rows
     over the whole finite FP16 range, evaluated by `llmc-run --fp16`,
@@ -194,6 +222,10 @@ def FP16Safety : Pass<"llm-fp16-safety", "::mlir::ModuleOp"> {
   let options = [
     Option<"normStrategy", "norm-strategy", "std::string", /*default=*/"\"dynamic\"",
            "How norms are made FP16-safe: dynamic (scale each row by its max |x|) or none">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print the FP16 hazards found, with their proven ranges, and what was fixed">,
+    Option<"modelDir", "model-dir", "std::string", /*default=*/"\".\"",
+           "Directory llm.weights is relative to (the ranges read the weights)">,
   ];
 }
 

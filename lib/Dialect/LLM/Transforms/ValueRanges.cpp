@@ -1,0 +1,286 @@
+//===- ValueRanges.cpp - proven value intervals and FP16 hazards ----------===//
+#include "ValueRanges.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Format.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace llmc;
+using namespace llmc::llm;
+
+namespace {
+
+const Interval kUnknown{};
+
+/// Element `i` of a stored float tensor.
+double storedValue(const StoredTensor &t, int64_t i) {
+  switch (t.dtype) {
+  case DType::F32: {
+    float v;
+    std::memcpy(&v, t.data + 4 * i, 4);
+    return v;
+  }
+  case DType::F16: {
+    uint16_t bits;
+    std::memcpy(&bits, t.data + 2 * i, 2);
+    return halfBitsToFloat(bits);
+  }
+  case DType::BF16: {
+    uint16_t bits;
+    std::memcpy(&bits, t.data + 2 * i, 2);
+    return bf16BitsToFloat(bits);
+  }
+  default:
+    return std::nan("");
+  }
+}
+
+Interval add(Interval a, Interval b) { return {a.lo + b.lo, a.hi + b.hi}; }
+Interval sub(Interval a, Interval b) { return {a.lo - b.hi, a.hi - b.lo}; }
+Interval mul(Interval a, Interval b) {
+  double p[] = {a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi};
+  Interval r{p[0], p[0]};
+  for (double v : p) {
+    if (std::isnan(v)) // 0 * inf: unbounded
+      return kUnknown;
+    r = r.hull({v, v});
+  }
+  return r;
+}
+Interval scale(Interval a, double s) { return mul(a, {s, s}); }
+
+std::string describe(Interval r) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "[" << llvm::format("%.3g", r.lo) << ", " << llvm::format("%.3g", r.hi) << "]";
+  return s;
+}
+
+int64_t lastDim(Value v) { return cast<RankedTensorType>(v.getType()).getShape().back(); }
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// WeightStatistics
+//===----------------------------------------------------------------------===//
+
+std::optional<Interval> WeightStatistics::values(StringRef name) {
+  if (auto it = valueCache.find(name); it != valueCache.end())
+    return it->second;
+  const StoredTensor *t = store ? store->lookup(name) : nullptr;
+  if (!t || !isFloat(t->dtype))
+    return std::nullopt;
+  Interval r{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  for (int64_t i = 0, n = t->numElements(); i < n; ++i) {
+    double v = storedValue(*t, i);
+    r = r.hull({v, v});
+  }
+  return valueCache[name] = r;
+}
+
+std::optional<double> WeightStatistics::maxOutputL1(StringRef name, WeightLayout layout) {
+  bool outIn = layout == WeightLayout::out_in;
+  auto &cache = l1Cache[outIn];
+  if (auto it = cache.find(name); it != cache.end())
+    return it->second;
+  const StoredTensor *t = store ? store->lookup(name) : nullptr;
+  if (!t || !isFloat(t->dtype) || t->shape.size() != 2)
+    return std::nullopt;
+  int64_t rows = t->shape[0], cols = t->shape[1];
+  // out_in: an output's weights are a row; in_out: a column.
+  std::vector<double> sums(outIn ? rows : cols, 0.0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      sums[outIn ? r : c] += std::abs(storedValue(*t, r * cols + c));
+  double best = 0;
+  for (double s : sums)
+    best = std::max(best, s);
+  return cache[name] = best;
+}
+
+//===----------------------------------------------------------------------===//
+// ValueRanges
+//===----------------------------------------------------------------------===//
+
+ValueRanges::ValueRanges(func::FuncOp function, WeightStatistics *weights) : weights(weights) {
+  function.walk([&](Operation *op) {
+    if (op->getNumResults() == 1)
+      ranges[op->getResult(0)] = transfer(op);
+  });
+}
+
+Interval ValueRanges::get(Value value) const {
+  auto it = ranges.find(value);
+  return it == ranges.end() ? kUnknown : it->second;
+}
+
+Interval ValueRanges::transfer(Operation *op) {
+  auto in = [&](unsigned i) { return get(op->getOperand(i)); };
+  return llvm::TypeSwitch<Operation *, Interval>(op)
+      .Case([&](ConstantOp c) -> Interval {
+        auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
+        if (!dense)
+          return kUnknown;
+        Interval r{std::numeric_limits<double>::infinity(),
+                   -std::numeric_limits<double>::infinity()};
+        if (isa<FloatType>(dense.getElementType()))
+          for (APFloat v : dense.getValues<APFloat>())
+            r = r.hull({v.convertToDouble(), v.convertToDouble()});
+        else
+          for (APInt v : dense.getValues<APInt>())
+            r = r.hull({double(v.getSExtValue()), double(v.getSExtValue())});
+        return r;
+      })
+      .Case([&](WeightOp w) {
+        std::optional<Interval> r = weights ? weights->values(w.getName()) : std::nullopt;
+        return r ? *r : kUnknown;
+      })
+      .Case([&](EmbeddingOp e) { return get(e.getTable()); })
+      .Case([&](LinearOp l) -> Interval {
+        // |y[n]| <= sum_k |W[n, k]| max|x| + |bias[n]|
+        auto weight = l.getWeight().getDefiningOp<WeightOp>();
+        std::optional<double> l1 =
+            weight && weights ? weights->maxOutputL1(weight.getName(), l.getWeightLayout())
+                              : std::nullopt;
+        if (!l1)
+          return kUnknown;
+        Interval r = Interval::symmetric(*l1 * get(l.getInput()).magnitude());
+        return l.getBias() ? add(r, get(l.getBias())) : r;
+      })
+      .Case([&](RMSNormOp n) {
+        // |x[d]| / sqrt(mean(x^2) + eps) <= sqrt(D)
+        return mul(Interval::symmetric(std::sqrt(double(lastDim(n.getInput())))),
+                   get(n.getWeight()));
+      })
+      .Case([&](LayerNormOp n) {
+        Interval r = scale(Interval::symmetric(get(n.getWeight()).magnitude()),
+                           std::sqrt(double(lastDim(n.getInput()))));
+        return n.getBias() ? add(r, get(n.getBias())) : r;
+      })
+      .Case([&](RopeOp r) {
+        // Each rotated pair keeps its length (times the magnitude): an
+        // element is at most sqrt(2) max|x| m.
+        return Interval::symmetric(get(r.getInput()).magnitude() * std::sqrt(2.0) *
+                                   std::max(1.0, std::abs(r.computeMagnitude())));
+      })
+      // A convex combination of the values.
+      .Case([&](AttentionOp a) { return get(a.getValue()); })
+      .Case([&](MLAAttentionOp a) -> Interval {
+        auto weight = a.getKvUpWeight().getDefiningOp<WeightOp>();
+        std::optional<double> l1 =
+            weight && weights ? weights->maxOutputL1(weight.getName(), WeightLayout::out_in)
+                              : std::nullopt;
+        return l1 ? Interval::symmetric(*l1 * get(a.getLatent()).magnitude()) : kUnknown;
+      })
+      // A cache holds what its appends wrote (the past was written by the
+      // same computation), so the result is bounded by the update.
+      .Case([&](KVAppendOp k) { return get(k.getUpdate()); })
+      .Case([&](CacheUpdateOp k) { return get(k.getUpdate()); })
+      .Case([&](SoftmaxOp) { return Interval{0, 1}; })
+      .Case([&](SiluOp s) {
+        Interval x = get(s.getInput());
+        return Interval{-0.2785, std::max(x.hi, 0.0)};
+      })
+      .Case([&](GeluOp g) {
+        Interval x = get(g.getInput());
+        return Interval{-0.1700, std::max(x.hi, 0.0)};
+      })
+      .Case([&](SwiGLUOp s) {
+        Interval g = get(s.getGate());
+        return mul({-0.2785, std::max(g.hi, 0.0)}, get(s.getUp()));
+      })
+      .Case([&](AddOp) { return add(in(0), in(1)); })
+      .Case([&](SubOp) { return sub(in(0), in(1)); })
+      .Case([&](MulOp) { return mul(in(0), in(1)); })
+      .Case([&](MaximumOp) { return Interval{std::max(in(0).lo, in(1).lo), std::max(in(0).hi, in(1).hi)}; })
+      .Case([&](MinimumOp) { return Interval{std::min(in(0).lo, in(1).lo), std::min(in(0).hi, in(1).hi)}; })
+      .Case([&](NegOp) { return Interval{-in(0).hi, -in(0).lo}; })
+      .Case([&](AbsOp) {
+        Interval x = in(0);
+        return Interval{x.lo <= 0 && x.hi >= 0 ? 0 : std::min(std::abs(x.lo), std::abs(x.hi)),
+                        x.magnitude()};
+      })
+      .Case([&](ExpOp) { return Interval{std::exp(in(0).lo), std::exp(in(0).hi)}; })
+      .Case([&](TanhOp) { return Interval{-1, 1}; })
+      .Case([&](SigmoidOp) { return Interval{0, 1}; })
+      .Case([&](CosOp) { return Interval{-1, 1}; })
+      .Case([&](SinOp) { return Interval{-1, 1}; })
+      .Case([&](ReduceSumOp r) {
+        auto type = cast<RankedTensorType>(r.getInput().getType());
+        double count = 1;
+        for (int64_t d : r.getDims())
+          count *= ShapedType::isDynamic(type.getDimSize(d)) ? INFINITY : type.getDimSize(d);
+        return scale(in(0), count);
+      })
+      .Case<ReduceMeanOp, ReduceMaxOp, ReduceMinOp>([&](Operation *) { return in(0); })
+      // Data movement keeps the values.
+      .Case<ReshapeOp, TransposeOp, SliceOp, DynamicSliceOp, BroadcastToOp, CastOp, GatherOp>(
+          [&](Operation *) { return in(0); })
+      .Case([&](ConcatOp c) {
+        Interval r = get(c.getInputs().front());
+        for (Value v : c.getInputs())
+          r = r.hull(get(v));
+        return r;
+      })
+      .Case([&](WhereOp) { return in(1).hull(in(2)); })
+      .Default([&](Operation *) { return kUnknown; });
+}
+
+//===----------------------------------------------------------------------===//
+// Hazards
+//===----------------------------------------------------------------------===//
+
+std::vector<FP16Hazard> llmc::llm::findFP16Hazards(func::FuncOp function,
+                                                   const ValueRanges &ranges) {
+  std::vector<FP16Hazard> hazards;
+  auto report = [&](Operation *op, StringRef what, double bound, std::string inputs) {
+    if (!(bound <= kFP16Max)) // also NaN and inf: unbounded
+      hazards.push_back({op, what.str(), bound, std::move(inputs)});
+  };
+  auto isFloatResult = [](Operation *op) {
+    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    return type && isa<FloatType>(type.getElementType());
+  };
+  // Where a value first can leave FP16's range; ops downstream of it are
+  // not listed again.
+  auto inputsInRange = [&](Operation *op) {
+    return llvm::all_of(op->getOperands(), [&](Value v) {
+      auto type = dyn_cast<RankedTensorType>(v.getType());
+      return !type || !isa<FloatType>(type.getElementType()) ||
+             ranges.get(v).magnitude() <= kFP16Max;
+    });
+  };
+  function.walk([&](Operation *op) {
+    if (op->getNumResults() != 1 || !isFloatResult(op) || isa<ConstantOp, WeightOp>(op))
+      return;
+    // What the op accumulates before its result exists.
+    if (isa<RMSNormOp, LayerNormOp>(op)) {
+      Interval x = ranges.get(op->getOperand(0));
+      int64_t d = lastDim(op->getOperand(0));
+      double width = ShapedType::isDynamic(d) ? INFINITY : double(d);
+      // The naive statistic: the sum of x^2 (LayerNorm: of (x - mean)^2,
+      // at most (2 max|x|)^2 per element).
+      double term = isa<LayerNormOp>(op) ? 2 * x.magnitude() : x.magnitude();
+      report(op, "sum of squares", width * term * term, "input " + describe(x));
+      return;
+    }
+    if (!inputsInRange(op))
+      return;
+    if (auto attention = dyn_cast<AttentionOp>(op)) {
+      Interval q = ranges.get(attention.getQuery()), k = ranges.get(attention.getKey());
+      int64_t d = lastDim(attention.getQuery());
+      report(op, "scores", (ShapedType::isDynamic(d) ? INFINITY : double(d)) * q.magnitude() * k.magnitude(),
+             "query " + describe(q) + ", key " + describe(k));
+    }
+    if (auto linear = dyn_cast<LinearOp>(op)) {
+      Interval r = ranges.get(linear.getResult());
+      report(op, "accumulation", r.magnitude(), "input " + describe(ranges.get(linear.getInput())));
+      return;
+    }
+    Interval r = ranges.get(op->getResult(0));
+    report(op, "result", r.magnitude(), "result " + describe(r));
+  });
+  return hazards;
+}

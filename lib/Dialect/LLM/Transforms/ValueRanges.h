@@ -1,0 +1,93 @@
+//===- ValueRanges.h - proven value intervals and FP16 hazards --*- C++ -*-===//
+//
+// Interval propagation through a model function: for each value, an
+// interval [lo, hi] that holds for every input, derived in op order from
+// the weights' values (read from the weights file: their range and, for a
+// linear layer, the largest L1 norm of one output's weights) and from what
+// each op can do (a norm's output is at most sqrt(D) max|w|, attention
+// stays within its values' hull, softmax in [0, 1], ...). A KV cache holds
+// what its appends wrote, so a cache argument is bounded by the updates
+// appended to it. An op the analysis does not know gives an unbounded
+// interval; a hazard is then reported conservatively.
+//
+// From the ranges, findFP16Hazards lists what a naive FP16 evaluation of
+// each op can overflow: a norm's sum of squares, a linear layer's or
+// attention's accumulation, or the result itself.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LLMC_LIB_DIALECT_LLM_TRANSFORMS_VALUERANGES_H
+#define LLMC_LIB_DIALECT_LLM_TRANSFORMS_VALUERANGES_H
+
+#include "llmc/Dialect/LLM/IR/LLMOps.h"
+#include "llmc/Support/SafeTensors.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace llmc::llm {
+
+/// FP16's largest finite value.
+constexpr double kFP16Max = 65504.0;
+
+struct Interval {
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+
+  static Interval symmetric(double magnitude) { return {-magnitude, magnitude}; }
+  double magnitude() const { return std::max(std::abs(lo), std::abs(hi)); }
+  Interval hull(const Interval &other) const {
+    return {std::min(lo, other.lo), std::max(hi, other.hi)};
+  }
+};
+
+/// Statistics of the weights a module reads, computed on first use.
+class WeightStatistics {
+public:
+  explicit WeightStatistics(const WeightStore *store) : store(store) {}
+
+  /// The interval of the weight's values (none: not in the file).
+  std::optional<Interval> values(llvm::StringRef name);
+  /// The largest sum of |W| over the inputs of one output of a linear
+  /// layer's weight stored in `layout`.
+  std::optional<double> maxOutputL1(llvm::StringRef name, WeightLayout layout);
+
+private:
+  const WeightStore *store;
+  llvm::StringMap<Interval> valueCache;
+  llvm::StringMap<double> l1Cache[2];
+};
+
+class ValueRanges {
+public:
+  /// Propagates through `function`; `weights` may be null (every weight
+  /// unbounded).
+  ValueRanges(mlir::func::FuncOp function, WeightStatistics *weights);
+
+  Interval get(mlir::Value value) const;
+
+private:
+  Interval transfer(mlir::Operation *op);
+
+  WeightStatistics *weights;
+  llvm::DenseMap<mlir::Value, Interval> ranges;
+};
+
+/// What a naive FP16 evaluation of an op can overflow.
+struct FP16Hazard {
+  mlir::Operation *op;
+  std::string what;   ///< "sum of squares", "scores", "result", ...
+  double bound;       ///< the proven bound on that quantity
+  std::string inputs; ///< the proven ranges that give it, for the report
+};
+
+/// Every hazard of `function` under `ranges` (bounds above kFP16Max).
+std::vector<FP16Hazard> findFP16Hazards(mlir::func::FuncOp function, const ValueRanges &ranges);
+
+} // namespace llmc::llm
+
+#endif // LLMC_LIB_DIALECT_LLM_TRANSFORMS_VALUERANGES_H

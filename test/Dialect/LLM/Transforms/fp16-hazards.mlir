@@ -1,0 +1,40 @@
+// llm-fp16-safety's range analysis and hazard report. Proven ranges come
+// from constants here (a model's weights are read from its file): the
+// first table holds 300, so its norm's sum of squares reaches
+// 4 * 300^2 = 360000 > 65504 and is rewritten; the second table is within
+// [-1, 1] (sum at most 4) and its norm is left alone. Each norm output is at
+// most sqrt(4) * 100 = 200, so the raw scores reach 4 * 200 * 200 = 160000;
+// scaling the query first (by 0.25) keeps them to 40000. The attention
+// output is within its values' [-200, 200]; 400 times that can leave FP16's
+// range (80000), a `result` hazard the pass cannot fix.
+// RUN: llmc-opt %s --llm-fp16-safety=report 2>&1 | FileCheck %s
+
+// CHECK:      llm-fp16-safety: FP16 hazards of @block (proven ranges, no weights file)
+// CHECK-NEXT:   {{.*}}fp16-hazards.mlir:31:9: llm.rms_norm: sum of squares up to 3.6e+05 (input [-1, 300]): fixed (rows scaled by their max |x|)
+// CHECK-NEXT:   {{.*}}fp16-hazards.mlir:37:8: llm.attention: scores up to 1.6e+05 (query [-200, 200], key [-200, 200]): fixed (scale folded into the query: scores up to 4e+04)
+// CHECK-NEXT:   {{.*}}fp16-hazards.mlir:38:8: llm.mul: result up to 8e+04 (result [-8e+04, 8e+04]): not fixed
+// CHECK-NEXT:   3 hazards: 2 fixed, 1 not fixed
+// CHECK-LABEL: func.func @block
+// CHECK:       llm.abs
+// CHECK:       llm.rms_norm
+// CHECK-NOT:   llm.rms_norm
+// CHECK:       %[[S:.*]] = llm.constant dense<2.500000e-01> : tensor<f32>
+// CHECK-NEXT:  %[[Q:.*]] = llm.mul %{{.*}}, %[[S]] : tensor<1x1x4x4xf32>, tensor<f32>
+// CHECK-NEXT:  llm.attention %[[Q]], %{{.*}}, %{{.*}} scale(1.000000e+00) causal
+func.func @block(%ids: tensor<1x4xi64>) -> tensor<1x1x4x4xf32> {
+  %t1 = llm.constant dense<[[300.0, 1.0, -1.0, 0.5], [1.0, 1.0, 1.0, 1.0]]> : tensor<2x4xf32>
+  %t2 = llm.constant dense<[[0.5, 1.0, -1.0, 0.5], [1.0, 1.0, 1.0, 1.0]]> : tensor<2x4xf32>
+  %w = llm.constant dense<100.0> : tensor<4xf32>
+  %c400 = llm.constant dense<400.0> : tensor<f32>
+  %h1 = llm.embedding %t1[%ids] : tensor<2x4xf32>, tensor<1x4xi64>
+  %h2 = llm.embedding %t2[%ids] : tensor<2x4xf32>, tensor<1x4xi64>
+  %n1 = llm.rms_norm %h1, %w epsilon(1.0e-06) : tensor<1x4x4xf32>, tensor<4xf32>
+  %n2 = llm.rms_norm %h2, %w epsilon(1.0e-06) : tensor<1x4x4xf32>, tensor<4xf32>
+  %a = llm.reshape %n1 : tensor<1x4x4xf32> to tensor<1x4x1x4xf32>
+  %q = llm.transpose %a [0, 2, 1, 3] : tensor<1x4x1x4xf32>
+  %b = llm.reshape %n2 : tensor<1x4x4xf32> to tensor<1x4x1x4xf32>
+  %k = llm.transpose %b [0, 2, 1, 3] : tensor<1x4x1x4xf32>
+  %o = llm.attention %q, %k, %k scale(0.25) causal : tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>
+  %r = llm.mul %o, %c400 : tensor<1x1x4x4xf32>, tensor<f32>
+  return %r : tensor<1x1x4x4xf32>
+}
