@@ -21,4 +21,10 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     shapes.statsPromptLengths = options.statsPromptLengths;
     pm.addPass(llm::createStaticShapes(shapes));
   }
+  if (options.fp16Safety || options.reportFP16Hazards) {
+    llm::FP16SafetyOptions safety;
+    safety.report = options.reportFP16Hazards;
+    safety.modelDir = options.modelDir;
+    pm.addPass(llm::createFP16Safety(safety));
+  }
 }

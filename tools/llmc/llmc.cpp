@@ -75,6 +75,14 @@ cl::list<int64_t> bakePrefix("bake-prefix",
                              cl::desc("Token ids of a fixed prompt prefix whose KV caches are "
                                       "computed now and shipped in the output"),
                              cl::CommaSeparated, cl::cat(deploymentCategory));
+cl::opt<bool> fp16Safety("fp16-safety",
+                         cl::desc("Rewrite what can overflow on an FP16-only device (norms, "
+                                  "attention scores; llm-fp16-safety)"),
+                         cl::init(false), cl::cat(deploymentCategory));
+cl::opt<bool> reportFP16Hazards("report-fp16-hazards",
+                                cl::desc("Print the FP16 hazards found, their proven ranges "
+                                         "and what was fixed (implies --fp16-safety)"),
+                                cl::init(false), cl::cat(deploymentCategory));
 cl::list<int64_t> statsLengths("print-static-shape-stats",
                                cl::desc("Print the static programs' prefill FLOPs for prompts "
                                         "of these lengths"),
@@ -91,6 +99,8 @@ void setDeploymentOptions(llmc::DeploymentOptions &options, StringRef modelDirec
   options.bakePrefix = SmallVector<int64_t>(bakePrefix.begin(), bakePrefix.end());
   options.modelDir = modelDirectory.str();
   options.statsPromptLengths = SmallVector<int64_t>(statsLengths.begin(), statsLengths.end());
+  options.fp16Safety = fp16Safety.getValue();
+  options.reportFP16Hazards = reportFP16Hazards.getValue();
 }
 
 int fail(const Twine &message) {

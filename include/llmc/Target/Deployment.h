@@ -1,9 +1,10 @@
 //===- Deployment.h - the target-independent deployment passes --*- C++ -*-===//
 //
 // What every target pipeline starts with when the user asks for it: a
-// prompt prefix baked into the caches (llm-bake-prefix), then static
-// prefill/decode programs over fixed caches (llm-static-shapes). Options
-// left at their defaults keep the dynamic @forward.
+// prompt prefix baked into the caches (llm-bake-prefix), static
+// prefill/decode programs over fixed caches (llm-static-shapes), then the
+// FP16 range-safe rewrites (llm-fp16-safety, on the programs as they will
+// run). Options left at their defaults keep the module as it is.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LLMC_TARGET_DEPLOYMENT_H
@@ -39,13 +40,24 @@ struct DeploymentOptions : public mlir::PassPipelineOptions<DeploymentOptions> {
   ListOption<int64_t> statsPromptLengths{
       *this, "stats-prompt-lengths",
       llvm::cl::desc("Print the static programs' prefill FLOPs for these prompt lengths")};
+  Option<bool> fp16Safety{*this, "fp16-safety",
+                          llvm::cl::desc("Rewrite what can overflow on an FP16-only device "
+                                         "(llm-fp16-safety)"),
+                          llvm::cl::init(false)};
+  Option<bool> reportFP16Hazards{*this, "report-fp16-hazards",
+                                 llvm::cl::desc("Print the FP16 hazards llm-fp16-safety finds "
+                                                "and fixes (implies fp16-safety)"),
+                                 llvm::cl::init(false)};
 
   /// Whether any deployment pass is asked for.
-  bool any() const { return maxSeqLen > 0 || !bakePrefix.empty(); }
+  bool any() const {
+    return maxSeqLen > 0 || !bakePrefix.empty() || fp16Safety || reportFP16Hazards;
+  }
 };
 
-/// Appends llm-bake-prefix (with bake-prefix) and llm-static-shapes (with
-/// max-seq-len) to `pm`.
+/// Appends llm-bake-prefix (with bake-prefix), llm-static-shapes (with
+/// max-seq-len) and llm-fp16-safety (with fp16-safety or
+/// report-fp16-hazards) to `pm`.
 void buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options);
 
 } // namespace llmc
