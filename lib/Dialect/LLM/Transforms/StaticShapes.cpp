@@ -106,7 +106,6 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       return signalPassFailure();
     }
     this->entry = *entry;
-    func::FuncOp forward = entry->function;
     if (maxSeqLen <= 0 || batch <= 0 || prefillChunk < 0) {
       emitError(module.getLoc(), "llm-static-shapes needs max-seq-len > 0, batch > 0 and prefill-chunk >= 0");
       return signalPassFailure();
@@ -127,18 +126,18 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     if (failed(checkEntry()))
       return signalPassFailure();
     OpBuilder b(module.getBodyRegion());
-    b.setInsertionPoint(forward);
-    if (failed(buildProgram(b, forward, "decode", 1)))
+    b.setInsertionPoint(entry->function);
+    if (failed(buildProgram(b, "decode", 1)))
       return signalPassFailure();
     for (int64_t n : prefillLengths)
-      if (failed(buildProgram(b, forward, "prefill", n)))
+      if (failed(buildProgram(b, "prefill", n)))
         return signalPassFailure();
-    if (!statsPromptLengths.empty() && failed(printStats(b, forward)))
+    if (!statsPromptLengths.empty() && failed(printStats(b)))
       return signalPassFailure();
     if (auto prefix = module.lookupSymbol<func::FuncOp>("prefix_cache"))
-      if (failed(lowerPrefixCache(prefix, forward)))
+      if (failed(lowerPrefixCache(prefix)))
         return signalPassFailure();
-    forward.erase();
+    entry->function.erase();
     module->setAttr("llm.max_seq_len", b.getI64IntegerAttr(maxSeqLen));
     if (prefillChunk > 0)
       module->setAttr("llm.prefill_chunk", b.getI64IntegerAttr(prefillChunk));
@@ -186,10 +185,11 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
 
   /// @decode (phase "decode", 1 token) or @prefill_<tokens>; `name`
   /// overrides the symbol (a scratch program of the stats report).
-  FailureOr<func::FuncOp> buildProgram(OpBuilder &b, func::FuncOp forward, StringRef phase,
+  FailureOr<func::FuncOp> buildProgram(OpBuilder &b, StringRef phase,
                                        int64_t tokens, StringRef name = {}) {
     MLIRContext *ctx = b.getContext();
-    Location loc = forward.getLoc();
+    func::FuncOp source = entry.function;
+    Location loc = source.getLoc();
     unsigned caches = entry.numCaches();
     auto ids = cast<RankedTensorType>(entry.ids().getType());
     SmallVector<Type> inputs{RankedTensorType::get({batch, tokens}, ids.getElementType()),
@@ -210,15 +210,15 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     IRMapping mapping;
     mapping.map(entry.ids(), body->getArgument(0));
     if (entry.hasPositions())
-      mapping.map(forward.getArgument(1), scalars.positions);
+      mapping.map(entry.positions(), scalars.positions);
     for (unsigned i = 0; i < caches; ++i)
       mapping.map(entry.cache(i), body->getArgument(3 + i));
-    for (Operation &op : forward.getBody().front()) {
+    for (Operation &op : source.getBody().front()) {
       if (auto dim = dyn_cast<DimOp>(op); dim && dim.getDim() == 2) {
         // The length of a past cache is the position; of a present one
         // (after kv_append), the position plus the program's tokens.
         Value cache = dim.getInput();
-        if (llvm::is_contained(forward.getArguments().drop_front(entry.firstCache), cache)) {
+        if (llvm::is_contained(source.getArguments().drop_front(entry.firstCache), cache)) {
           mapping.map(dim.getResult(), scalars.position);
           continue;
         }
@@ -298,7 +298,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
   /// The FLOPs report of `stats-prompt-lengths`. Programs it prices that
   /// the options did not ask for (the one padded to max-seq-len) are built
   /// aside and erased.
-  LogicalResult printStats(OpBuilder &b, func::FuncOp forward) {
+  LogicalResult printStats(OpBuilder &b) {
     ModuleOp module = getOperation();
     StaticShapeConfig config;
     config.maxSeqLen = maxSeqLen;
@@ -321,7 +321,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       if (existing)
         return programCosts[tokens] = countFlops(existing);
       FailureOr<func::FuncOp> scratch =
-          buildProgram(b, forward, "prefill", tokens, "__llm_stats_program");
+          buildProgram(b, "prefill", tokens, "__llm_stats_program");
       if (failed(scratch))
         return std::nullopt;
       double flops = countFlops(*scratch);
@@ -329,7 +329,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       return programCosts[tokens] = flops;
     };
     auto neededFlops = [&](int64_t tokens) -> std::optional<double> {
-      FailureOr<func::FuncOp> exact = instantiateForward(b, forward, tokens, config.prefixLength);
+      FailureOr<func::FuncOp> exact = instantiateEntry(b, tokens, config.prefixLength);
       if (failed(exact))
         return std::nullopt;
       double flops = countFlops(*exact);
@@ -340,12 +340,11 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
                                  neededFlops);
   }
 
-  /// A copy of @forward with static shapes: `tokens` new tokens after
+  /// A copy of the entry point with static shapes: `tokens` new tokens after
   /// `past` cached ones, with the LM head on the last one only (the least
   /// the dynamic model must compute for them).
-  FailureOr<func::FuncOp> instantiateForward(OpBuilder &b, func::FuncOp forward, int64_t tokens,
-                                             int64_t past) {
-    auto copy = cast<func::FuncOp>(b.clone(*forward));
+  FailureOr<func::FuncOp> instantiateEntry(OpBuilder &b, int64_t tokens, int64_t past) {
+    auto copy = cast<func::FuncOp>(b.clone(*entry.function));
     copy.setSymName("__llm_stats_forward");
     Block &body = copy.getBody().front();
     for (BlockArgument arg : body.getArguments()) {
@@ -376,7 +375,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
 
   /// A baked prefix's caches [1, H, P, D] become the initial value of the
   /// fixed buffers [B, H, M, D]: written into slots 0 .. P-1 of zeros.
-  LogicalResult lowerPrefixCache(func::FuncOp prefix, func::FuncOp forward) {
+  LogicalResult lowerPrefixCache(func::FuncOp prefix) {
     auto ret = dyn_cast<func::ReturnOp>(prefix.getBody().front().getTerminator());
     auto tokens = prefix->getAttrOfType<IntegerAttr>("llm.tokens");
     unsigned caches = entry.numCaches();

@@ -33,6 +33,8 @@ struct GenerationEntry {
   bool hasPositions() const { return firstCache == 2; }
   unsigned numCaches() const { return function.getNumArguments() - firstCache; }
   mlir::BlockArgument ids() const { return function.getArgument(0); }
+  /// @forward's positions (only when hasPositions()).
+  mlir::BlockArgument positions() const { return function.getArgument(1); }
   mlir::BlockArgument cache(unsigned i) const { return function.getArgument(firstCache + i); }
   mlir::TypeRange cacheTypes() const {
     return function.getFunctionType().getInputs().drop_front(firstCache);
