@@ -7,10 +7,7 @@ using namespace llmc::llm;
 void llmc::llm::foldScaleIntoQuery(AttentionOp op) {
   OpBuilder b(op);
   Type element = cast<RankedTensorType>(op.getQuery().getType()).getElementType();
-  auto scalarType = RankedTensorType::get({}, element);
-  double scale = op.getScale().convertToDouble();
-  Value factor = b.create<ConstantOp>(
-      op.getLoc(), DenseElementsAttr::get(scalarType, b.getFloatAttr(element, scale)));
+  Value factor = b.create<ConstantOp>(op.getLoc(), element, op.getScale().convertToDouble());
   Value query = b.create<MulOp>(op.getLoc(), op.getQuery(), factor);
   op.getQueryMutable().assign(query);
   op.setScaleAttr(b.getF64FloatAttr(1.0));

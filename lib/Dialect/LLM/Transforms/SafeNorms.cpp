@@ -8,12 +8,6 @@ using namespace llmc::llm;
 
 namespace {
 
-/// A 0-D constant of element type `type`.
-Value scalar(OpBuilder &b, Location loc, Type type, double value) {
-  auto tensor = RankedTensorType::get({}, type);
-  return b.create<ConstantOp>(loc, DenseElementsAttr::get(tensor, b.getFloatAttr(type, value)));
-}
-
 /// The smallest factor > 1 of `n`.
 int64_t smallestFactor(int64_t n) {
   for (int64_t f = 2; f * f <= n; ++f)
@@ -22,9 +16,7 @@ int64_t smallestFactor(int64_t n) {
   return n;
 }
 
-/// What both norms share: the floored row maximum m of `x`, x / m, and
-/// sqrt(D) / sqrt(sumOfSquares + D * eps / m^2) for the squares of the
-/// centred or plain scaled row.
+/// A row divided by its floored maximum magnitude m.
 struct MaxScaled {
   Value scaled; ///< x / m, |.| <= 1
   Value m;      ///< [..., 1]
@@ -36,7 +28,7 @@ MaxScaled scaleByRowMax(OpBuilder &b, Location loc, Value x, double floor) {
   Value magnitude = b.create<AbsOp>(loc, x);
   Value rowMax = b.create<ReduceMaxOp>(loc, magnitude, ArrayRef<int64_t>{last}, true);
   // An all-zero (or tiny) row divides by the floor, not by zero.
-  Value m = b.create<MaximumOp>(loc, rowMax, scalar(b, loc, type.getElementType(), floor));
+  Value m = b.create<MaximumOp>(loc, rowMax, b.create<ConstantOp>(loc, type.getElementType(), floor));
   return {b.create<DivOp>(loc, x, m), m};
 }
 
@@ -53,12 +45,12 @@ Value reciprocalScaledRMS(OpBuilder &b, Location loc, Value v, Value m, int64_t 
   Value sum = buildPairwiseSum(b, loc, squares);
   // (sqrt(D * eps) / m)^2: eps itself, often an FP16 subnormal, never
   // appears; the floor on m bounds this by 2^14.
-  Value root = b.create<DivOp>(loc, scalar(b, loc, element, std::sqrt(double(width) * eps)), m);
+  Value root = b.create<DivOp>(loc, b.create<ConstantOp>(loc, element, std::sqrt(double(width) * eps)), m);
   Value rescaledEps = b.create<MulOp>(loc, root, root);
   Value total = b.create<AddOp>(loc, sum, rescaledEps);
-  Value floored = b.create<MaximumOp>(loc, total, scalar(b, loc, element, std::ldexp(1.0, -14)));
+  Value floored = b.create<MaximumOp>(loc, total, b.create<ConstantOp>(loc, element, std::ldexp(1.0, -14)));
   Value inverse = b.create<RsqrtOp>(loc, floored);
-  return b.create<MulOp>(loc, inverse, scalar(b, loc, element, std::sqrt(double(width))));
+  return b.create<MulOp>(loc, inverse, b.create<ConstantOp>(loc, element, std::sqrt(double(width))));
 }
 
 /// The static width of the norm's last dimension, or an error.
@@ -71,6 +63,37 @@ FailureOr<int64_t> normWidth(Operation *op, Value input) {
     return op->emitError() << "a norm over " << width
                            << " elements has no FP16-safe form here (at most 49120)";
   return width;
+}
+
+/// Replaces the norm `op` of `input` (RMSNorm; LayerNorm when `centred`)
+/// by its max-scaled form.
+LogicalResult rewriteNorm(Operation *op, Value input, Value weight, Value bias, double eps,
+                          bool centred) {
+  FailureOr<int64_t> width = normWidth(op, input);
+  if (failed(width))
+    return failure();
+  OpBuilder b(op);
+  Location loc = op->getLoc();
+  Type element = cast<RankedTensorType>(input.getType()).getElementType();
+  MaxScaled x = scaleByRowMax(b, loc, input, maxScaleFloor(*width, eps));
+  Value v = x.scaled;
+  if (centred) {
+    // The mean of the scaled row (its sum is at most D; divided by D, not
+    // multiplied by a rounded 1 / D, so a constant row's mean is exact and
+    // its centred row exactly 0), then the centred row (|d| <= 2, and
+    // sum d^2 <= sum y^2 <= D).
+    Value sum = buildPairwiseSum(b, loc, v);
+    Value mean = b.create<DivOp>(loc, sum, b.create<ConstantOp>(loc, element, double(*width)));
+    v = b.create<SubOp>(loc, v, mean);
+  }
+  Value inverse = reciprocalScaledRMS(b, loc, v, x.m, *width, eps);
+  Value normalised = b.create<MulOp>(loc, v, inverse);
+  Value result = b.create<MulOp>(loc, normalised, weight);
+  if (bias)
+    result = b.create<AddOp>(loc, result, bias);
+  op->getResult(0).replaceAllUsesWith(result);
+  op->erase();
+  return success();
 }
 
 } // namespace
@@ -96,49 +119,15 @@ Value llmc::llm::buildPairwiseSum(OpBuilder &b, Location loc, Value x) {
     v = b.create<ReduceSumOp>(loc, v, ArrayRef<int64_t>{rank - 1}, false);
     shape.back() /= f;
   }
-  if (v == x) // a width of 1 is its own sum
-    return x;
-  return v; // [..., 1]
+  return v; // [..., 1] (a width of 1 is its own sum)
 }
 
 LogicalResult llmc::llm::rewriteToMaxScaledForm(RMSNormOp op) {
-  FailureOr<int64_t> width = normWidth(op, op.getInput());
-  if (failed(width))
-    return failure();
-  OpBuilder b(op);
-  Location loc = op.getLoc();
-  double eps = op.getEpsilon().convertToDouble();
-  MaxScaled x = scaleByRowMax(b, loc, op.getInput(), maxScaleFloor(*width, eps));
-  Value inverse = reciprocalScaledRMS(b, loc, x.scaled, x.m, *width, eps);
-  Value normalised = b.create<MulOp>(loc, x.scaled, inverse);
-  Value result = b.create<MulOp>(loc, normalised, op.getWeight());
-  op.replaceAllUsesWith(result);
-  op.erase();
-  return success();
+  return rewriteNorm(op, op.getInput(), op.getWeight(), Value(), op.getEpsilon().convertToDouble(),
+                     /*centred=*/false);
 }
 
 LogicalResult llmc::llm::rewriteToMaxScaledForm(LayerNormOp op) {
-  FailureOr<int64_t> width = normWidth(op, op.getInput());
-  if (failed(width))
-    return failure();
-  OpBuilder b(op);
-  Location loc = op.getLoc();
-  Type element = cast<RankedTensorType>(op.getInput().getType()).getElementType();
-  double eps = op.getEpsilon().convertToDouble();
-  MaxScaled x = scaleByRowMax(b, loc, op.getInput(), maxScaleFloor(*width, eps));
-  // The mean of the scaled row (its sum is at most D; divided by D, not
-  // multiplied by a rounded 1 / D, so a constant row's mean is exact and
-  // its centred row exactly 0), then the centred row (|d| <= 2, and
-  // sum d^2 <= sum y^2 <= D).
-  Value mean = b.create<DivOp>(loc, buildPairwiseSum(b, loc, x.scaled),
-                               scalar(b, loc, element, double(*width)));
-  Value centred = b.create<SubOp>(loc, x.scaled, mean);
-  Value inverse = reciprocalScaledRMS(b, loc, centred, x.m, *width, eps);
-  Value normalised = b.create<MulOp>(loc, centred, inverse);
-  Value result = b.create<MulOp>(loc, normalised, op.getWeight());
-  if (Value bias = op.getBias())
-    result = b.create<AddOp>(loc, result, bias);
-  op.replaceAllUsesWith(result);
-  op.erase();
-  return success();
+  return rewriteNorm(op, op.getInput(), op.getWeight(), op.getBias(),
+                     op.getEpsilon().convertToDouble(), /*centred=*/true);
 }

@@ -61,6 +61,14 @@ def LLM_ConstantOp : LLM_Op<"constant",
   let results = (outs LLM_Tensor:$result);
   let assemblyFormat = "attr-dict $value";
   let hasFolder = 1;
+  let builders = [
+    // A 0-D float constant (a scale, a floor) of element type `elementType`.
+    OpBuilder<(ins "::mlir::Type":$elementType, "double":$value), [{
+      auto type = ::mlir::RankedTensorType::get({}, elementType);
+      build($_builder, $_state, type,
+            ::mlir::DenseElementsAttr::get(type, $_builder.getFloatAttr(elementType, value)));
+    }]>
+  ];
 }
 
 #endif // LLMC_DIALECT_LLM_IR_LLMMODELOPS_TD
