@@ -50,16 +50,8 @@ Tensor Tensor::fromBytes(DType stored, DType dtype, llvm::ArrayRef<int64_t> shap
   size_t width = byteWidth(stored);
   if (llmc::isFloat(stored)) {
     std::vector<float> values(count);
-    for (int64_t i = 0; i < count; ++i) {
-      const char *at = bytes + i * width;
-      if (stored == DType::F32) {
-        std::memcpy(&values[i], at, 4);
-      } else {
-        uint16_t bits;
-        std::memcpy(&bits, at, 2);
-        values[i] = stored == DType::F16 ? halfBitsToFloat(bits) : bf16BitsToFloat(bits);
-      }
-    }
+    for (int64_t i = 0; i < count; ++i)
+      values[i] = loadFloat(stored, bytes + i * width);
     return fromFloats(dtype, shape, std::move(values));
   }
   std::vector<int64_t> values(count);

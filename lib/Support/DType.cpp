@@ -116,6 +116,17 @@ uint16_t llmc::floatToBF16Bits(float value) {
   return static_cast<uint16_t>(bits >> 16);
 }
 
+float llmc::loadFloat(DType stored, const char *at) {
+  if (stored == DType::F32) {
+    float value;
+    std::memcpy(&value, at, 4);
+    return value;
+  }
+  uint16_t bits;
+  std::memcpy(&bits, at, 2);
+  return stored == DType::F16 ? halfBitsToFloat(bits) : bf16BitsToFloat(bits);
+}
+
 float llmc::bf16BitsToFloat(uint16_t bits) {
   return floatOf(static_cast<uint32_t>(bits) << 16);
 }

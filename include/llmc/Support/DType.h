@@ -35,6 +35,10 @@ float halfBitsToFloat(uint16_t bits);
 uint16_t floatToBF16Bits(float value);
 float bf16BitsToFloat(uint16_t bits);
 
+/// The float element at `at`, stored little-endian as `stored` (F32, F16 or
+/// BF16).
+float loadFloat(DType stored, const char *at);
+
 /// `value` rounded to the precision and range of `type` (identity for f32).
 inline float roundTo(DType type, float value) {
   switch (type) {

@@ -48,7 +48,7 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
     std::string weightsNote;
     std::unique_ptr<WeightStore> store = openWeights(weightsNote);
     WeightStatistics statistics(store.get());
-    for (auto function : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+    for (auto function : module.getOps<func::FuncOp>())
       if (failed(runOnFunction(function, statistics, weightsNote)))
         return signalPassFailure();
   }
@@ -93,7 +93,7 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
         continue;
       llvm::errs() << "  ";
       printLocation(llvm::errs(), loc);
-      llvm::errs() << ": " << name << ": " << hazard.what << " up to "
+      llvm::errs() << ": " << name << ": " << FP16Hazard::describe(hazard.kind) << " up to "
                    << llvm::format("%.3g", hazard.bound) << " (" << hazard.inputs
                    << "): " << (fix->empty() ? "not fixed" : "fixed (" + *fix + ")") << "\n";
     }
@@ -106,7 +106,7 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
   /// Rewrites the op of `hazard` if this pass can: how (empty: not fixed).
   /// The op is gone afterwards when it was fixed.
   FailureOr<std::string> fixHazard(const FP16Hazard &hazard) {
-    if (auto attention = dyn_cast<AttentionOp>(hazard.op); attention && hazard.what == "scores") {
+    if (auto attention = dyn_cast<AttentionOp>(hazard.op); attention && hazard.kind == FP16Hazard::Scores) {
       double scale = attention.getScale().convertToDouble();
       if (!(hazard.bound * scale <= kFP16Max))
         return std::string(); // scaling the query first would not be enough
@@ -116,7 +116,7 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
                                     << llvm::format("%.3g", hazard.bound * scale);
       return how;
     }
-    if (hazard.what != "sum of squares" || normStrategy == "none")
+    if (hazard.kind != FP16Hazard::SumOfSquares || normStrategy == "none")
       return std::string();
     LogicalResult rewritten = isa<RMSNormOp>(hazard.op)
                                   ? rewriteToMaxScaledForm(cast<RMSNormOp>(hazard.op))

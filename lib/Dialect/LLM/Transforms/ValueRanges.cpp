@@ -16,25 +16,7 @@ const Interval kUnknown{};
 
 /// Element `i` of a stored float tensor.
 double storedValue(const StoredTensor &t, int64_t i) {
-  switch (t.dtype) {
-  case DType::F32: {
-    float v;
-    std::memcpy(&v, t.data + 4 * i, 4);
-    return v;
-  }
-  case DType::F16: {
-    uint16_t bits;
-    std::memcpy(&bits, t.data + 2 * i, 2);
-    return halfBitsToFloat(bits);
-  }
-  case DType::BF16: {
-    uint16_t bits;
-    std::memcpy(&bits, t.data + 2 * i, 2);
-    return bf16BitsToFloat(bits);
-  }
-  default:
-    return std::nan("");
-  }
+  return loadFloat(t.dtype, t.data + i * byteWidth(t.dtype));
 }
 
 Interval add(Interval a, Interval b) { return {a.lo + b.lo, a.hi + b.hi}; }
@@ -58,7 +40,10 @@ std::string describe(Interval r) {
   return s;
 }
 
-int64_t lastDim(Value v) { return cast<RankedTensorType>(v.getType()).getShape().back(); }
+/// A dimension's size as a bound: a dynamic one is unbounded.
+double extent(int64_t size) { return ShapedType::isDynamic(size) ? INFINITY : double(size); }
+
+double lastDim(Value v) { return extent(cast<RankedTensorType>(v.getType()).getShape().back()); }
 
 } // namespace
 
@@ -66,38 +51,46 @@ int64_t lastDim(Value v) { return cast<RankedTensorType>(v.getType()).getShape()
 // WeightStatistics
 //===----------------------------------------------------------------------===//
 
-std::optional<Interval> WeightStatistics::values(StringRef name) {
-  if (auto it = valueCache.find(name); it != valueCache.end())
-    return it->second;
+const WeightStatistics::Stats *WeightStatistics::lookup(StringRef name) {
+  auto [it, inserted] = cache.try_emplace(name);
+  if (!inserted)
+    return it->second ? &*it->second : nullptr;
   const StoredTensor *t = store ? store->lookup(name) : nullptr;
   if (!t || !isFloat(t->dtype))
-    return std::nullopt;
-  Interval r{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+    return nullptr;
+  Stats stats;
+  stats.values = {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  stats.is2D = t->shape.size() == 2;
+  int64_t columns = stats.is2D ? t->shape[1] : 1;
+  // |W| summed per row (an out_in weight's outputs) and per column (in_out).
+  std::vector<double> rowSums(stats.is2D ? t->shape[0] : 0), columnSums(stats.is2D ? columns : 0);
   for (int64_t i = 0, n = t->numElements(); i < n; ++i) {
     double v = storedValue(*t, i);
-    r = r.hull({v, v});
+    stats.values = stats.values.hull({v, v});
+    if (stats.is2D) {
+      rowSums[i / columns] += std::abs(v);
+      columnSums[i % columns] += std::abs(v);
+    }
   }
-  return valueCache[name] = r;
+  for (double sum : rowSums)
+    stats.maxRowL1 = std::max(stats.maxRowL1, sum);
+  for (double sum : columnSums)
+    stats.maxColumnL1 = std::max(stats.maxColumnL1, sum);
+  it->second = stats;
+  return &*it->second;
+}
+
+std::optional<Interval> WeightStatistics::values(StringRef name) {
+  const Stats *stats = lookup(name);
+  return stats ? std::optional(stats->values) : std::nullopt;
 }
 
 std::optional<double> WeightStatistics::maxOutputL1(StringRef name, WeightLayout layout) {
-  bool outIn = layout == WeightLayout::out_in;
-  auto &cache = l1Cache[outIn];
-  if (auto it = cache.find(name); it != cache.end())
-    return it->second;
-  const StoredTensor *t = store ? store->lookup(name) : nullptr;
-  if (!t || !isFloat(t->dtype) || t->shape.size() != 2)
+  const Stats *stats = lookup(name);
+  if (!stats || !stats->is2D)
     return std::nullopt;
-  int64_t rows = t->shape[0], cols = t->shape[1];
   // out_in: an output's weights are a row; in_out: a column.
-  std::vector<double> sums(outIn ? rows : cols, 0.0);
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c)
-      sums[outIn ? r : c] += std::abs(storedValue(*t, r * cols + c));
-  double best = 0;
-  for (double s : sums)
-    best = std::max(best, s);
-  return cache[name] = best;
+  return layout == WeightLayout::out_in ? stats->maxRowL1 : stats->maxColumnL1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -151,12 +144,12 @@ Interval ValueRanges::transfer(Operation *op) {
       })
       .Case([&](RMSNormOp n) {
         // |x[d]| / sqrt(mean(x^2) + eps) <= sqrt(D)
-        return mul(Interval::symmetric(std::sqrt(double(lastDim(n.getInput())))),
+        return mul(Interval::symmetric(std::sqrt(lastDim(n.getInput()))),
                    get(n.getWeight()));
       })
       .Case([&](LayerNormOp n) {
         Interval r = scale(Interval::symmetric(get(n.getWeight()).magnitude()),
-                           std::sqrt(double(lastDim(n.getInput()))));
+                           std::sqrt(lastDim(n.getInput())));
         return n.getBias() ? add(r, get(n.getBias())) : r;
       })
       .Case([&](RopeOp r) {
@@ -211,7 +204,7 @@ Interval ValueRanges::transfer(Operation *op) {
         auto type = cast<RankedTensorType>(r.getInput().getType());
         double count = 1;
         for (int64_t d : r.getDims())
-          count *= ShapedType::isDynamic(type.getDimSize(d)) ? INFINITY : type.getDimSize(d);
+          count *= extent(type.getDimSize(d));
         return scale(in(0), count);
       })
       .Case<ReduceMeanOp, ReduceMaxOp, ReduceMinOp>([&](Operation *) { return in(0); })
@@ -232,12 +225,26 @@ Interval ValueRanges::transfer(Operation *op) {
 // Hazards
 //===----------------------------------------------------------------------===//
 
+StringRef FP16Hazard::describe(Kind kind) {
+  switch (kind) {
+  case SumOfSquares:
+    return "sum of squares";
+  case Scores:
+    return "scores";
+  case Accumulation:
+    return "accumulation";
+  case Result:
+    return "result";
+  }
+  llvm_unreachable("unknown hazard kind");
+}
+
 std::vector<FP16Hazard> llmc::llm::findFP16Hazards(func::FuncOp function,
                                                    const ValueRanges &ranges) {
   std::vector<FP16Hazard> hazards;
-  auto report = [&](Operation *op, StringRef what, double bound, std::string inputs) {
+  auto report = [&](Operation *op, FP16Hazard::Kind kind, double bound, std::string inputs) {
     if (!(bound <= kFP16Max)) // also NaN and inf: unbounded
-      hazards.push_back({op, what.str(), bound, std::move(inputs)});
+      hazards.push_back({op, kind, bound, std::move(inputs)});
   };
   auto isFloatResult = [](Operation *op) {
     auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
@@ -258,29 +265,27 @@ std::vector<FP16Hazard> llmc::llm::findFP16Hazards(func::FuncOp function,
     // What the op accumulates before its result exists.
     if (isa<RMSNormOp, LayerNormOp>(op)) {
       Interval x = ranges.get(op->getOperand(0));
-      int64_t d = lastDim(op->getOperand(0));
-      double width = ShapedType::isDynamic(d) ? INFINITY : double(d);
+      double width = lastDim(op->getOperand(0));
       // The naive statistic: the sum of x^2 (LayerNorm: of (x - mean)^2,
       // at most (2 max|x|)^2 per element).
       double term = isa<LayerNormOp>(op) ? 2 * x.magnitude() : x.magnitude();
-      report(op, "sum of squares", width * term * term, "input " + describe(x));
+      report(op, FP16Hazard::SumOfSquares, width * term * term, "input " + describe(x));
       return;
     }
     if (!inputsInRange(op))
       return;
     if (auto attention = dyn_cast<AttentionOp>(op)) {
       Interval q = ranges.get(attention.getQuery()), k = ranges.get(attention.getKey());
-      int64_t d = lastDim(attention.getQuery());
-      report(op, "scores", (ShapedType::isDynamic(d) ? INFINITY : double(d)) * q.magnitude() * k.magnitude(),
+      report(op, FP16Hazard::Scores, lastDim(attention.getQuery()) * q.magnitude() * k.magnitude(),
              "query " + describe(q) + ", key " + describe(k));
     }
     if (auto linear = dyn_cast<LinearOp>(op)) {
       Interval r = ranges.get(linear.getResult());
-      report(op, "accumulation", r.magnitude(), "input " + describe(ranges.get(linear.getInput())));
+      report(op, FP16Hazard::Accumulation, r.magnitude(), "input " + describe(ranges.get(linear.getInput())));
       return;
     }
     Interval r = ranges.get(op->getResult(0));
-    report(op, "result", r.magnitude(), "result " + describe(r));
+    report(op, FP16Hazard::Result, r.magnitude(), "result " + describe(r));
   });
   return hazards;
 }

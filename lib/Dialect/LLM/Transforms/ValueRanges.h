@@ -45,7 +45,8 @@ struct Interval {
   }
 };
 
-/// Statistics of the weights a module reads, computed on first use.
+/// Statistics of the weights a module reads, computed on first use, in one
+/// scan of each weight.
 class WeightStatistics {
 public:
   explicit WeightStatistics(const WeightStore *store) : store(store) {}
@@ -53,13 +54,20 @@ public:
   /// The interval of the weight's values (none: not in the file).
   std::optional<Interval> values(llvm::StringRef name);
   /// The largest sum of |W| over the inputs of one output of a linear
-  /// layer's weight stored in `layout`.
+  /// layer's 2-D weight stored in `layout`.
   std::optional<double> maxOutputL1(llvm::StringRef name, WeightLayout layout);
 
 private:
+  struct Stats {
+    Interval values;
+    double maxRowL1 = 0, maxColumnL1 = 0; ///< 2-D weights only
+    bool is2D = false;
+  };
+  /// The statistics of a float weight in the file, or null.
+  const Stats *lookup(llvm::StringRef name);
+
   const WeightStore *store;
-  llvm::StringMap<Interval> valueCache;
-  llvm::StringMap<double> l1Cache[2];
+  llvm::StringMap<std::optional<Stats>> cache;
 };
 
 class ValueRanges {
@@ -79,8 +87,17 @@ private:
 
 /// What a naive FP16 evaluation of an op can overflow.
 struct FP16Hazard {
+  enum Kind {
+    SumOfSquares, ///< a norm's statistic
+    Scores,       ///< attention's raw q.k
+    Accumulation, ///< a linear layer's sums
+    Result,       ///< the op's result itself
+  };
+  /// How the report names `kind`.
+  static llvm::StringRef describe(Kind kind);
+
   mlir::Operation *op;
-  std::string what;   ///< "sum of squares", "scores", "result", ...
+  Kind kind;
   double bound;       ///< the proven bound on that quantity
   std::string inputs; ///< the proven ranges that give it, for the report
 };
