@@ -310,6 +310,8 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
                                        describeType(op.getResult(0).getType())};
       return std::nullopt;
     }
+    if (options.observer)
+      options.observer(&op, operands, *result);
     if (!op.getResult(0).use_empty())
       values[op.getResult(0)] = std::move(*result);
     for (Value v : op.getOperands())

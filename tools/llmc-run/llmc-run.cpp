@@ -12,7 +12,7 @@
 // module holds an op the executor does not implement, 1 otherwise.
 //
 //===----------------------------------------------------------------------===//
-#include "Generate.h"
+#include "llmc/Executor/Generate.h"
 
 #include "llmc/Executor/Executor.h"
 #include "llmc/Import/Import.h"
@@ -55,7 +55,7 @@ cl::list<std::string> inputFiles(
 cl::opt<std::string> outputDir("outputs",
                                cl::desc("Directory for output_K.npy"),
                                cl::cat(category));
-cl::opt<unsigned> generate("generate",
+cl::opt<unsigned> generateCount("generate",
                            cl::desc("Greedy-decode N tokens after a prefill "
                                     "of --prompt-ids"),
                            cl::init(0), cl::cat(category));
@@ -118,14 +118,14 @@ NpyArray toNpy(const Tensor &t) {
 }
 
 int runGenerate(Executor &executor, mlir::ModuleOp module) {
-  run::GenerateOptions options;
-  options.count = generate;
+  exec::GenerateOptions options;
+  options.count = generateCount;
   options.prompt.assign(promptIds.begin(), promptIds.end());
   options.promptLogitsFile = promptLogits;
   options.loadCacheFile = loadCache;
   options.saveCacheFile = saveCache;
-  run::GenerateError error;
-  std::optional<std::vector<int64_t>> tokens = run::generate(executor, module, options, error);
+  exec::GenerateError error;
+  std::optional<std::vector<int64_t>> tokens = exec::generate(executor, module, options, error);
   if (!tokens)
     return fail(error.unsupported ? Unsupported : BadInput, error.message);
   outs() << join(map_range(*tokens, [](int64_t v) { return std::to_string(v); }), " ") << "\n";
@@ -219,7 +219,7 @@ int main(int argc, char **argv) {
     options.moduleDirectory = dir.empty() ? "." : dir.str();
   }
   Executor executor(*module, options);
-  if (generate > 0) {
+  if (generateCount > 0) {
     if (!entry.empty())
       return fail(BadInput, "--generate runs the model's own entry points; drop --entry");
     return runGenerate(executor, *module);

@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,10 @@ struct ExecutorOptions {
   bool fp16 = false;
   /// Directory the module's `llm.weights` path is relative to.
   std::string moduleDirectory = ".";
+  /// Called with each op and its operand and result values, as the op runs
+  /// (calibration watches the values a model computes through it).
+  std::function<void(mlir::Operation *, llvm::ArrayRef<Tensor> operands, const Tensor &result)>
+      observer;
 };
 
 class Executor {

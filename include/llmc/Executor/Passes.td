@@ -39,4 +39,46 @@ def BakePrefix : Pass<"llm-bake-prefix", "::mlir::ModuleOp"> {
   ];
 }
 
+def CalibrateRanges : Pass<"llm-calibrate-ranges", "::mlir::ModuleOp"> {
+  let summary = "Record the value range each op takes on calibration prompts";
+  let description = [{
+    Runs the model on calibration prompts with the reference executor, in
+    f32, and records on each op with a float result the smallest and
+    largest value it produced over all of them:
+
+    ```
+    %h = llm.rms_norm %x, %w {llm.observed = array<f64: -3.2, 41.7>, ...}
+    ```
+
+    Each prompt is prefilled from empty caches (or the module's baked
+    prefix), then `generate` tokens are decoded greedily, so the ranges of
+    both phases are seen. The module can be the dynamic `@forward` (or an
+    imported `@main`) or the static programs of `llm-static-shapes`; the
+    observations are attributes of the ops, so the programs
+    `llm-static-shapes` clones from a calibrated `@forward` carry them.
+
+    `llm-fp16-safety` prints observed ranges beside the proven ones, and
+    its `static` norm strategy chooses its pre-scale from them. Observed
+    ranges are evidence, not proof: an input unlike the calibration prompts
+    can exceed them.
+
+    `inputs` is a text file with one prompt per line, token ids separated
+    by spaces or commas; blank lines and lines starting with `#` are
+    skipped. The weights are read from `llm.weights`, resolved against
+    `model-dir`.
+
+    ```
+    llmc-opt --llm-calibrate-ranges="inputs=prompts.txt model-dir=models" model.mlir
+    ```
+  }];
+  let options = [
+    Option<"inputs", "inputs", "std::string", "\"\"",
+           "text file of calibration prompts (token ids, one prompt per line); required">,
+    Option<"generate", "generate", "unsigned", "4",
+           "tokens decoded greedily after each prompt">,
+    Option<"modelDir", "model-dir", "std::string", "\".\"",
+           "the directory the module's llm.weights path is relative to">,
+  ];
+}
+
 #endif // LLMC_EXECUTOR_PASSES_TD

@@ -6,9 +6,15 @@ the prompt's last-token logits within 2e-2 relative (max |diff| / max
 |reference|). The unmodified module under --fp16 is reported alongside
 (that is where an overflow shows).
 
-Usage: check_fp16_safety.py LLMC_OPT LLMC_RUN MODEL.mlir NAME PROMPT...
+With --calibrate FILE, the module is first calibrated on the prompts of
+FILE (llm-calibrate-ranges) and --strategy chooses the norm strategy
+(static: a power-of-two pre-scale from the calibrated ranges).
+
+Usage: check_fp16_safety.py [--calibrate FILE] [--strategy S] LLMC_OPT LLMC_RUN MODEL.mlir NAME
+                            PROMPT...
 (PROMPT: comma-separated token ids)
 """
+import argparse
 import os
 import sys
 
@@ -25,10 +31,13 @@ def describe(trace, logits, reference_trace, reference_logits):
     return finite, error, trace == reference_trace
 
 
-def main(opt, run, model, name, *prompts):
+def main(opt, run, model, name, prompts, calibrate=None, strategy="dynamic"):
     work = os.path.dirname(os.path.abspath(model))
     safe = os.path.join(work, f"{name}.mlir")
-    run_tool([opt, model, f"--llm-fp16-safety=model-dir={work}", "-o", safe])
+    passes = [f"--llm-fp16-safety=model-dir={work} norm-strategy={strategy}"]
+    if calibrate:
+        passes.insert(0, f"--llm-calibrate-ranges=inputs={calibrate} model-dir={work}")
+    run_tool([opt, model, *passes, "-o", safe])
     failures = 0
     for text in prompts:
         prompt = [int(t) for t in text.split(",")]
@@ -48,4 +57,14 @@ def main(opt, run, model, name, *prompts):
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:]))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calibrate")
+    parser.add_argument("--strategy", default="dynamic")
+    parser.add_argument("opt")
+    parser.add_argument("run")
+    parser.add_argument("model")
+    parser.add_argument("name")
+    parser.add_argument("prompts", nargs="+")
+    args = parser.parse_args()
+    sys.exit(main(args.opt, args.run, args.model, args.name, args.prompts, args.calibrate,
+                  args.strategy))

@@ -34,8 +34,10 @@ Operation *LLMDialect::materializeConstant(OpBuilder &builder, Attribute value,
   return builder.create<ConstantOp>(loc, type, elements);
 }
 
-// Discardable `llm.*` attributes. Only `llm.weights` exists: the path of the
-// weights file, on the module that holds the model.
+// Discardable `llm.*` attributes: `llm.weights` (the path of the weights
+// file, on the module that holds the model), the static programs' and
+// baked prefix's attributes, and `llm.observed` / `llm.observed_row_rms`
+// (calibrated ranges).
 LogicalResult LLMDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attr) {
   StringRef name = attr.getName().strref();
@@ -55,6 +57,14 @@ LogicalResult LLMDialect::verifyOperationAttribute(Operation *op,
   if (name == "llm.prefix_ids") {
     if (!isa<DenseI64ArrayAttr>(attr.getValue()))
       return op->emitError() << "'llm.prefix_ids' must be an array<i64> of token ids";
+    return success();
+  }
+  if (name == getObservedRangeAttrName() || name == getObservedRowRMSAttrName()) {
+    auto range = dyn_cast<DenseF64ArrayAttr>(attr.getValue());
+    if (!range || range.size() != 2 || !(range[0] <= range[1]))
+      return op->emitError() << "'" << name << "' must be array<f64: lo, hi> with lo <= hi";
+    if (op->getNumResults() != 1)
+      return op->emitError() << "'" << name << "' belongs on an op with one result";
     return success();
   }
   if (attr.getName() != getWeightsAttrName())

@@ -16,6 +16,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
 
+#include <cmath>
+
 namespace llmc::llm {
 #define GEN_PASS_DEF_FP16SAFETY
 #include "llmc/Dialect/LLM/Transforms/Passes.h.inc"
@@ -40,9 +42,9 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (normStrategy != "dynamic" && normStrategy != "none") {
-      emitError(module.getLoc()) << "norm-strategy must be dynamic or none, not '" << normStrategy
-                                 << "'";
+    if (normStrategy != "dynamic" && normStrategy != "static" && normStrategy != "none") {
+      emitError(module.getLoc()) << "norm-strategy must be dynamic, static or none, not '"
+                                 << normStrategy << "'";
       return signalPassFailure();
     }
     std::string weightsNote;
@@ -77,6 +79,7 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
   LogicalResult runOnFunction(func::FuncOp function, WeightStatistics &statistics,
                               StringRef weightsNote) {
     ValueRanges ranges(function, &statistics);
+    ValueRanges observed = ValueRanges::observed(function);
     std::vector<FP16Hazard> hazards = findFP16Hazards(function, ranges);
     if (report)
       llvm::errs() << "llm-fp16-safety: FP16 hazards of @" << function.getSymName()
@@ -85,7 +88,9 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
     for (const FP16Hazard &hazard : hazards) {
       Location loc = hazard.op->getLoc();
       OperationName name = hazard.op->getName();
-      FailureOr<std::string> fix = fixHazard(hazard); // may erase the op
+      // What calibration saw of the same quantity, before the op changes.
+      std::optional<FP16Hazard> seen = fp16Exposure(hazard.op, observed);
+      FailureOr<std::string> fix = fixHazard(hazard, observed); // may erase the op
       if (failed(fix))
         return failure();
       fixed += !fix->empty();
@@ -94,8 +99,11 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
       llvm::errs() << "  ";
       printLocation(llvm::errs(), loc);
       llvm::errs() << ": " << name << ": " << FP16Hazard::describe(hazard.kind) << " up to "
-                   << llvm::format("%.3g", hazard.bound) << " (" << hazard.inputs
-                   << "): " << (fix->empty() ? "not fixed" : "fixed (" + *fix + ")") << "\n";
+                   << llvm::format("%.3g", hazard.bound) << " (" << hazard.inputs << ")";
+      if (seen && std::isfinite(seen->bound))
+        llvm::errs() << "; observed " << llvm::format("%.3g", seen->bound) << " (" << seen->inputs
+                     << ")";
+      llvm::errs() << ": " << (fix->empty() ? "not fixed" : "fixed (" + *fix + ")") << "\n";
     }
     if (report)
       llvm::errs() << "  " << hazards.size() << " hazards: " << fixed << " fixed, "
@@ -105,7 +113,7 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
 
   /// Rewrites the op of `hazard` if this pass can: how (empty: not fixed).
   /// The op is gone afterwards when it was fixed.
-  FailureOr<std::string> fixHazard(const FP16Hazard &hazard) {
+  FailureOr<std::string> fixHazard(const FP16Hazard &hazard, const ValueRanges &observed) {
     if (auto attention = dyn_cast<AttentionOp>(hazard.op); attention && hazard.kind == FP16Hazard::Scores) {
       double scale = attention.getScale().convertToDouble();
       if (!(hazard.bound * scale <= kFP16Max))
@@ -118,12 +126,50 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
     }
     if (hazard.kind != FP16Hazard::SumOfSquares || normStrategy == "none")
       return std::string();
-    LogicalResult rewritten = isa<RMSNormOp>(hazard.op)
-                                  ? rewriteToMaxScaledForm(cast<RMSNormOp>(hazard.op))
-                                  : rewriteToMaxScaledForm(cast<LayerNormOp>(hazard.op));
+    return fixNorm(hazard.op, observed);
+  }
+
+  /// Rewrites the norm `op` by the norm strategy: how.
+  FailureOr<std::string> fixNorm(Operation *op, const ValueRanges &observed) {
+    Value input = op->getOperand(0);
+    NormPrescale how;
+    std::string note = "rows scaled by their max |x|";
+    if (normStrategy == "static") {
+      if (!observed.isKnown(input))
+        return op->emitError("norm-strategy=static needs the range this norm's input took on "
+                             "calibration prompts; run llm-calibrate-ranges first");
+      int64_t width = cast<RankedTensorType>(input.getType()).getShape().back();
+      double eps = isa<RMSNormOp>(op) ? cast<RMSNormOp>(op).getEpsilon().convertToDouble()
+                                      : cast<LayerNormOp>(op).getEpsilon().convertToDouble();
+      double magnitude = observed.get(input).magnitude();
+      // A dynamic width is left to rewriteToSafeForm's error.
+      if (!ShapedType::isDynamic(width)) {
+        int exponent = staticPrescaleExponent(width, eps, magnitude);
+        // Rows whose scaled mean square falls below FP16's normal range
+        // would lose precision (and below the radicand's floor, their
+        // value): such a norm keeps the dynamic form.
+        double smallestRMS = std::ldexp(1.0, -7 - exponent);
+        auto rms = op->getAttrOfType<DenseF64ArrayAttr>(LLMDialect::getObservedRowRMSAttrName());
+        if (rms && rms[0] < smallestRMS) {
+          llvm::raw_string_ostream(note)
+              << ": a static pre-scale by 2^" << exponent << " loses rows with RMS below "
+              << llvm::format("%.3g", smallestRMS) << ", calibrated down to "
+              << llvm::format("%.3g", rms[0]);
+        } else {
+          how.exponent = exponent;
+          note.clear();
+          llvm::raw_string_ostream(note)
+              << "pre-scaled by 2^" << exponent << ": safe for |x| <= "
+              << llvm::format("%.3g", staticPrescaleLimit(width, eps, exponent)) << ", calibrated "
+              << llvm::format("%.3g", magnitude);
+        }
+      }
+    }
+    LogicalResult rewritten = isa<RMSNormOp>(op) ? rewriteToSafeForm(cast<RMSNormOp>(op), how)
+                                                 : rewriteToSafeForm(cast<LayerNormOp>(op), how);
     if (failed(rewritten))
       return failure();
-    return std::string("rows scaled by their max |x|");
+    return note;
   }
 };
 

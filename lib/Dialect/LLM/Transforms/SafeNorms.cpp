@@ -1,6 +1,7 @@
 //===- SafeNorms.cpp - FP16 range-safe forms of the norms -----------------===//
 #include "SafeNorms.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -33,24 +34,38 @@ MaxScaled scaleByRowMax(OpBuilder &b, Location loc, Value x, double floor) {
 }
 
 /// sqrt(D) / sqrt(sum_k v[k]^2 + D * eps / m^2), [..., 1]: the reciprocal
-/// RMS of `v` with the epsilon of the unscaled row rescaled by 1 / m^2. The
-/// radicand is floored at 2^-14 (FP16's smallest normal): it can only be
-/// smaller when the rescaled epsilon underflows and v is 0 (a constant
-/// LayerNorm row, whose result is then exactly the bias), and the floor
-/// keeps the reciprocal finite (at most 128 sqrt(D)) so 0 * it is 0.
-Value reciprocalScaledRMS(OpBuilder &b, Location loc, Value v, Value m, int64_t width,
-                          double eps) {
+/// RMS of `v` with the epsilon of the unscaled row rescaled by 1 / m^2
+/// (`rescaledEps`). The radicand is floored at 2^-14 (FP16's smallest
+/// normal): it can only be smaller when the rescaled epsilon underflows and
+/// v is (nearly) 0, and the floor keeps the reciprocal finite (at most
+/// 128 sqrt(D)) so 0 * it is 0.
+Value reciprocalScaledRMS(OpBuilder &b, Location loc, Value v, Value rescaledEps, int64_t width) {
   Type element = cast<RankedTensorType>(v.getType()).getElementType();
   Value squares = b.create<MulOp>(loc, v, v);
   Value sum = buildPairwiseSum(b, loc, squares);
-  // (sqrt(D * eps) / m)^2: eps itself, often an FP16 subnormal, never
-  // appears; the floor on m bounds this by 2^14.
-  Value root = b.create<DivOp>(loc, b.create<ConstantOp>(loc, element, std::sqrt(double(width) * eps)), m);
-  Value rescaledEps = b.create<MulOp>(loc, root, root);
   Value total = b.create<AddOp>(loc, sum, rescaledEps);
   Value floored = b.create<MaximumOp>(loc, total, b.create<ConstantOp>(loc, element, std::ldexp(1.0, -14)));
   Value inverse = b.create<RsqrtOp>(loc, floored);
   return b.create<MulOp>(loc, inverse, b.create<ConstantOp>(loc, element, std::sqrt(double(width))));
+}
+
+/// The row in range and D * eps / m^2 for it: divided by its floored max
+/// |x| (dynamic), or multiplied by 2^e (static, m = 2^-e).
+std::pair<Value, Value> prescale(OpBuilder &b, Location loc, Value x, int64_t width, double eps,
+                                 NormPrescale how) {
+  Type element = cast<RankedTensorType>(x.getType()).getElementType();
+  if (how.exponent) {
+    Value scaled = b.create<MulOp>(loc, x, b.create<ConstantOp>(loc, element, std::ldexp(1.0, *how.exponent)));
+    // Computed here in double: on a device without subnormals a value
+    // below 2^-14 reads as 0, which the radicand's floor covers.
+    double rescaledEps = double(width) * eps * std::ldexp(1.0, 2 * *how.exponent);
+    return {scaled, b.create<ConstantOp>(loc, element, rescaledEps)};
+  }
+  MaxScaled row = scaleByRowMax(b, loc, x, maxScaleFloor(width, eps));
+  // (sqrt(D * eps) / m)^2: eps itself, often an FP16 subnormal, never
+  // appears; the floor on m bounds this by 2^14.
+  Value root = b.create<DivOp>(loc, b.create<ConstantOp>(loc, element, std::sqrt(double(width) * eps)), row.m);
+  return {row.scaled, b.create<MulOp>(loc, root, root)};
 }
 
 /// The static width of the norm's last dimension, or an error.
@@ -66,17 +81,16 @@ FailureOr<int64_t> normWidth(Operation *op, Value input) {
 }
 
 /// Replaces the norm `op` of `input` (RMSNorm; LayerNorm when `centred`)
-/// by its max-scaled form.
+/// by its range-safe form.
 LogicalResult rewriteNorm(Operation *op, Value input, Value weight, Value bias, double eps,
-                          bool centred) {
+                          bool centred, NormPrescale how) {
   FailureOr<int64_t> width = normWidth(op, input);
   if (failed(width))
     return failure();
   OpBuilder b(op);
   Location loc = op->getLoc();
   Type element = cast<RankedTensorType>(input.getType()).getElementType();
-  MaxScaled x = scaleByRowMax(b, loc, input, maxScaleFloor(*width, eps));
-  Value v = x.scaled;
+  auto [v, rescaledEps] = prescale(b, loc, input, *width, eps, how);
   if (centred) {
     // The mean of the scaled row (its sum is at most D; divided by D, not
     // multiplied by a rounded 1 / D, so a constant row's mean is exact and
@@ -86,7 +100,7 @@ LogicalResult rewriteNorm(Operation *op, Value input, Value weight, Value bias, 
     Value mean = b.create<DivOp>(loc, sum, b.create<ConstantOp>(loc, element, double(*width)));
     v = b.create<SubOp>(loc, v, mean);
   }
-  Value inverse = reciprocalScaledRMS(b, loc, v, x.m, *width, eps);
+  Value inverse = reciprocalScaledRMS(b, loc, v, rescaledEps, *width);
   Value normalised = b.create<MulOp>(loc, v, inverse);
   Value result = b.create<MulOp>(loc, normalised, weight);
   if (bias)
@@ -122,12 +136,27 @@ Value llmc::llm::buildPairwiseSum(OpBuilder &b, Location loc, Value x) {
   return v; // [..., 1] (a width of 1 is its own sum)
 }
 
-LogicalResult llmc::llm::rewriteToMaxScaledForm(RMSNormOp op) {
-  return rewriteNorm(op, op.getInput(), op.getWeight(), Value(), op.getEpsilon().convertToDouble(),
-                     /*centred=*/false);
+int llmc::llm::staticPrescaleExponent(int64_t width, double eps, double magnitude) {
+  double d = double(width);
+  // 2^e <= sqrt(65504 / D) / (2 M)  and  D eps 4^e <= 2^14.
+  double bound = std::min(std::log2(std::sqrt(65504.0 / d) / (2 * magnitude)),
+                          std::log2(128.0 / std::sqrt(d * eps)));
+  // Neither bound exists for an all-zero calibration with eps = 0; keep
+  // 2^e a normal FP16 number either way.
+  return int(std::clamp(std::floor(bound), -14.0, 15.0));
 }
 
-LogicalResult llmc::llm::rewriteToMaxScaledForm(LayerNormOp op) {
+double llmc::llm::staticPrescaleLimit(int64_t width, double eps, int exponent) {
+  double rescaledEps = double(width) * eps * std::ldexp(1.0, 2 * exponent);
+  return std::sqrt((65504.0 - rescaledEps) / double(width)) * std::ldexp(1.0, -exponent);
+}
+
+LogicalResult llmc::llm::rewriteToSafeForm(RMSNormOp op, NormPrescale how) {
+  return rewriteNorm(op, op.getInput(), op.getWeight(), Value(), op.getEpsilon().convertToDouble(),
+                     /*centred=*/false, how);
+}
+
+LogicalResult llmc::llm::rewriteToSafeForm(LayerNormOp op, NormPrescale how) {
   return rewriteNorm(op, op.getInput(), op.getWeight(), op.getBias(),
-                     op.getEpsilon().convertToDouble(), /*centred=*/true);
+                     op.getEpsilon().convertToDouble(), /*centred=*/true, how);
 }

@@ -104,6 +104,16 @@ ValueRanges::ValueRanges(func::FuncOp function, WeightStatistics *weights) : wei
   });
 }
 
+ValueRanges ValueRanges::observed(func::FuncOp function) {
+  ValueRanges observed;
+  function.walk([&](Operation *op) {
+    auto range = op->getAttrOfType<DenseF64ArrayAttr>(LLMDialect::getObservedRangeAttrName());
+    if (range && range.size() == 2 && op->getNumResults() == 1)
+      observed.ranges[op->getResult(0)] = {range[0], range[1]};
+  });
+  return observed;
+}
+
 Interval ValueRanges::get(Value value) const {
   auto it = ranges.find(value);
   return it == ranges.end() ? kUnknown : it->second;
@@ -239,19 +249,38 @@ StringRef FP16Hazard::describe(Kind kind) {
   llvm_unreachable("unknown hazard kind");
 }
 
+std::optional<FP16Hazard> llmc::llm::fp16Exposure(Operation *op, const ValueRanges &ranges) {
+  if (op->getNumResults() != 1 || isa<ConstantOp, WeightOp>(op))
+    return std::nullopt;
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!type || !isa<FloatType>(type.getElementType()))
+    return std::nullopt;
+  // What the op accumulates before its result exists.
+  if (isa<RMSNormOp, LayerNormOp>(op)) {
+    Interval x = ranges.get(op->getOperand(0));
+    double width = lastDim(op->getOperand(0));
+    // The naive statistic: the sum of x^2 (LayerNorm: of (x - mean)^2,
+    // at most (2 max|x|)^2 per element).
+    double term = isa<LayerNormOp>(op) ? 2 * x.magnitude() : x.magnitude();
+    return FP16Hazard{op, FP16Hazard::SumOfSquares, width * term * term, "input " + describe(x)};
+  }
+  if (auto attention = dyn_cast<AttentionOp>(op)) {
+    Interval q = ranges.get(attention.getQuery()), k = ranges.get(attention.getKey());
+    return FP16Hazard{op, FP16Hazard::Scores,
+                      lastDim(attention.getQuery()) * q.magnitude() * k.magnitude(),
+                      "query " + describe(q) + ", key " + describe(k)};
+  }
+  if (auto linear = dyn_cast<LinearOp>(op)) {
+    Interval r = ranges.get(linear.getResult());
+    return FP16Hazard{op, FP16Hazard::Accumulation, r.magnitude(),
+                      "input " + describe(ranges.get(linear.getInput()))};
+  }
+  Interval r = ranges.get(op->getResult(0));
+  return FP16Hazard{op, FP16Hazard::Result, r.magnitude(), "result " + describe(r)};
+}
+
 std::vector<FP16Hazard> llmc::llm::findFP16Hazards(func::FuncOp function,
                                                    const ValueRanges &ranges) {
-  std::vector<FP16Hazard> hazards;
-  auto report = [&](Operation *op, FP16Hazard::Kind kind, double bound, std::string inputs) {
-    if (!(bound <= kFP16Max)) // also NaN and inf: unbounded
-      hazards.push_back({op, kind, bound, std::move(inputs)});
-  };
-  auto isFloatResult = [](Operation *op) {
-    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-    return type && isa<FloatType>(type.getElementType());
-  };
-  // Where a value first can leave FP16's range; ops downstream of it are
-  // not listed again.
   auto inputsInRange = [&](Operation *op) {
     return llvm::all_of(op->getOperands(), [&](Value v) {
       auto type = dyn_cast<RankedTensorType>(v.getType());
@@ -259,33 +288,13 @@ std::vector<FP16Hazard> llmc::llm::findFP16Hazards(func::FuncOp function,
              ranges.get(v).magnitude() <= kFP16Max;
     });
   };
+  std::vector<FP16Hazard> hazards;
   function.walk([&](Operation *op) {
-    if (op->getNumResults() != 1 || !isFloatResult(op) || isa<ConstantOp, WeightOp>(op))
+    std::optional<FP16Hazard> exposure = fp16Exposure(op, ranges);
+    if (!exposure || exposure->bound <= kFP16Max) // NaN and inf: unbounded, a hazard
       return;
-    // What the op accumulates before its result exists.
-    if (isa<RMSNormOp, LayerNormOp>(op)) {
-      Interval x = ranges.get(op->getOperand(0));
-      double width = lastDim(op->getOperand(0));
-      // The naive statistic: the sum of x^2 (LayerNorm: of (x - mean)^2,
-      // at most (2 max|x|)^2 per element).
-      double term = isa<LayerNormOp>(op) ? 2 * x.magnitude() : x.magnitude();
-      report(op, FP16Hazard::SumOfSquares, width * term * term, "input " + describe(x));
-      return;
-    }
-    if (!inputsInRange(op))
-      return;
-    if (auto attention = dyn_cast<AttentionOp>(op)) {
-      Interval q = ranges.get(attention.getQuery()), k = ranges.get(attention.getKey());
-      report(op, FP16Hazard::Scores, lastDim(attention.getQuery()) * q.magnitude() * k.magnitude(),
-             "query " + describe(q) + ", key " + describe(k));
-    }
-    if (auto linear = dyn_cast<LinearOp>(op)) {
-      Interval r = ranges.get(linear.getResult());
-      report(op, FP16Hazard::Accumulation, r.magnitude(), "input " + describe(ranges.get(linear.getInput())));
-      return;
-    }
-    Interval r = ranges.get(op->getResult(0));
-    report(op, FP16Hazard::Result, r.magnitude(), "result " + describe(r));
+    if (exposure->kind == FP16Hazard::SumOfSquares || inputsInRange(op))
+      hazards.push_back(std::move(*exposure));
   });
   return hazards;
 }

@@ -72,13 +72,21 @@ private:
 
 class ValueRanges {
 public:
-  /// Propagates through `function`; `weights` may be null (every weight
-  /// unbounded).
+  /// Proven ranges: propagates through `function`; `weights` may be null
+  /// (every weight unbounded).
   ValueRanges(mlir::func::FuncOp function, WeightStatistics *weights);
+
+  /// Observed ranges: the `llm.observed` ranges llm-calibrate-ranges
+  /// recorded on the ops of `function` (a value without one is unbounded).
+  static ValueRanges observed(mlir::func::FuncOp function);
 
   Interval get(mlir::Value value) const;
 
+  /// Whether `value` has a range that is not the unbounded default.
+  bool isKnown(mlir::Value value) const { return ranges.count(value); }
+
 private:
+  ValueRanges() : weights(nullptr) {}
   Interval transfer(mlir::Operation *op);
 
   WeightStatistics *weights;
@@ -102,7 +110,14 @@ struct FP16Hazard {
   std::string inputs; ///< the proven ranges that give it, for the report
 };
 
-/// Every hazard of `function` under `ranges` (bounds above kFP16Max).
+/// The quantity a naive FP16 evaluation of `op` could overflow and its
+/// bound under `ranges`, whether or not it passes kFP16Max; none for an op
+/// without a float result, a constant or a weight.
+std::optional<FP16Hazard> fp16Exposure(mlir::Operation *op, const ValueRanges &ranges);
+
+/// Every hazard of `function` under `ranges` (bounds above kFP16Max). Ops
+/// downstream of a value that can already leave FP16's range are not
+/// listed again, except norms, which the pass can make safe for any input.
 std::vector<FP16Hazard> findFP16Hazards(mlir::func::FuncOp function, const ValueRanges &ranges);
 
 } // namespace llmc::llm

@@ -13,6 +13,9 @@
 // CHECK-NEXT: %[[FLOOR:.*]] = llm.constant dense<6.10351563E-5> : tensor<f32>
 // CHECK-NEXT: %[[M:.*]] = llm.maximum %[[MAX]], %[[FLOOR]] : tensor<1x?x1xf32>, tensor<f32>
 // CHECK-NEXT: %[[Y:.*]] = llm.div %arg0, %[[M]] : tensor<1x?x12xf32>, tensor<1x?x1xf32>
+// CHECK-NEXT: %[[C:.*]] = llm.constant dense<0.00346410158> : tensor<f32>
+// CHECK-NEXT: %[[R:.*]] = llm.div %[[C]], %[[M]]
+// CHECK-NEXT: %[[E:.*]] = llm.mul %[[R]], %[[R]] : tensor<1x?x1xf32>
 // CHECK-NEXT: %[[Q:.*]] = llm.mul %[[Y]], %[[Y]] : tensor<1x?x12xf32>
 // CHECK-NEXT: %[[L1:.*]] = llm.reshape %[[Q]] : tensor<1x?x12xf32> to tensor<1x?x2x6xf32>
 // CHECK-NEXT: %[[S1:.*]] = llm.reduce_sum %[[L1]] dims [2] : tensor<1x?x2x6xf32>
@@ -20,9 +23,6 @@
 // CHECK-NEXT: %[[S2:.*]] = llm.reduce_sum %[[L2]] dims [2] : tensor<1x?x2x3xf32>
 // CHECK-NEXT: %[[L3:.*]] = llm.reshape %[[S2]] : tensor<1x?x3xf32> to tensor<1x?x3x1xf32>
 // CHECK-NEXT: %[[S:.*]] = llm.reduce_sum %[[L3]] dims [2] : tensor<1x?x3x1xf32>
-// CHECK-NEXT: %[[C:.*]] = llm.constant dense<0.00346410158> : tensor<f32>
-// CHECK-NEXT: %[[R:.*]] = llm.div %[[C]], %[[M]]
-// CHECK-NEXT: %[[E:.*]] = llm.mul %[[R]], %[[R]] : tensor<1x?x1xf32>
 // CHECK-NEXT: %[[T:.*]] = llm.add %[[S]], %[[E]] : tensor<1x?x1xf32>
 // CHECK-NEXT: %[[TINY:.*]] = llm.constant dense<6.10351563E-5> : tensor<f32>
 // CHECK-NEXT: %[[TF:.*]] = llm.maximum %[[T]], %[[TINY]]
@@ -83,4 +83,4 @@ func.func @too_wide(%x: tensor<1x50000xf32>, %w: tensor<50000xf32>) -> tensor<1x
 // -----
 
 // RUN: not llmc-opt %s -split-input-file --llm-fp16-safety=norm-strategy=clamp 2>&1 | FileCheck --check-prefix=BAD %s
-// BAD: error: norm-strategy must be dynamic or none, not 'clamp'
+// BAD: error: norm-strategy must be dynamic, static or none, not 'clamp'

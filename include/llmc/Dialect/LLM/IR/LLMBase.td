@@ -112,6 +112,17 @@ def LLM_Dialect : Dialect {
     them as it goes; the reference executor's FP16 mode models that, and
     the FP16-safety pass rewrites ops so that such rounding cannot
     overflow.
+
+    ## Calibration
+
+    `llm-calibrate-ranges` records on each op with a float result the
+    range its result took on calibration prompts, as the discardable
+    attribute `llm.observed = array<f64: lo, hi>`, and on each norm the
+    range of its input rows' root mean square (LayerNorm: standard
+    deviation) as `llm.observed_row_rms = array<f64: lo, hi>`. It is evidence about the
+    model's values, not part of any op's semantics: passes may use it to
+    choose how to compute (the FP16-safety pass's static pre-scale), never
+    what is computed.
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;
@@ -121,6 +132,17 @@ def LLM_Dialect : Dialect {
     /// resolved relative to the directory of the `.mlir` file).
     static constexpr ::llvm::StringLiteral getWeightsAttrName() {
       return ::llvm::StringLiteral("llm.weights");
+    }
+    /// Name of the op attribute holding the range of values its result took
+    /// on calibration prompts (`array<f64: lo, hi>`, llm-calibrate-ranges).
+    static constexpr ::llvm::StringLiteral getObservedRangeAttrName() {
+      return ::llvm::StringLiteral("llm.observed");
+    }
+    /// Name of a norm's attribute holding the smallest and largest root mean
+    /// square (LayerNorm: standard deviation) of its input rows on
+    /// calibration prompts (`array<f64: lo, hi>`).
+    static constexpr ::llvm::StringLiteral getObservedRowRMSAttrName() {
+      return ::llvm::StringLiteral("llm.observed_row_rms");
     }
   }];
 }

@@ -178,8 +178,22 @@ def FP16Safety : Pass<"llm-fp16-safety", "::mlir::ModuleOp"> {
     smallest normal, 6.1e-5, and vanishes on devices without subnormals).
     The floor `m >= max(sqrt(D eps) / 128, 2^-14)` bounds that term by
     2^14 and keeps an all-zero row finite (its result is 0). The width must
-    be static and at most 49120. `none` leaves the norms alone: for targets
-    that accumulate in FP32.
+    be static and at most 49120.
+
+    `static` multiplies by a power of two `2^e` chosen at compile time from
+    the range the norm's input took on calibration prompts (`llm.observed`,
+    recorded by `llm-calibrate-ranges`): no extra reduction, and the
+    rescaled epsilon `D eps 4^e` is a constant (below 2^-14 it may flush to
+    0 on a device without subnormals; the radicand's floor keeps the result
+    finite). `e` is the largest with `2^e max|x| sqrt(D) <= sqrt(65504) / 2`
+    (a row twice the calibrated maximum still cannot overflow; the report
+    prints the limit) and `D eps 4^e <= 2^14`. A row whose scaled mean
+    square falls below FP16's normal range (RMS below `2^(-7-e)`) would
+    lose precision, so a norm whose calibrated rows went below that
+    (`llm.observed_row_rms`) keeps the dynamic form, and the report says
+    so. A norm without a calibrated input range is an error.
+
+    `none` leaves the norms alone: for targets that accumulate in FP32.
 
     **Attention scores.** An FP16 device rounds each raw score `q.k`
     before multiplying it by the softmax scale, so the raw scores can
@@ -199,15 +213,20 @@ def FP16Safety : Pass<"llm-fp16-safety", "::mlir::ModuleOp"> {
     Without readable weights every bound is unknown, and every norm is
     rewritten. With `report`, the pass prints each hazard (an op's sum of
     squares, attention scores, a linear layer's accumulation, or a result
-    that can leave FP16's range), with the proven ranges that give it and
-    whether it was fixed:
+    that can leave FP16's range), with the proven ranges that give it, the
+    same bound computed from the calibrated ranges when the module has them
+    (`llm.observed`), and whether it was fixed:
 
     ```
     llm-fp16-safety: FP16 hazards of @forward (proven ranges, weights read)
-      model.mlir:12:10: llm.rms_norm: sum of squares up to 2.6e+08 (input [-2e+03, 2e+03]): fixed (row max scaling)
+      model.mlir:12:10: llm.rms_norm: sum of squares up to 2.56e+08 (input [-0.434, 2e+03]); observed 2.56e+08 (input [-0.409, 2e+03]): fixed (rows scaled by their max |x|)
+      model.mlir:73:11: llm.linear: accumulation up to 6.92e+04 (input [-6.9e+03, 6.9e+03]); observed 2.78 (input [-5.5, 7.4]): not fixed
       ...
-      5 hazards: 3 fixed, 2 not fixed
+      8 hazards: 7 fixed, 1 not fixed
     ```
+
+    Which ops are rewritten is decided by the proven ranges only:
+    calibrated ranges are evidence about typical inputs, not a bound.
 
     The rewritten forms are checked in `test/Dialect/LLM/Transforms/`
     (structure), `test/models/fp16-norms.test` (property test: random rows
@@ -221,7 +240,8 @@ def FP16Safety : Pass<"llm-fp16-safety", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"normStrategy", "norm-strategy", "std::string", /*default=*/"\"dynamic\"",
-           "How norms are made FP16-safe: dynamic (scale each row by its max |x|) or none">,
+           "How norms are made FP16-safe: dynamic (scale each row by its max |x|), static "
+           "(a power-of-two pre-scale from calibrated ranges) or none">,
     Option<"report", "report", "bool", /*default=*/"false",
            "Print the FP16 hazards found, with their proven ranges, and what was fixed">,
     Option<"modelDir", "model-dir", "std::string", /*default=*/"\".\"",

@@ -6,8 +6,8 @@
 // file, and can be saved after the prompt.
 //
 //===----------------------------------------------------------------------===//
-#ifndef LLMC_TOOLS_LLMC_RUN_GENERATE_H
-#define LLMC_TOOLS_LLMC_RUN_GENERATE_H
+#ifndef LLMC_EXECUTOR_GENERATE_H
+#define LLMC_EXECUTOR_GENERATE_H
 
 #include "llmc/Executor/Executor.h"
 
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace llmc::run {
+namespace llmc::exec {
 
 struct GenerateOptions {
   unsigned count = 0;                ///< tokens to generate
@@ -33,10 +33,10 @@ struct GenerateError {
 };
 
 /// The generated token ids, or why there are none.
-std::optional<std::vector<int64_t>> generate(exec::Executor &executor, mlir::ModuleOp module,
+std::optional<std::vector<int64_t>> generate(Executor &executor, mlir::ModuleOp module,
                                              const GenerateOptions &options,
                                              GenerateError &error);
 
-} // namespace llmc::run
+} // namespace llmc::exec
 
-#endif // LLMC_TOOLS_LLMC_RUN_GENERATE_H
+#endif // LLMC_EXECUTOR_GENERATE_H

@@ -1,5 +1,5 @@
 //===- Generate.cpp - greedy generation on the reference executor ---------===//
-#include "Generate.h"
+#include "llmc/Executor/Generate.h"
 
 #include "llmc/Dialect/LLM/IR/GenerationEntry.h"
 #include "llmc/Dialect/LLM/Transforms/PrefillSchedule.h"
@@ -11,7 +11,7 @@
 using namespace mlir;
 using namespace llmc;
 using namespace llmc::exec;
-using namespace llmc::run;
+
 
 namespace {
 
@@ -272,7 +272,7 @@ std::optional<std::vector<Tensor>> initialCaches(Session &session, ModuleOp modu
 
 } // namespace
 
-std::optional<std::vector<int64_t>> llmc::run::generate(Executor &executor, ModuleOp module,
+std::optional<std::vector<int64_t>> llmc::exec::generate(Executor &executor, ModuleOp module,
                                                         const GenerateOptions &options,
                                                         GenerateError &error) {
   if (options.prompt.empty()) {
