@@ -15,11 +15,12 @@ namespace {
 /// clear error instead of "unknown target".
 class PlannedTarget final : public Target {
 public:
-  PlannedTarget(llvm::StringRef name, llvm::StringRef description)
-      : name(name), description(description) {}
+  PlannedTarget(llvm::StringRef name, llvm::StringRef description, bool fp32Accumulation)
+      : name(name), description(description), fp32Accumulation(fp32Accumulation) {}
   llvm::StringRef getName() const override { return name; }
   llvm::StringRef getDescription() const override { return description; }
   bool isAvailable() const override { return false; }
+  bool accumulatesInFP32() const override { return fp32Accumulation; }
   void buildPipeline(mlir::OpPassManager &) const override {}
   mlir::LogicalResult emit(mlir::ModuleOp, llvm::raw_ostream &) const override {
     return mlir::failure();
@@ -27,6 +28,7 @@ public:
 
 private:
   std::string name, description;
+  bool fp32Accumulation;
 };
 
 } // namespace
@@ -38,7 +40,9 @@ void llmc::registerAllTargets() {
   registered = true;
   registerTarget(createMLIRTarget());
   registerTarget(std::make_unique<PlannedTarget>(
-      "npu", "FlatBuffers program for the reference NPU simulator"));
+      "npu", "FlatBuffers program for the reference NPU simulator",
+      /*fp32Accumulation=*/false)); // an FP16-only device
   registerTarget(std::make_unique<PlannedTarget>(
-      "arm", "AArch64 code through LLVM"));
+      "arm", "AArch64 code through LLVM",
+      /*fp32Accumulation=*/true)); // f32 arithmetic, or FP16 products widened into f32 sums
 }

@@ -1,12 +1,14 @@
 //===- TargetRegistryTest.cpp - targets and C++ construction of llm ops ---===//
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 #include "llmc/InitAll.h"
+#include "llmc/Target/Deployment.h"
 #include "llmc/Target/Target.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
 
 #include <gtest/gtest.h>
 
@@ -25,6 +27,43 @@ TEST(TargetRegistry, ListsAvailableAndPlannedTargets) {
   EXPECT_EQ(llmc::lookupTarget("no-such-target"), nullptr);
   EXPECT_NE(llmc::describeTargets().find("npu (not available yet)"),
             std::string::npos);
+}
+
+/// A target whose device accumulates in FP32 gets llm-fp16-safety with its
+/// norms left alone; an FP16-only one (the default) gets the dynamic form;
+/// an explicit norm-strategy wins over either.
+TEST(Deployment, NormStrategyDefaultsToTheTargets) {
+  struct FakeTarget final : public llmc::Target {
+    explicit FakeTarget(bool fp32) : fp32(fp32) {}
+    llvm::StringRef getName() const override { return "fake"; }
+    llvm::StringRef getDescription() const override { return "fake"; }
+    void buildPipeline(OpPassManager &) const override {}
+    LogicalResult emit(ModuleOp, llvm::raw_ostream &) const override { return success(); }
+    bool accumulatesInFP32() const override { return fp32; }
+    bool fp32;
+  };
+  DialectRegistry registry;
+  llmc::registerAllDialects(registry);
+  MLIRContext context(registry);
+  auto pipeline = [&](bool fp32, llvm::StringRef strategy) {
+    llmc::DeploymentOptions options;
+    options.fp16Safety = true;
+    options.normStrategy = strategy.str();
+    PassManager pm(&context);
+    llmc::buildDeploymentPipeline(pm, options, FakeTarget(fp32));
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    pm.printAsTextualPipeline(os);
+    return text;
+  };
+  EXPECT_NE(pipeline(/*fp32=*/true, "").find("norm-strategy=none"), std::string::npos);
+  EXPECT_NE(pipeline(/*fp32=*/false, "").find("norm-strategy=dynamic"), std::string::npos);
+  EXPECT_NE(pipeline(/*fp32=*/true, "dynamic").find("norm-strategy=dynamic"), std::string::npos);
+  // No fp16-safety asked for, and none given: the pass is not run.
+  llmc::DeploymentOptions none;
+  PassManager pm(&context);
+  llmc::buildDeploymentPipeline(pm, none, FakeTarget(false));
+  EXPECT_EQ(pm.size(), 0u);
 }
 
 /// Builds `attention(q, k, v)` for 4 query heads over 2 KV heads from C++,

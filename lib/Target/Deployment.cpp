@@ -4,7 +4,16 @@
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 #include "llmc/Executor/Passes.h"
 
-void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options) {
+void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,
+                                   const Target &target) {
+  // First, on the dynamic model: the static programs are clones of its
+  // ops and carry what was recorded.
+  if (!options.calibrate.empty()) {
+    exec::CalibrateRangesOptions calibration;
+    calibration.inputs = options.calibrate;
+    calibration.modelDir = options.modelDir;
+    pm.addPass(exec::createCalibrateRanges(calibration));
+  }
   if (!options.bakePrefix.empty()) {
     exec::BakePrefixOptions bake;
     bake.ids = options.bakePrefix;
@@ -21,9 +30,12 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     shapes.statsPromptLengths = options.statsPromptLengths;
     pm.addPass(llm::createStaticShapes(shapes));
   }
-  if (options.fp16Safety || options.reportFP16Hazards) {
+  if (options.runsFP16Safety()) {
     llm::FP16SafetyOptions safety;
     safety.report = options.reportFP16Hazards;
+    safety.normStrategy = !options.normStrategy.empty() ? options.normStrategy.getValue()
+                          : target.accumulatesInFP32() ? "none"
+                                                       : "dynamic";
     safety.modelDir = options.modelDir;
     pm.addPass(llm::createFP16Safety(safety));
   }

@@ -55,7 +55,7 @@ void llmc::registerTargetPipelines() {
     mlir::PassPipelineRegistration<DeploymentOptions>(
         name, target->getDescription(),
         [target](mlir::OpPassManager &pm, const DeploymentOptions &options) {
-          buildDeploymentPipeline(pm, options);
+          buildDeploymentPipeline(pm, options, *target);
           target->buildPipeline(pm);
         });
   }

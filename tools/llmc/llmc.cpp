@@ -83,6 +83,17 @@ cl::opt<bool> reportFP16Hazards("report-fp16-hazards",
                                 cl::desc("Print the FP16 hazards found, their proven ranges "
                                          "and what was fixed (implies --fp16-safety)"),
                                 cl::init(false), cl::cat(deploymentCategory));
+cl::opt<std::string> normStrategy("norm-strategy",
+                                  cl::desc("How --fp16-safety makes norms safe: dynamic (each row "
+                                           "scaled by its max |x|), static (a power-of-two "
+                                           "pre-scale from --calibrate) or none; default: the "
+                                           "target's"),
+                                  cl::cat(deploymentCategory));
+cl::opt<std::string> calibrate("calibrate",
+                               cl::desc("Record each op's value range on the prompts of this "
+                                        "file (token ids, one prompt per line); the FP16 "
+                                        "hazard report prints them"),
+                               cl::value_desc("prompts.txt"), cl::cat(deploymentCategory));
 cl::list<int64_t> statsLengths("print-static-shape-stats",
                                cl::desc("Print the static programs' prefill FLOPs for prompts "
                                         "of these lengths"),
@@ -101,6 +112,8 @@ void setDeploymentOptions(llmc::DeploymentOptions &options, StringRef modelDirec
   options.statsPromptLengths = SmallVector<int64_t>(statsLengths.begin(), statsLengths.end());
   options.fp16Safety = fp16Safety.getValue();
   options.reportFP16Hazards = reportFP16Hazards.getValue();
+  options.normStrategy = normStrategy.getValue();
+  options.calibrate = calibrate.getValue();
 }
 
 int fail(const Twine &message) {
@@ -178,7 +191,7 @@ int compile(const llmc::Target &target) {
     return fail("--print-static-shape-stats needs --max-seq-len");
   llmc::DeploymentOptions deployment;
   setDeploymentOptions(deployment, modelDirectory);
-  llmc::buildDeploymentPipeline(pm, deployment);
+  llmc::buildDeploymentPipeline(pm, deployment, target);
   target.buildPipeline(pm);
   if (failed(pm.run(*module)))
     return 1;

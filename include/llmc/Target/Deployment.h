@@ -1,6 +1,7 @@
 //===- Deployment.h - the target-independent deployment passes --*- C++ -*-===//
 //
-// What every target pipeline starts with when the user asks for it: a
+// What every target pipeline starts with when the user asks for it: value
+// ranges recorded on calibration prompts (llm-calibrate-ranges), a
 // prompt prefix baked into the caches (llm-bake-prefix), static
 // prefill/decode programs over fixed caches (llm-static-shapes), then the
 // FP16 range-safe rewrites (llm-fp16-safety, on the programs as they will
@@ -9,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #ifndef LLMC_TARGET_DEPLOYMENT_H
 #define LLMC_TARGET_DEPLOYMENT_H
+
+#include "llmc/Target/Target.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
@@ -48,17 +51,32 @@ struct DeploymentOptions : public mlir::PassPipelineOptions<DeploymentOptions> {
                                  llvm::cl::desc("Print the FP16 hazards llm-fp16-safety finds "
                                                 "and fixes (implies fp16-safety)"),
                                  llvm::cl::init(false)};
+  Option<std::string> normStrategy{
+      *this, "norm-strategy",
+      llvm::cl::desc("How llm-fp16-safety makes norms safe: dynamic, static (needs calibrate) "
+                     "or none; default: the target's (none where it accumulates in FP32)"),
+      llvm::cl::init("")};
+  Option<std::string> calibrate{*this, "calibrate",
+                                llvm::cl::desc("File of calibration prompts: record each op's "
+                                               "value range (llm-calibrate-ranges) first"),
+                                llvm::cl::init("")};
 
   /// Whether any deployment pass is asked for.
   bool any() const {
-    return maxSeqLen > 0 || !bakePrefix.empty() || fp16Safety || reportFP16Hazards;
+    return maxSeqLen > 0 || !bakePrefix.empty() || runsFP16Safety() || !calibrate.empty();
+  }
+  /// Whether llm-fp16-safety is asked for (a norm strategy asks for it too).
+  bool runsFP16Safety() const {
+    return fp16Safety || reportFP16Hazards || !normStrategy.empty();
   }
 };
 
-/// Appends llm-bake-prefix (with bake-prefix), llm-static-shapes (with
-/// max-seq-len) and llm-fp16-safety (with fp16-safety or
-/// report-fp16-hazards) to `pm`.
-void buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options);
+/// Appends llm-calibrate-ranges (with calibrate), llm-bake-prefix (with
+/// bake-prefix), llm-static-shapes (with max-seq-len) and llm-fp16-safety
+/// (with fp16-safety or report-fp16-hazards; its norm strategy defaults to
+/// `target`'s) to `pm`.
+void buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,
+                             const Target &target);
 
 } // namespace llmc
 

@@ -46,6 +46,13 @@ public:
 
   /// True when `emit` writes bytes rather than text.
   virtual bool emitsBinary() const { return false; }
+
+  /// True when the device accumulates FP16 products and sums in FP32 (an
+  /// FP32 accumulator, or a CPU computing in f32): a norm's sum of squares
+  /// cannot overflow there, and llm-fp16-safety leaves norms alone unless
+  /// asked otherwise. False (the default) for a device that computes only
+  /// in FP16: norms get the dynamic range-safe form.
+  virtual bool accumulatesInFP32() const { return false; }
 };
 
 /// Registers `target` under its name; names are unique.

@@ -79,7 +79,7 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
   LogicalResult runOnFunction(func::FuncOp function, WeightStatistics &statistics,
                               StringRef weightsNote) {
     ValueRanges ranges(function, &statistics);
-    ValueRanges observed = ValueRanges::observed(function);
+    std::optional<ValueRanges> observed = ValueRanges::observed(function, &statistics);
     std::vector<FP16Hazard> hazards = findFP16Hazards(function, ranges);
     if (report)
       llvm::errs() << "llm-fp16-safety: FP16 hazards of @" << function.getSymName()
@@ -89,7 +89,8 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
       Location loc = hazard.op->getLoc();
       OperationName name = hazard.op->getName();
       // What calibration saw of the same quantity, before the op changes.
-      std::optional<FP16Hazard> seen = fp16Exposure(hazard.op, observed);
+      std::optional<FP16Hazard> seen =
+          observed ? fp16Exposure(hazard.op, *observed) : std::nullopt;
       FailureOr<std::string> fix = fixHazard(hazard, observed); // may erase the op
       if (failed(fix))
         return failure();
@@ -113,7 +114,8 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
 
   /// Rewrites the op of `hazard` if this pass can: how (empty: not fixed).
   /// The op is gone afterwards when it was fixed.
-  FailureOr<std::string> fixHazard(const FP16Hazard &hazard, const ValueRanges &observed) {
+  FailureOr<std::string> fixHazard(const FP16Hazard &hazard,
+                                   const std::optional<ValueRanges> &observed) {
     if (auto attention = dyn_cast<AttentionOp>(hazard.op); attention && hazard.kind == FP16Hazard::Scores) {
       double scale = attention.getScale().convertToDouble();
       if (!(hazard.bound * scale <= kFP16Max))
@@ -130,18 +132,18 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
   }
 
   /// Rewrites the norm `op` by the norm strategy: how.
-  FailureOr<std::string> fixNorm(Operation *op, const ValueRanges &observed) {
+  FailureOr<std::string> fixNorm(Operation *op, const std::optional<ValueRanges> &observed) {
     Value input = op->getOperand(0);
     NormPrescale how;
     std::string note = "rows scaled by their max |x|";
     if (normStrategy == "static") {
-      if (!observed.isKnown(input))
+      if (!observed || !std::isfinite(observed->get(input).magnitude()))
         return op->emitError("norm-strategy=static needs the range this norm's input took on "
-                             "calibration prompts; run llm-calibrate-ranges first");
+                             "calibration prompts (llm-calibrate-ranges, llmc --calibrate)");
       int64_t width = cast<RankedTensorType>(input.getType()).getShape().back();
       double eps = isa<RMSNormOp>(op) ? cast<RMSNormOp>(op).getEpsilon().convertToDouble()
                                       : cast<LayerNormOp>(op).getEpsilon().convertToDouble();
-      double magnitude = observed.get(input).magnitude();
+      double magnitude = observed->get(input).magnitude();
       // A dynamic width is left to rewriteToSafeForm's error.
       if (!ShapedType::isDynamic(width)) {
         int exponent = staticPrescaleExponent(width, eps, magnitude);

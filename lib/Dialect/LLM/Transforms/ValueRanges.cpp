@@ -97,21 +97,33 @@ std::optional<double> WeightStatistics::maxOutputL1(StringRef name, WeightLayout
 // ValueRanges
 //===----------------------------------------------------------------------===//
 
-ValueRanges::ValueRanges(func::FuncOp function, WeightStatistics *weights) : weights(weights) {
-  function.walk([&](Operation *op) {
-    if (op->getNumResults() == 1)
-      ranges[op->getResult(0)] = transfer(op);
-  });
+ValueRanges::ValueRanges(func::FuncOp function, WeightStatistics *weights)
+    : ValueRanges(function, weights, /*useObservations=*/false) {}
+
+std::optional<ValueRanges> ValueRanges::observed(func::FuncOp function,
+                                                 WeightStatistics *weights) {
+  bool calibrated = function
+                        .walk([](Operation *op) {
+                          return op->hasAttr(LLMDialect::getObservedRangeAttrName())
+                                     ? WalkResult::interrupt()
+                                     : WalkResult::advance();
+                        })
+                        .wasInterrupted();
+  if (!calibrated)
+    return std::nullopt;
+  return ValueRanges(function, weights, /*useObservations=*/true);
 }
 
-ValueRanges ValueRanges::observed(func::FuncOp function) {
-  ValueRanges observed;
+ValueRanges::ValueRanges(func::FuncOp function, WeightStatistics *weights, bool useObservations)
+    : weights(weights) {
   function.walk([&](Operation *op) {
+    if (op->getNumResults() != 1)
+      return;
     auto range = op->getAttrOfType<DenseF64ArrayAttr>(LLMDialect::getObservedRangeAttrName());
-    if (range && range.size() == 2 && op->getNumResults() == 1)
-      observed.ranges[op->getResult(0)] = {range[0], range[1]};
+    ranges[op->getResult(0)] = useObservations && range && range.size() == 2
+                                   ? Interval{range[0], range[1]}
+                                   : transfer(op);
   });
-  return observed;
 }
 
 Interval ValueRanges::get(Value value) const {

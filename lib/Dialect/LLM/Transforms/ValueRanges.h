@@ -77,16 +77,17 @@ public:
   ValueRanges(mlir::func::FuncOp function, WeightStatistics *weights);
 
   /// Observed ranges: the `llm.observed` ranges llm-calibrate-ranges
-  /// recorded on the ops of `function` (a value without one is unbounded).
-  static ValueRanges observed(mlir::func::FuncOp function);
+  /// recorded on the ops of `function`, and for an op without one (an op
+  /// a later pass built, such as the static programs' cache updates) what
+  /// the proven rules give from its operands' observed ranges. None when
+  /// `function` was not calibrated.
+  static std::optional<ValueRanges> observed(mlir::func::FuncOp function,
+                                             WeightStatistics *weights);
 
   Interval get(mlir::Value value) const;
 
-  /// Whether `value` has a range that is not the unbounded default.
-  bool isKnown(mlir::Value value) const { return ranges.count(value); }
-
 private:
-  ValueRanges() : weights(nullptr) {}
+  ValueRanges(mlir::func::FuncOp function, WeightStatistics *weights, bool useObservations);
   Interval transfer(mlir::Operation *op);
 
   WeightStatistics *weights;

@@ -52,7 +52,7 @@ func.func @static_small_rows(%x: tensor<2x16xf32>, %w: tensor<16xf32>) -> tensor
 // -----
 
 func.func @static_uncalibrated(%x: tensor<2x16xf32>, %w: tensor<16xf32>) -> tensor<2x16xf32> {
-  // expected-error @+1 {{norm-strategy=static needs the range this norm's input took on calibration prompts; run llm-calibrate-ranges first}}
+  // expected-error @+1 {{norm-strategy=static needs the range this norm's input took on calibration prompts (llm-calibrate-ranges, llmc --calibrate)}}
   %z = llm.rms_norm %x, %w epsilon(1.0e-05) : tensor<2x16xf32>, tensor<16xf32>
   return %z : tensor<2x16xf32>
 }
