@@ -116,11 +116,16 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
   /// The op is gone afterwards when it was fixed.
   FailureOr<std::string> fixHazard(const FP16Hazard &hazard,
                                    const std::optional<ValueRanges> &observed) {
-    if (auto attention = dyn_cast<AttentionOp>(hazard.op); attention && hazard.kind == FP16Hazard::Scores) {
-      double scale = attention.getScale().convertToDouble();
+    if (hazard.kind == FP16Hazard::Scores) {
+      auto attention = dyn_cast<AttentionOp>(hazard.op);
+      auto latent = dyn_cast<MLAAttentionOp>(hazard.op);
+      double scale = (attention ? attention.getScale() : latent.getScale()).convertToDouble();
       if (!(hazard.bound * scale <= kFP16Max))
         return std::string(); // scaling the query first would not be enough
-      foldScaleIntoQuery(attention);
+      if (attention)
+        foldScaleIntoQuery(attention);
+      else
+        foldScaleIntoQuery(latent);
       std::string how;
       llvm::raw_string_ostream(how) << "scale folded into the query: scores up to "
                                     << llvm::format("%.3g", hazard.bound * scale);

@@ -16,6 +16,9 @@ namespace llmc::llm {
 
 /// Multiplies the query of `op` by its scale and sets the scale to 1.
 void foldScaleIntoQuery(AttentionOp op);
+/// The same for latent attention: both query parts (a score is
+/// query_nope . key_nope + query_rope . key_rope).
+void foldScaleIntoQuery(MLAAttentionOp op);
 
 } // namespace llmc::llm
 

@@ -4,6 +4,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -126,6 +127,28 @@ ValueRanges::ValueRanges(func::FuncOp function, WeightStatistics *weights, bool 
   });
 }
 
+double ValueRanges::maxOutputL1(Value weight, WeightLayout layout) const {
+  if (auto constant = weight.getDefiningOp<ConstantOp>()) {
+    auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+    auto type = cast<RankedTensorType>(constant.getType());
+    if (!dense || type.getRank() != 2 || !isa<FloatType>(type.getElementType()))
+      return INFINITY;
+    // out_in: an output's weights are a row; in_out: a column.
+    bool rows = layout == WeightLayout::out_in;
+    std::vector<double> sums(type.getDimSize(rows ? 0 : 1));
+    int64_t columns = type.getDimSize(1), i = 0;
+    for (APFloat v : dense.getValues<APFloat>()) {
+      sums[rows ? i / columns : i % columns] += std::abs(v.convertToDouble());
+      ++i;
+    }
+    return sums.empty() ? 0.0 : *std::max_element(sums.begin(), sums.end());
+  }
+  auto op = weight.getDefiningOp<WeightOp>();
+  std::optional<double> l1 =
+      op && weights ? weights->maxOutputL1(op.getName(), layout) : std::nullopt;
+  return l1 ? *l1 : INFINITY;
+}
+
 Interval ValueRanges::get(Value value) const {
   auto it = ranges.find(value);
   return it == ranges.end() ? kUnknown : it->second;
@@ -155,13 +178,8 @@ Interval ValueRanges::transfer(Operation *op) {
       .Case([&](EmbeddingOp e) { return get(e.getTable()); })
       .Case([&](LinearOp l) -> Interval {
         // |y[n]| <= sum_k |W[n, k]| max|x| + |bias[n]|
-        auto weight = l.getWeight().getDefiningOp<WeightOp>();
-        std::optional<double> l1 =
-            weight && weights ? weights->maxOutputL1(weight.getName(), l.getWeightLayout())
-                              : std::nullopt;
-        if (!l1)
-          return kUnknown;
-        Interval r = Interval::symmetric(*l1 * get(l.getInput()).magnitude());
+        Interval r = Interval::symmetric(maxOutputL1(l.getWeight(), l.getWeightLayout()) *
+                                         get(l.getInput()).magnitude());
         return l.getBias() ? add(r, get(l.getBias())) : r;
       })
       .Case([&](RMSNormOp n) {
@@ -182,12 +200,10 @@ Interval ValueRanges::transfer(Operation *op) {
       })
       // A convex combination of the values.
       .Case([&](AttentionOp a) { return get(a.getValue()); })
-      .Case([&](MLAAttentionOp a) -> Interval {
-        auto weight = a.getKvUpWeight().getDefiningOp<WeightOp>();
-        std::optional<double> l1 =
-            weight && weights ? weights->maxOutputL1(weight.getName(), WeightLayout::out_in)
-                              : std::nullopt;
-        return l1 ? Interval::symmetric(*l1 * get(a.getLatent()).magnitude()) : kUnknown;
+      .Case([&](MLAAttentionOp a) {
+        // A convex combination of values decompressed from the latent.
+        return Interval::symmetric(maxOutputL1(a.getKvUpWeight(), WeightLayout::out_in) *
+                                   get(a.getLatent()).magnitude());
       })
       // A cache holds what its appends wrote (the past was written by the
       // same computation), so the result is bounded by the update.
@@ -257,16 +273,27 @@ StringRef FP16Hazard::describe(Kind kind) {
     return "accumulation";
   case Result:
     return "result";
+  case Values:
+    return "values";
   }
   llvm_unreachable("unknown hazard kind");
 }
 
 std::optional<FP16Hazard> llmc::llm::fp16Exposure(Operation *op, const ValueRanges &ranges) {
-  if (op->getNumResults() != 1 || isa<ConstantOp, WeightOp>(op))
+  if (op->getNumResults() != 1)
     return std::nullopt;
   auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
   if (!type || !isa<FloatType>(type.getElementType()))
     return std::nullopt;
+  // A value beyond 65504 (a float32 mask fill such as -3.4e38) is inf once
+  // stored as FP16. Values the analysis cannot see (a weight without its
+  // file, a resource blob) are not reported.
+  if (isa<ConstantOp, WeightOp>(op)) {
+    Interval r = ranges.get(op->getResult(0));
+    if (r.lo == -INFINITY && r.hi == INFINITY)
+      return std::nullopt;
+    return FP16Hazard{op, FP16Hazard::Values, r.magnitude(), "values " + describe(r)};
+  }
   // What the op accumulates before its result exists.
   if (isa<RMSNormOp, LayerNormOp>(op)) {
     Interval x = ranges.get(op->getOperand(0));
@@ -281,6 +308,25 @@ std::optional<FP16Hazard> llmc::llm::fp16Exposure(Operation *op, const ValueRang
     return FP16Hazard{op, FP16Hazard::Scores,
                       lastDim(attention.getQuery()) * q.magnitude() * k.magnitude(),
                       "query " + describe(q) + ", key " + describe(k)};
+  }
+  if (auto mla = dyn_cast<MLAAttentionOp>(op)) {
+    // q_nope . (Wk latent) + q_rope . k_rope, with each decompressed key
+    // element bounded like a linear layer's output.
+    Interval qn = ranges.get(mla.getQueryNope()), qr = ranges.get(mla.getQueryRope());
+    Interval latent = ranges.get(mla.getLatent()), kr = ranges.get(mla.getKeyRope());
+    double keyNope = ranges.maxOutputL1(mla.getKvUpWeight(), WeightLayout::out_in) *
+                     latent.magnitude();
+    FP16Hazard scores{op, FP16Hazard::Scores,
+                      lastDim(mla.getQueryNope()) * qn.magnitude() * keyNope +
+                          lastDim(mla.getQueryRope()) * qr.magnitude() * kr.magnitude(),
+                      "query " + describe(qn.hull(qr)) + ", latent " + describe(latent) +
+                          ", rope key " + describe(kr)};
+    // The values are decompressed inside the op too: where the scores are
+    // safe but they are not, that is the exposure to report.
+    Interval r = ranges.get(mla.getResult());
+    if (scores.bound <= kFP16Max && !(r.magnitude() <= kFP16Max))
+      return FP16Hazard{op, FP16Hazard::Result, r.magnitude(), "result " + describe(r)};
+    return scores;
   }
   if (auto linear = dyn_cast<LinearOp>(op)) {
     Interval r = ranges.get(linear.getResult());

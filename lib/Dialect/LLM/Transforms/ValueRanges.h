@@ -86,6 +86,10 @@ public:
 
   Interval get(mlir::Value value) const;
 
+  /// The largest sum of |W| over one output of the 2-D weight `weight`
+  /// (an llm.weight stored in `layout`); unbounded when unknown.
+  double maxOutputL1(mlir::Value weight, WeightLayout layout) const;
+
 private:
   ValueRanges(mlir::func::FuncOp function, WeightStatistics *weights, bool useObservations);
   Interval transfer(mlir::Operation *op);
@@ -101,6 +105,7 @@ struct FP16Hazard {
     Scores,       ///< attention's raw q.k
     Accumulation, ///< a linear layer's sums
     Result,       ///< the op's result itself
+    Values,       ///< a constant's or weight's values (stored as FP16)
   };
   /// How the report names `kind`.
   static llvm::StringRef describe(Kind kind);
@@ -113,7 +118,7 @@ struct FP16Hazard {
 
 /// The quantity a naive FP16 evaluation of `op` could overflow and its
 /// bound under `ranges`, whether or not it passes kFP16Max; none for an op
-/// without a float result, a constant or a weight.
+/// without a float result.
 std::optional<FP16Hazard> fp16Exposure(mlir::Operation *op, const ValueRanges &ranges);
 
 /// Every hazard of `function` under `ranges` (bounds above kFP16Max). Ops

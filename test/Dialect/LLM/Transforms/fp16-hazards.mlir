@@ -38,3 +38,31 @@ func.func @block(%ids: tensor<1x4xi64>) -> tensor<1x1x4x4xf32> {
   %r = llm.mul %o, %c400 : tensor<1x1x4x4xf32>, tensor<f32>
   return %r : tensor<1x1x4x4xf32>
 }
+
+// Latent attention: a raw score is q_nope . (Wk latent) + q_rope . k_rope.
+// Wk's rows have L1 norms of at most 100 and the latent is within 10, so a
+// decompressed key is within 1000, and a score within
+// 2 * 40 * 1000 + 2 * 40 * 10 = 80800; both query parts are scaled by 0.5
+// first, keeping it to 40400. A float32 mask fill (-3.4e38) is -inf as
+// FP16, a `values` hazard reported where it is defined.
+// RUN: llmc-opt %s --llm-fp16-safety=report 2>&1 >/dev/null | FileCheck --check-prefix=LATENT %s
+// LATENT:      llm-fp16-safety: FP16 hazards of @latent (proven ranges, no weights file)
+// LATENT-NEXT:   {{.*}}fp16-hazards.mlir:65:11: llm.constant: values up to 3.4e+38 (values [-3.4e+38, -3.4e+38]): not fixed
+// LATENT-NEXT:   {{.*}}fp16-hazards.mlir:66:8: llm.mla_attention: scores up to 8.08e+04 (query [-40, 40], latent [-10, 10], rope key [10, 10]): fixed (scale folded into the query: scores up to 4.04e+04)
+// LATENT-NEXT:   2 hazards: 1 fixed, 1 not fixed
+// CHECK-LABEL: func.func @latent
+// CHECK:       %[[S:.*]] = llm.constant dense<5.000000e-01> : tensor<f32>
+// CHECK-NEXT:  %[[QN:.*]] = llm.mul %{{.*}}, %[[S]] : tensor<1x1x2x2xf32>, tensor<f32>
+// CHECK-NEXT:  %[[S2:.*]] = llm.constant dense<5.000000e-01> : tensor<f32>
+// CHECK-NEXT:  %[[QR:.*]] = llm.mul %{{.*}}, %[[S2]] : tensor<1x1x2x2xf32>, tensor<f32>
+// CHECK-NEXT:  llm.mla_attention %[[QN]], %[[QR]], %{{.*}}, %{{.*}}, %{{.*}} scale(1.000000e+00) causal
+func.func @latent() -> (tensor<1x1x2x2xf32>, tensor<2xf32>) {
+  %qn = llm.constant dense<[[[[40.0, -40.0], [1.0, 2.0]]]]> : tensor<1x1x2x2xf32>
+  %qr = llm.constant dense<40.0> : tensor<1x1x2x2xf32>
+  %c = llm.constant dense<[[[[10.0, -10.0], [1.0, 1.0]]]]> : tensor<1x1x2x2xf32>
+  %kr = llm.constant dense<10.0> : tensor<1x1x2x2xf32>
+  %w = llm.constant dense<[[50.0, 50.0], [50.0, -50.0], [1.0, 1.0], [1.0, 1.0]]> : tensor<4x2xf32>
+  %fill = llm.constant dense<-3.40282347E+38> : tensor<2xf32>
+  %o = llm.mla_attention %qn, %qr, %c, %kr, %w scale(0.5) causal : tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>, tensor<4x2xf32>
+  return %o, %fill : tensor<1x1x2x2xf32>, tensor<2xf32>
+}
