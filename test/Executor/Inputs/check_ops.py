@@ -215,9 +215,13 @@ case("constant", [], "llm.constant dense<[[1.5, -2.0]]> : tensor<1x2xf32>", [],
      np.array([[1.5, -2.0]]), t([1, 2]))
 
 
-def run(binary, workdir):
+def run(binary, workdir, cases=None, extra=(), check=None):
+    """Runs `cases` (default: this file's) with llmc-run `extra` flags; `check(got,
+    expected)` -> (ok, detail) compares float results (default: 1e-5 relative to
+    the largest expected magnitude; 1e-3 for f16 results)."""
     failures = 0
-    for n, (name, signature, body, inputs, expected, result_type) in enumerate(CASES):
+    cases = CASES if cases is None else cases
+    for n, (name, signature, body, inputs, expected, result_type) in enumerate(cases):
         folder = os.path.join(workdir, f"case{n}")
         os.makedirs(folder, exist_ok=True)
         args = ", ".join(f"%a{i}: {ty}" for i, ty in enumerate(signature))
@@ -227,7 +231,8 @@ def run(binary, workdir):
         for i, array in enumerate(inputs):
             paths.append(os.path.join(folder, f"in{i}.npy"))
             np.save(paths[-1], np.asarray(array))
-        command = [binary, os.path.join(folder, "op.mlir"), "--entry", "f", "--outputs", folder]
+        command = [binary, os.path.join(folder, "op.mlir"), "--entry", "f", "--outputs", folder,
+                   *extra]
         if paths:
             command += ["--inputs", *paths]
         result = subprocess.run(command, capture_output=True, text=True)
@@ -241,13 +246,15 @@ def run(binary, workdir):
             ok, detail = False, f"shape {got.shape}, expected {expected.shape}"
         elif got.dtype.kind in "biu":
             ok, detail = bool((got == expected).all()), "exact"
+        elif check:
+            ok, detail = check(got, expected)
         else:
             error = float(np.abs(got.astype(np.float64) - expected).max() / max(np.abs(expected).max(), 1e-30))
             tolerance = 1e-3 if got.dtype == np.float16 else 1e-5
             ok, detail = error <= tolerance, f"max relative error {error:.1e}"
         failures += not ok
         print(f"{'PASS' if ok else 'FAIL'}: {name}: {detail}")
-    print(f"{len(CASES) - failures} passed, {failures} failed")
+    print(f"{len(cases) - failures} passed, {failures} failed")
     return 1 if failures else 0
 
 
