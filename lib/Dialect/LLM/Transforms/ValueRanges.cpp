@@ -275,9 +275,13 @@ StringRef FP16Hazard::describe(Kind kind) {
     return "result";
   case Values:
     return "values";
+  case Angle:
+    return "angle";
   }
   llvm_unreachable("unknown hazard kind");
 }
+
+double FP16Hazard::limit(Kind kind) { return kind == Angle ? 4.0 : kFP16Max; }
 
 std::optional<FP16Hazard> llmc::llm::fp16Exposure(Operation *op, const ValueRanges &ranges) {
   if (op->getNumResults() != 1)
@@ -328,6 +332,12 @@ std::optional<FP16Hazard> llmc::llm::fp16Exposure(Operation *op, const ValueRang
       return FP16Hazard{op, FP16Hazard::Result, r.magnitude(), "result " + describe(r)};
     return scores;
   }
+  // A RoPE table built from primitive ops on the device (llm.rope computes
+  // its angles exactly and is not this).
+  if (isa<CosOp, SinOp>(op)) {
+    Interval angle = ranges.get(op->getOperand(0));
+    return FP16Hazard{op, FP16Hazard::Angle, angle.magnitude(), "angle " + describe(angle)};
+  }
   if (auto linear = dyn_cast<LinearOp>(op)) {
     Interval r = ranges.get(linear.getResult());
     return FP16Hazard{op, FP16Hazard::Accumulation, r.magnitude(),
@@ -349,9 +359,12 @@ std::vector<FP16Hazard> llmc::llm::findFP16Hazards(func::FuncOp function,
   std::vector<FP16Hazard> hazards;
   function.walk([&](Operation *op) {
     std::optional<FP16Hazard> exposure = fp16Exposure(op, ranges);
-    if (!exposure || exposure->bound <= kFP16Max) // NaN and inf: unbounded, a hazard
+    if (!exposure || exposure->bound <= FP16Hazard::limit(exposure->kind)) // NaN, inf: a hazard
       return;
-    if (exposure->kind == FP16Hazard::SumOfSquares || inputsInRange(op))
+    // A norm is made safe for any input, and an unbounded angle is the
+    // hazard itself; other ops are listed where their inputs are in range.
+    if (exposure->kind == FP16Hazard::SumOfSquares || exposure->kind == FP16Hazard::Angle ||
+        inputsInRange(op))
       hazards.push_back(std::move(*exposure));
   });
   return hazards;

@@ -106,7 +106,12 @@ struct FP16Hazard {
     Accumulation, ///< a linear layer's sums
     Result,       ///< the op's result itself
     Values,       ///< a constant's or weight's values (stored as FP16)
+    Angle,        ///< cos/sin of an angle an FP16 value cannot hold precisely
   };
+  /// Where `kind`'s quantity becomes a hazard: 65504, except for an angle:
+  /// past 4 rad, rounding it to FP16 (2^-11 relative) errs by more than
+  /// the FP16 cosine itself (about 2e-3).
+  static double limit(Kind kind);
   /// How the report names `kind`.
   static llvm::StringRef describe(Kind kind);
 
@@ -121,7 +126,8 @@ struct FP16Hazard {
 /// without a float result.
 std::optional<FP16Hazard> fp16Exposure(mlir::Operation *op, const ValueRanges &ranges);
 
-/// Every hazard of `function` under `ranges` (bounds above kFP16Max). Ops
+/// Every hazard of `function` under `ranges` (bounds above their kind's
+/// limit). Ops
 /// downstream of a value that can already leave FP16's range are not
 /// listed again, except norms, which the pass can make safe for any input.
 std::vector<FP16Hazard> findFP16Hazards(mlir::func::FuncOp function, const ValueRanges &ranges);

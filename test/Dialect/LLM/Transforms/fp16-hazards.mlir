@@ -66,3 +66,25 @@ func.func @latent() -> (tensor<1x1x2x2xf32>, tensor<2xf32>) {
   %o = llm.mla_attention %qn, %qr, %c, %kr, %w scale(0.5) causal : tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>, tensor<4x2xf32>
   return %o, %fill : tensor<1x1x2x2xf32>, tensor<2xf32>
 }
+
+// A RoPE table built from primitive ops: FP16 holds an angle past 4 rad
+// less precisely than its cosine (2^-11 relative), so cos/sin of positions
+// up to 4095 times 1.0 are reported (llm.rope computes its angles exactly
+// and is safe); angles within 4095 * 0.0009 = 3.7 are not.
+// RUN: llmc-opt %s --llm-fp16-safety=report 2>&1 >/dev/null | FileCheck --check-prefix=TABLE %s
+// TABLE:      llm-fp16-safety: FP16 hazards of @table (proven ranges, no weights file)
+// TABLE-NEXT:   {{.*}}fp16-hazards.mlir:86:8: llm.cos: angle up to 4.1e+03 (angle [0, 4.1e+03]): not fixed
+// TABLE-NEXT:   {{.*}}fp16-hazards.mlir:87:8: llm.sin: angle up to 4.1e+03 (angle [0, 4.1e+03]): not fixed
+// TABLE-NEXT:   2 hazards: 0 fixed, 2 not fixed
+func.func @table() -> (tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>) {
+  %p = llm.constant dense<[[0], [4095]]> : tensor<2x1xi64>
+  %f = llm.constant dense<[1.0, 0.0009]> : tensor<2xf32>
+  %n = llm.constant dense<[0.0009, 0.0001]> : tensor<2xf32>
+  %pf = llm.cast %p : tensor<2x1xi64> to tensor<2x1xf32>
+  %a = llm.mul %pf, %f : tensor<2x1xf32>, tensor<2xf32>
+  %b = llm.mul %pf, %n : tensor<2x1xf32>, tensor<2xf32>
+  %c = llm.cos %a : tensor<2x2xf32>
+  %s = llm.sin %a : tensor<2x2xf32>
+  %ok = llm.cos %b : tensor<2x2xf32>
+  return %c, %s, %ok : tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>
+}

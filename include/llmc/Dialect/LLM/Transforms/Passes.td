@@ -195,11 +195,14 @@ def FP16Safety : Pass<"llm-fp16-safety", "::mlir::ModuleOp"> {
 
     `none` leaves the norms alone: for targets that accumulate in FP32.
 
-    **Attention scores.** An FP16 device rounds each raw score `q.k`
+    **Attention scores** (`llm.attention`, and `llm.mla_attention`, whose
+    decompressed keys are bounded through its `kv_up` weight). An FP16
+    device rounds each raw score `q.k`
     before multiplying it by the softmax scale, so the raw scores can
     overflow when the scaled ones would not. Where the proven raw scores
     can pass 65504 but the scaled ones cannot, the query is multiplied by
-    the scale first (`llm.mul`) and the scale set to 1: the same function
+    the scale first (`llm.mul`; both query parts of latent attention) and
+    the scale set to 1: the same function
     (`test/models/Inputs/check_fp16_safety.py` checks it in f32 too).
 
     **Range analysis.** Which ops need a rewrite is decided by interval
@@ -212,8 +215,11 @@ def FP16Safety : Pass<"llm-fp16-safety", "::mlir::ModuleOp"> {
     can pass 65504 is rewritten; one that provably cannot is left alone.
     Without readable weights every bound is unknown, and every norm is
     rewritten. With `report`, the pass prints each hazard (an op's sum of
-    squares, attention scores, a linear layer's accumulation, or a result
-    that can leave FP16's range), with the proven ranges that give it, the
+    squares, attention or latent attention scores, a linear layer's
+    accumulation, a result that can leave FP16's range, a constant or
+    weight beyond 65504, or a cos/sin angle past 4 rad, which FP16 holds
+    less precisely than the cosine: a RoPE table built from primitive ops),
+    with the proven ranges that give it, the
     same bound computed from the calibrated ranges when the module has them
     (`llm.observed`), and whether it was fixed:
 
