@@ -142,13 +142,13 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
     NormPrescale how;
     std::string note = "rows scaled by their max |x|";
     if (normStrategy == "static") {
-      if (!observed || !std::isfinite(observed->get(input).magnitude()))
+      double magnitude = observed ? observed->get(input).magnitude() : INFINITY;
+      if (!std::isfinite(magnitude))
         return op->emitError("norm-strategy=static needs the range this norm's input took on "
                              "calibration prompts (llm-calibrate-ranges, llmc --calibrate)");
       int64_t width = cast<RankedTensorType>(input.getType()).getShape().back();
       double eps = isa<RMSNormOp>(op) ? cast<RMSNormOp>(op).getEpsilon().convertToDouble()
                                       : cast<LayerNormOp>(op).getEpsilon().convertToDouble();
-      double magnitude = observed->get(input).magnitude();
       // A dynamic width is left to rewriteToSafeForm's error.
       if (!ShapedType::isDynamic(width)) {
         int exponent = staticPrescaleExponent(width, eps, magnitude);

@@ -49,6 +49,11 @@ Value reciprocalScaledRMS(OpBuilder &b, Location loc, Value v, Value rescaledEps
   return b.create<MulOp>(loc, inverse, b.create<ConstantOp>(loc, element, std::sqrt(double(width))));
 }
 
+/// D * eps / m^2 for the static pre-scale 2^exponent (m = 2^-exponent).
+double staticRescaledEps(int64_t width, double eps, int exponent) {
+  return double(width) * eps * std::ldexp(1.0, 2 * exponent);
+}
+
 /// The row in range and D * eps / m^2 for it: divided by its floored max
 /// |x| (dynamic), or multiplied by 2^e (static, m = 2^-e).
 std::pair<Value, Value> prescale(OpBuilder &b, Location loc, Value x, int64_t width, double eps,
@@ -58,7 +63,7 @@ std::pair<Value, Value> prescale(OpBuilder &b, Location loc, Value x, int64_t wi
     Value scaled = b.create<MulOp>(loc, x, b.create<ConstantOp>(loc, element, std::ldexp(1.0, *how.exponent)));
     // Computed here in double: on a device without subnormals a value
     // below 2^-14 reads as 0, which the radicand's floor covers.
-    double rescaledEps = double(width) * eps * std::ldexp(1.0, 2 * *how.exponent);
+    double rescaledEps = staticRescaledEps(width, eps, *how.exponent);
     return {scaled, b.create<ConstantOp>(loc, element, rescaledEps)};
   }
   MaxScaled row = scaleByRowMax(b, loc, x, maxScaleFloor(width, eps));
@@ -147,8 +152,8 @@ int llmc::llm::staticPrescaleExponent(int64_t width, double eps, double magnitud
 }
 
 double llmc::llm::staticPrescaleLimit(int64_t width, double eps, int exponent) {
-  double rescaledEps = double(width) * eps * std::ldexp(1.0, 2 * exponent);
-  return std::sqrt((65504.0 - rescaledEps) / double(width)) * std::ldexp(1.0, -exponent);
+  return std::sqrt((65504.0 - staticRescaledEps(width, eps, exponent)) / double(width)) *
+         std::ldexp(1.0, -exponent);
 }
 
 LogicalResult llmc::llm::rewriteToSafeForm(RMSNormOp op, NormPrescale how) {

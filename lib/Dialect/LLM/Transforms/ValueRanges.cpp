@@ -46,6 +46,28 @@ double extent(int64_t size) { return ShapedType::isDynamic(size) ? INFINITY : do
 
 double lastDim(Value v) { return extent(cast<RankedTensorType>(v.getType()).getShape().back()); }
 
+/// The sums of |W| per row and per column of a row-major [rows, columns]
+/// matrix, fed one element at a time; the largest bounds one output of a
+/// linear layer (a row of an out_in weight, a column of an in_out one).
+class OutputL1 {
+public:
+  OutputL1(int64_t rows, int64_t columns) : columns(columns), rowSums(rows), columnSums(columns) {}
+
+  void add(int64_t index, double value) {
+    rowSums[index / columns] += std::abs(value);
+    columnSums[index % columns] += std::abs(value);
+  }
+
+  double largest(WeightLayout layout) const {
+    const std::vector<double> &sums = layout == WeightLayout::out_in ? rowSums : columnSums;
+    return sums.empty() ? 0.0 : *std::max_element(sums.begin(), sums.end());
+  }
+
+private:
+  int64_t columns;
+  std::vector<double> rowSums, columnSums;
+};
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -62,21 +84,19 @@ const WeightStatistics::Stats *WeightStatistics::lookup(StringRef name) {
   Stats stats;
   stats.values = {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
   stats.is2D = t->shape.size() == 2;
-  int64_t columns = stats.is2D ? t->shape[1] : 1;
-  // |W| summed per row (an out_in weight's outputs) and per column (in_out).
-  std::vector<double> rowSums(stats.is2D ? t->shape[0] : 0), columnSums(stats.is2D ? columns : 0);
+  std::optional<OutputL1> l1;
+  if (stats.is2D)
+    l1.emplace(t->shape[0], t->shape[1]);
   for (int64_t i = 0, n = t->numElements(); i < n; ++i) {
     double v = storedValue(*t, i);
     stats.values = stats.values.hull({v, v});
-    if (stats.is2D) {
-      rowSums[i / columns] += std::abs(v);
-      columnSums[i % columns] += std::abs(v);
-    }
+    if (l1)
+      l1->add(i, v);
   }
-  for (double sum : rowSums)
-    stats.maxRowL1 = std::max(stats.maxRowL1, sum);
-  for (double sum : columnSums)
-    stats.maxColumnL1 = std::max(stats.maxColumnL1, sum);
+  if (l1) {
+    stats.maxRowL1 = l1->largest(WeightLayout::out_in);
+    stats.maxColumnL1 = l1->largest(WeightLayout::in_out);
+  }
   it->second = stats;
   return &*it->second;
 }
@@ -133,15 +153,11 @@ double ValueRanges::maxOutputL1(Value weight, WeightLayout layout) const {
     auto type = cast<RankedTensorType>(constant.getType());
     if (!dense || type.getRank() != 2 || !isa<FloatType>(type.getElementType()))
       return INFINITY;
-    // out_in: an output's weights are a row; in_out: a column.
-    bool rows = layout == WeightLayout::out_in;
-    std::vector<double> sums(type.getDimSize(rows ? 0 : 1));
-    int64_t columns = type.getDimSize(1), i = 0;
-    for (APFloat v : dense.getValues<APFloat>()) {
-      sums[rows ? i / columns : i % columns] += std::abs(v.convertToDouble());
-      ++i;
-    }
-    return sums.empty() ? 0.0 : *std::max_element(sums.begin(), sums.end());
+    OutputL1 l1(type.getDimSize(0), type.getDimSize(1));
+    int64_t i = 0;
+    for (APFloat v : dense.getValues<APFloat>())
+      l1.add(i++, v.convertToDouble());
+    return l1.largest(layout);
   }
   auto op = weight.getDefiningOp<WeightOp>();
   std::optional<double> l1 =

@@ -127,9 +127,9 @@ struct FP16Hazard {
 std::optional<FP16Hazard> fp16Exposure(mlir::Operation *op, const ValueRanges &ranges);
 
 /// Every hazard of `function` under `ranges` (bounds above their kind's
-/// limit). Ops
-/// downstream of a value that can already leave FP16's range are not
-/// listed again, except norms, which the pass can make safe for any input.
+/// limit). Ops downstream of a value that can already leave FP16's range
+/// are not listed again, except norms, which the pass can make safe for any
+/// input, and angles, whose bound is the hazard itself.
 std::vector<FP16Hazard> findFP16Hazards(mlir::func::FuncOp function, const ValueRanges &ranges);
 
 } // namespace llmc::llm
