@@ -276,7 +276,7 @@ std::optional<std::vector<int64_t>> llmc::exec::generate(Executor &executor, Mod
                                                         const GenerateOptions &options,
                                                         GenerateError &error) {
   if (options.prompt.empty()) {
-    error.message = "--generate needs --prompt-ids";
+    error.message = "generation needs a prompt";
     return std::nullopt;
   }
   std::unique_ptr<Session> session;

@@ -118,6 +118,8 @@ NpyArray toNpy(const Tensor &t) {
 }
 
 int runGenerate(Executor &executor, mlir::ModuleOp module) {
+  if (promptIds.empty())
+    return fail(BadInput, "--generate needs --prompt-ids");
   exec::GenerateOptions options;
   options.count = generateCount;
   options.prompt.assign(promptIds.begin(), promptIds.end());

@@ -52,6 +52,10 @@ std::optional<std::vector<std::vector<int64_t>>> parsePrompts(StringRef path, St
       }
       ids.push_back(value);
     }
+    if (ids.empty()) {
+      error = (path + ":" + Twine(index + 1) + ": '" + line + "' holds no token ids").str();
+      return std::nullopt;
+    }
     prompts.push_back(std::move(ids));
   }
   if (prompts.empty()) {

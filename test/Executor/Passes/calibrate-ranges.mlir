@@ -9,9 +9,11 @@
 // RUN: not llmc-opt %s -split-input-file --llm-calibrate-ranges=inputs=%t.missing 2>&1 | FileCheck --check-prefix=MISSING %s
 // RUN: not llmc-opt %s -split-input-file --llm-calibrate-ranges=inputs=%S/Inputs/bad-prompts.txt 2>&1 | FileCheck --check-prefix=BAD %s
 // RUN: not llmc-opt %s -split-input-file --llm-calibrate-ranges=inputs=%S/Inputs/no-prompts.txt 2>&1 | FileCheck --check-prefix=EMPTY %s
+// RUN: not llmc-opt %s -split-input-file --llm-calibrate-ranges=inputs=%S/Inputs/comma-prompts.txt 2>&1 | FileCheck --check-prefix=NOIDS %s
 // NOFILE: error: llm-calibrate-ranges needs a file of prompts (inputs=...)
 // MISSING: error: cannot read calibration prompts '{{.*}}.missing':
 // BAD: error: {{.*}}bad-prompts.txt:2: 'x' is not a token id
+// NOIDS: error: {{.*}}comma-prompts.txt:2: ',' holds no token ids
 // EMPTY: error: {{.*}}no-prompts.txt: no prompts (one per line, token ids separated by spaces or commas)
 
 // CHECK-LABEL: func.func @forward
