@@ -2,6 +2,7 @@
 #include "llmc/Executor/Generate.h"
 
 #include "llmc/Dialect/LLM/IR/GenerationEntry.h"
+#include "llmc/Dialect/LLM/IR/ProgramABI.h"
 #include "llmc/Dialect/LLM/Transforms/PrefillSchedule.h"
 #include "llmc/Support/Npy.h"
 #include "llmc/Support/SafeTensors.h"
@@ -146,16 +147,11 @@ class StaticSession : public Session {
 public:
   StaticSession(Executor &executor, GenerateError &error, ModuleOp module)
       : Session(executor, error) {
-    slots = module->getAttrOfType<IntegerAttr>("llm.max_seq_len").getInt();
-    if (auto attr = module->getAttrOfType<IntegerAttr>("llm.prefill_chunk"))
-      chunk = attr.getInt();
-    for (auto f : module.getOps<func::FuncOp>()) {
-      auto phase = f->getAttrOfType<StringAttr>("llm.phase");
-      auto tokens = f->getAttrOfType<IntegerAttr>("llm.tokens");
-      if (phase && tokens && phase.getValue() == "decode")
-        decodeProgram = f;
-      else if (phase && tokens && phase.getValue() == "prefill")
-        prefills[tokens.getInt()] = f;
+    if (std::optional<llm::StaticPrograms> programs = llm::lookupStaticPrograms(module)) {
+      slots = programs->maxSeqLen;
+      chunk = programs->prefillChunk;
+      decodeProgram = programs->decode;
+      prefills = programs->prefills;
     }
   }
 
@@ -184,11 +180,11 @@ public:
 
 private:
   TypeRange cacheTypes() override {
-    return decodeProgram.getFunctionType().getInputs().drop_front(3);
+    return decodeProgram.getFunctionType().getInputs().drop_front(llm::kFirstCacheArgument);
   }
 
   std::optional<Tensor> run(func::FuncOp program, ArrayRef<int64_t> tokens) {
-    int64_t n = program->getAttrOfType<IntegerAttr>("llm.tokens").getInt();
+    int64_t n = *llm::getProgramTokens(program);
     int64_t count = int64_t(tokens.size());
     std::vector<int64_t> ids(tokens.begin(), tokens.end());
     ids.resize(n, 0); // padding
@@ -257,14 +253,14 @@ std::optional<std::vector<Tensor>> initialCaches(Session &session, ModuleOp modu
                                                  GenerateError &error) {
   if (!options.loadCacheFile.empty())
     return loadCaches(options.loadCacheFile, error);
-  auto prefix = module.lookupSymbol<func::FuncOp>("prefix_cache");
+  func::FuncOp prefix = llm::lookupPrefixProgram(module);
   if (!prefix)
     return std::vector<Tensor>{};
   std::optional<std::vector<Tensor>> caches = session.call(prefix, {});
   if (!caches)
     return std::nullopt;
   // The static form holds all slots; its first llm.tokens are the prefix.
-  int64_t length = prefix->getAttrOfType<IntegerAttr>("llm.tokens").getInt();
+  int64_t length = *llm::getProgramTokens(prefix);
   for (Tensor &cache : *caches)
     cache = withSlots(cache, length, length);
   return caches;
@@ -280,7 +276,7 @@ std::optional<std::vector<int64_t>> llmc::exec::generate(Executor &executor, Mod
     return std::nullopt;
   }
   std::unique_ptr<Session> session;
-  if (module->hasAttr("llm.max_seq_len")) {
+  if (llm::isStaticModule(module)) {
     auto programs = std::make_unique<StaticSession>(executor, error, module);
     if (!programs->valid()) {
       error.message = "the static module has no @decode program";

@@ -18,7 +18,7 @@ def BakePrefix : Pass<"llm-bake-prefix", "::mlir::ModuleOp"> {
 
     ```
     func.func @prefix_cache() -> (caches [B, H, P, D]...)
-        attributes {llm.phase = "prefix", llm.tokens = P, llm.prefix_ids = array<i64: ids>}
+        attributes {llm.phase = #llm.phase<prefix>, llm.tokens = P, llm.prefix_ids = array<i64: ids>}
     ```
 
     whose values are `dense_resource` constants (held in the module's

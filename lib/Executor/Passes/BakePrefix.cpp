@@ -9,6 +9,7 @@
 #include "llmc/Executor/Passes.h"
 #include "llmc/Dialect/LLM/IR/GenerationEntry.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
+#include "llmc/Dialect/LLM/IR/ProgramABI.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -46,7 +47,7 @@ struct BakePrefixPass : public llmc::exec::impl::BakePrefixBase<BakePrefixPass> 
       emitError(module.getLoc(), "llm-bake-prefix needs the prefix's token ids (ids=...)");
       return signalPassFailure();
     }
-    if (module.lookupSymbol("prefix_cache")) {
+    if (llm::lookupPrefixProgram(module) || module.lookupSymbol(llm::kPrefixProgramName)) {
       emitError(module.getLoc(), "the module already holds a baked prefix (@prefix_cache)");
       return signalPassFailure();
     }
@@ -94,10 +95,9 @@ struct BakePrefixPass : public llmc::exec::impl::BakePrefixBase<BakePrefixPass> 
     SmallVector<Type> types;
     for (const Tensor &cache : caches)
       types.push_back(RankedTensorType::get(cache.shape(), b.getF32Type()));
-    auto function = b.create<func::FuncOp>(loc, "prefix_cache", b.getFunctionType({}, types));
-    function->setAttr("llm.phase", b.getStringAttr("prefix"));
-    function->setAttr("llm.tokens", b.getI64IntegerAttr(int64_t(ids.size())));
-    function->setAttr("llm.prefix_ids", b.getDenseI64ArrayAttr(SmallVector<int64_t>(ids.begin(), ids.end())));
+    auto function = b.create<func::FuncOp>(loc, llm::kPrefixProgramName,
+                                           b.getFunctionType({}, types));
+    llm::setPrefixProgram(function, SmallVector<int64_t>(ids.begin(), ids.end()));
     OpBuilder body = OpBuilder::atBlockBegin(function.addEntryBlock());
     SmallVector<Value> values;
     for (auto [i, cache] : llvm::enumerate(caches)) {

@@ -172,7 +172,7 @@ module attributes {llm.max_seq_len = 0 : i64} {
 // -----
 
 module {
-  // expected-error @+1 {{'llm.phase' must be "prefill", "decode" or "prefix"}}
+  // expected-error @+1 {{'llm.phase' must be #llm.phase<prefill>, #llm.phase<decode> or #llm.phase<prefix>, not "train"}}
   func.func @p() attributes {llm.phase = "train"} {
     return
   }
@@ -182,7 +182,7 @@ module {
 
 module {
   // expected-error @+1 {{'llm.prefix_ids' must be an array<i64> of token ids}}
-  func.func @prefix_cache() attributes {llm.phase = "prefix", llm.tokens = 2 : i64, llm.prefix_ids = [1, 2]} {
+  func.func @prefix_cache() attributes {llm.phase = #llm.phase<prefix>, llm.tokens = 2 : i64, llm.prefix_ids = [1, 2]} {
     return
   }
 }

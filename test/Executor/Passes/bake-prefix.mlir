@@ -9,7 +9,7 @@
 // TWICE: error: the module already holds a baked prefix (@prefix_cache)
 
 // CHECK-LABEL: func.func @prefix_cache() -> tensor<1x1x3x2xf32>
-// CHECK-SAME:    attributes {llm.phase = "prefix", llm.prefix_ids = array<i64: 7, 8, 9>, llm.tokens = 3 : i64}
+// CHECK-SAME:    attributes {llm.phase = #llm.phase<prefix>, llm.prefix_ids = array<i64: 7, 8, 9>, llm.tokens = 3 : i64}
 // CHECK-NEXT:    %[[C:.*]] = llm.constant dense_resource<llm_prefix_cache_0> : tensor<1x1x3x2xf32>
 // CHECK-NEXT:    return %[[C]]
 // CHECK:       func.func @forward

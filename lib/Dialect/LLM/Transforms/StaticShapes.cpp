@@ -16,6 +16,7 @@
 #include "StaticShapeStats.h"
 #include "llmc/Dialect/LLM/IR/GenerationEntry.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
+#include "llmc/Dialect/LLM/IR/ProgramABI.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -81,8 +82,8 @@ ProgramScalars buildScalars(OpBuilder &b, Location loc, Value position, Value le
 }
 
 /// @decode, or @prefill_<tokens>.
-std::string programName(StringRef phase, int64_t tokens) {
-  return phase == "decode" ? "decode" : "prefill_" + std::to_string(tokens);
+std::string programName(Phase phase, int64_t tokens) {
+  return phase == Phase::decode ? kDecodeProgramName.str() : prefillProgramName(tokens);
 }
 
 struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesPass> {
@@ -127,20 +128,20 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       return signalPassFailure();
     OpBuilder b(module.getBodyRegion());
     b.setInsertionPoint(entry->function);
-    if (failed(buildProgram(b, "decode", 1)))
+    if (failed(buildProgram(b, Phase::decode, 1)))
       return signalPassFailure();
     for (int64_t n : prefillLengths)
-      if (failed(buildProgram(b, "prefill", n)))
+      if (failed(buildProgram(b, Phase::prefill, n)))
         return signalPassFailure();
     if (!statsPromptLengths.empty() && failed(printStats(b)))
       return signalPassFailure();
-    if (auto prefix = module.lookupSymbol<func::FuncOp>("prefix_cache"))
+    if (func::FuncOp prefix = lookupPrefixProgram(module))
       if (failed(lowerPrefixCache(prefix)))
         return signalPassFailure();
     entry->function.erase();
-    module->setAttr("llm.max_seq_len", b.getI64IntegerAttr(maxSeqLen));
+    setMaxSeqLen(module, maxSeqLen);
     if (prefillChunk > 0)
-      module->setAttr("llm.prefill_chunk", b.getI64IntegerAttr(prefillChunk));
+      setPrefillChunk(module, prefillChunk);
   }
 
   /// The caches of the entry point are [B, H, P, D] with static H and D,
@@ -183,9 +184,10 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     return success();
   }
 
-  /// @decode (phase "decode", 1 token) or @prefill_<tokens>; `name`
-  /// overrides the symbol (a scratch program of the stats report).
-  FailureOr<func::FuncOp> buildProgram(OpBuilder &b, StringRef phase,
+  /// @decode (phase decode, 1 token) or @prefill_<tokens>, with the
+  /// argument and result layout of ProgramABI.h; `name` overrides the
+  /// symbol (a scratch program of the stats report).
+  FailureOr<func::FuncOp> buildProgram(OpBuilder &b, Phase phase,
                                        int64_t tokens, StringRef name = {}) {
     MLIRContext *ctx = b.getContext();
     func::FuncOp source = entry.function;
@@ -201,18 +203,18 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     }
     std::string symbol = !name.empty() ? name.str() : programName(phase, tokens);
     auto program = b.create<func::FuncOp>(loc, symbol, FunctionType::get(ctx, inputs, {}));
-    program->setAttr("llm.phase", b.getStringAttr(phase));
-    program->setAttr("llm.tokens", b.getI64IntegerAttr(tokens));
+    setProgram(program, phase, tokens);
     Block *body = program.addEntryBlock();
     OpBuilder pb = OpBuilder::atBlockBegin(body);
-    ProgramScalars scalars = buildScalars(pb, loc, body->getArgument(1), body->getArgument(2),
-                                          batch, tokens, maxSeqLen);
+    ProgramScalars scalars =
+        buildScalars(pb, loc, body->getArgument(kPositionArgument),
+                     body->getArgument(kLengthArgument), batch, tokens, maxSeqLen);
     IRMapping mapping;
-    mapping.map(entry.ids(), body->getArgument(0));
+    mapping.map(entry.ids(), body->getArgument(kIdsArgument));
     if (entry.hasPositions())
       mapping.map(entry.positions(), scalars.positions);
     for (unsigned i = 0; i < caches; ++i)
-      mapping.map(entry.cache(i), body->getArgument(3 + i));
+      mapping.map(entry.cache(i), body->getArgument(kFirstCacheArgument + i));
     for (Operation &op : source.getBody().front()) {
       if (auto dim = dyn_cast<DimOp>(op); dim && dim.getDim() == 2) {
         // The length of a past cache is the position; of a present one
@@ -257,7 +259,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
         SmallVector<Value> results;
         for (Value v : ret.getOperands())
           results.push_back(mapping.lookup(v));
-        results[0] = lastTokenLogits(pb, results[0], scalars.lastRow);
+        results[kLogitsResult] = lastTokenLogits(pb, results[kLogitsResult], scalars.lastRow);
         pb.create<func::ReturnOp>(ret.getLoc(), results);
         continue;
       }
@@ -268,11 +270,11 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     // Each present cache is its past cache updated in place.
     auto ret = cast<func::ReturnOp>(body->getTerminator());
     for (unsigned i = 0; i < caches; ++i) {
-      auto update = ret.getOperand(1 + i).getDefiningOp<CacheUpdateOp>();
-      if (!update || update.getCache() != body->getArgument(3 + i))
+      auto update = ret.getOperand(kFirstCacheResult + i).getDefiningOp<CacheUpdateOp>();
+      if (!update || update.getCache() != body->getArgument(kFirstCacheArgument + i))
         return ret.emitError() << "present cache #" << i
                                << " is not past cache #" << i << " updated in place";
-      program.setResultAttr(1 + i, "llm.aliases", b.getI64IntegerAttr(3 + i));
+      setAliasedArgument(program, kFirstCacheResult + i, kFirstCacheArgument + i);
     }
     chooseLatentAttentionForms(program);
     return program;
@@ -305,9 +307,9 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     config.buckets = prefillBuckets;
     if (prefillChunk > 0)
       config.chunk = int64_t(prefillChunk);
-    if (auto prefix = module.lookupSymbol<func::FuncOp>("prefix_cache"))
-      if (auto tokens = prefix->getAttrOfType<IntegerAttr>("llm.tokens"))
-        config.prefixLength = tokens.getInt();
+    if (func::FuncOp prefix = lookupPrefixProgram(module))
+      if (std::optional<int64_t> tokens = getProgramTokens(prefix))
+        config.prefixLength = *tokens;
     for (int64_t length : statsPromptLengths)
       if (length <= 0 || length > maxSeqLen - config.prefixLength)
         return emitError(module.getLoc()) << "a prompt of " << length << " tokens does not fit the "
@@ -317,11 +319,11 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       if (auto known = programCosts.find(tokens); known != programCosts.end())
         return known->second;
       auto existing = module.lookupSymbol<func::FuncOp>(
-          programName(tokens == 1 ? "decode" : "prefill", tokens));
+          programName(tokens == 1 ? Phase::decode : Phase::prefill, tokens));
       if (existing)
         return programCosts[tokens] = countFlops(existing);
       FailureOr<func::FuncOp> scratch =
-          buildProgram(b, "prefill", tokens, "__llm_stats_program");
+          buildProgram(b, Phase::prefill, tokens, "__llm_stats_program");
       if (failed(scratch))
         return std::nullopt;
       double flops = countFlops(*scratch);
@@ -377,12 +379,12 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
   /// fixed buffers [B, H, M, D]: written into slots 0 .. P-1 of zeros.
   LogicalResult lowerPrefixCache(func::FuncOp prefix) {
     auto ret = dyn_cast<func::ReturnOp>(prefix.getBody().front().getTerminator());
-    auto tokens = prefix->getAttrOfType<IntegerAttr>("llm.tokens");
+    std::optional<int64_t> tokens = getProgramTokens(prefix);
     unsigned caches = entry.numCaches();
     if (!ret || !tokens || ret.getNumOperands() != caches)
       return prefix.emitError("@prefix_cache must return one cache per cache of @forward and "
                               "carry llm.tokens");
-    int64_t length = tokens.getInt();
+    int64_t length = *tokens;
     if (length >= maxSeqLen)
       return prefix.emitError() << "the baked prefix of " << length
                                 << " tokens leaves no cache slot free of max-seq-len = "

@@ -9,7 +9,7 @@
 // CHECK-LABEL: module attributes {llm.max_seq_len = 32 : i64, llm.prefill_chunk = 4 : i64
 // CHECK:      func.func @decode(%[[IDS:.*]]: tensor<1x1xi64>, %[[POS:.*]]: tensor<i64>, %[[LEN:.*]]: tensor<i64>, %[[K:.*]]: tensor<1x2x32x16xf32>, %[[V:.*]]: tensor<1x2x32x16xf32>)
 // CHECK-SAME:   -> (tensor<1x1x64xf32>, tensor<1x2x32x16xf32> {llm.aliases = 3 : i64}, tensor<1x2x32x16xf32> {llm.aliases = 4 : i64})
-// CHECK-SAME:   attributes {llm.phase = "decode", llm.tokens = 1 : i64}
+// CHECK-SAME:   attributes {llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64}
 // CHECK:      %[[MASK:.*]] = llm.compare <le>, {{.*}} : tensor<1x32xi64>, tensor<1x1xi64>
 // CHECK:      llm.rope <half_split> {{.*}} : tensor<1x4x1x16xf32>, tensor<1x1xi64>
 // CHECK:      %[[K1:.*]] = llm.cache_update %[[K]][%[[POS]]], %{{.*}} length %[[LEN]] : tensor<1x2x32x16xf32>, tensor<1x2x1x16xf32>
@@ -23,7 +23,7 @@
 
 // The chunk program, then the bucket: a padded prefill of N rows.
 // CHECK:      func.func @prefill_4(%{{.*}}: tensor<1x4xi64>
-// CHECK-SAME:   attributes {llm.phase = "prefill", llm.tokens = 4 : i64}
+// CHECK-SAME:   attributes {llm.phase = #llm.phase<prefill>, llm.tokens = 4 : i64}
 // CHECK:      func.func @prefill_8(%{{.*}}: tensor<1x8xi64>
 // CHECK:      llm.compare <le>, {{.*}} : tensor<1x32xi64>, tensor<8x1xi64>
 // CHECK:      llm.cache_update {{.*}} : tensor<1x2x32x16xf32>, tensor<1x2x8x16xf32>

@@ -94,13 +94,62 @@ def LLM_Dialect : Dialect {
 
     ```
     func.func @prefix_cache() -> (caches...)
-        attributes {llm.phase = "prefix", llm.tokens = P, llm.prefix_ids = array<i64: ...>}
+        attributes {llm.phase = #llm.phase<prefix>, llm.tokens = P,
+                    llm.prefix_ids = array<i64: ...>}
     ```
 
     whose results are the initial value of the programs' caches (`[B, H,
     P, D]` for `@forward`, `[B, H, M, D]` with the first `P` slots written
     for static programs). Generation then starts at position `P`, and the
     prompt a caller passes is what follows the prefix.
+
+    ### The static programs' ABI
+
+    `llm-static-shapes` turns the dynamic entry point into a **module of
+    static programs**, the contract the planner, the targets and every
+    runtime read (`include/llmc/Dialect/LLM/IR/ProgramABI.h` reads and
+    writes it; nothing else spells these attributes):
+
+    ```
+    module attributes {llm.max_seq_len = M, llm.prefill_chunk = C} {
+      func.func @decode / @prefill_<N>(%ids: [B, N] integer,
+          %position: tensor<i64>, %length: tensor<i64>, caches...)
+          -> (logits [B, 1, V], caches {llm.aliases = 3 + i}...)
+          attributes {llm.phase = #llm.phase<decode | prefill>, llm.tokens = N}
+    }
+    ```
+
+    A call processes the tokens `ids[:, 0 .. length-1]` at positions
+    `position ..`; the rest are padding. The attributes, all verified:
+
+    * `llm.phase = #llm.phase<prefill | decode | prefix>`, only on a
+      `func.func`, marks a static program; a program carries `llm.tokens`.
+      A module holds at most one decode and one prefix program, and one
+      prefill program per token count.
+    * `llm.tokens`, a positive integer, only on a program: `N` of a
+      prefill, 1 for decode, the prefix length `P`.
+    * A prefill or decode program belongs in a module with
+      `llm.max_seq_len`, fits it (`N <= M`) and has the signature above:
+      the ids `[B, N]` of an integer type, position and length 0-d integer
+      tensors, then the caches; the logits `[B, 1, V]` (floats) and one
+      result per cache argument. Every program takes the decode program's
+      caches.
+    * `llm.aliases = <argument index>`, only on a `func.func` result: the
+      result is written in place of that argument, which has the result's
+      type; no two results name one argument. Cache result `1 + i` of a
+      program carries `llm.aliases = 3 + i`.
+    * `llm.max_seq_len = M`, positive, only on a `builtin.module`: the
+      cache slots of each cache (`[B, H, M, D]`). Such a module has a
+      decode program.
+    * `llm.prefill_chunk = C`, positive, only on a module with
+      `llm.max_seq_len`: the prefill program (`llm.tokens = C`, which
+      must exist) that chunks a prompt no program holds.
+    * A prefix program (`#llm.phase<prefix>`) takes no arguments; in a
+      module of static programs it returns the decode program's caches and
+      leaves a slot free (`P < M`). `llm.prefix_ids`, an `array<i64>` of
+      `llm.tokens` ids, only on a prefix program, records its tokens.
+
+    Other `llm.*` attributes of function arguments and results are errors.
 
     ## Numerics
 
@@ -126,6 +175,8 @@ def LLM_Dialect : Dialect {
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
   let hasConstantMaterializer = 1;
   let extraClassDeclaration = [{
     /// Name of the module attribute that names the weights file (a string,
@@ -143,6 +194,38 @@ def LLM_Dialect : Dialect {
     /// calibration prompts (`array<f64: lo, hi>`).
     static constexpr ::llvm::StringLiteral getObservedRowRMSAttrName() {
       return ::llvm::StringLiteral("llm.observed_row_rms");
+    }
+
+    // The static programs' ABI ("Model modules and inference phases"; read
+    // and written through include/llmc/Dialect/LLM/IR/ProgramABI.h).
+
+    /// Name of a static program's phase (`#llm.phase<...>`, on a func.func).
+    static constexpr ::llvm::StringLiteral getPhaseAttrName() {
+      return ::llvm::StringLiteral("llm.phase");
+    }
+    /// Name of a static program's token count (a positive integer: N of a
+    /// prefill, 1 for decode, the prefix length P of a prefix).
+    static constexpr ::llvm::StringLiteral getTokensAttrName() {
+      return ::llvm::StringLiteral("llm.tokens");
+    }
+    /// Name of the result attribute naming the argument a result is
+    /// written in place of (an integer argument index).
+    static constexpr ::llvm::StringLiteral getAliasesAttrName() {
+      return ::llvm::StringLiteral("llm.aliases");
+    }
+    /// Name of the module attribute holding the static programs' cache
+    /// slots (a positive integer).
+    static constexpr ::llvm::StringLiteral getMaxSeqLenAttrName() {
+      return ::llvm::StringLiteral("llm.max_seq_len");
+    }
+    /// Name of the module attribute naming the prefill program that chunks
+    /// a long prompt (its token count).
+    static constexpr ::llvm::StringLiteral getPrefillChunkAttrName() {
+      return ::llvm::StringLiteral("llm.prefill_chunk");
+    }
+    /// Name of a prefix program's token ids (`array<i64>`).
+    static constexpr ::llvm::StringLiteral getPrefixIdsAttrName() {
+      return ::llvm::StringLiteral("llm.prefix_ids");
     }
   }];
 }
@@ -221,6 +304,19 @@ def LLM_CompareDirection : I32EnumAttr<"CompareDirection",
 }
 def LLM_CompareDirectionAttr
     : LLM_EnumAttr<LLM_CompareDirection, "compare_direction">;
+
+def LLM_Phase : I32EnumAttr<"Phase",
+    "the inference phase a static program runs", [
+      I32EnumAttrCase<"prefill", 0>,
+      I32EnumAttrCase<"decode", 1>,
+      I32EnumAttrCase<"prefix", 2>,
+    ]> {
+  let cppNamespace = "::llmc::llm";
+  let genSpecializedAttr = 0;
+}
+// `llm.phase = #llm.phase<decode>` on a static program (see "Model modules
+// and inference phases"; ProgramABI.h reads and writes it).
+def LLM_PhaseAttr : LLM_EnumAttr<LLM_Phase, "phase">;
 
 //===----------------------------------------------------------------------===//
 // Attributes
