@@ -1,11 +1,10 @@
 //===- FlopCount.h - arithmetic of a static program -------------*- C++ -*-===//
 //
 // The FLOPs an op or a function of static shapes executes, for reports that
-// compare programs (llm-static-shapes' stats). A multiply-add counts 2;
-// every other computing op counts 1 per result element (activations, norms,
-// RoPE and softmax are a few flops per element, small beside the products);
-// data movement (reshape, slice, gather, embedding, cache writes...) and
-// constants count 0.
+// compare programs (llm-static-shapes' stats). Each op states its own count
+// (FlopCountOpInterface, whose description gives the rule: a multiply-add
+// counts 2, other computing ops 1 per result element, data movement and
+// constants 0); this sums them.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LLMC_LIB_DIALECT_LLM_TRANSFORMS_FLOPCOUNT_H
@@ -15,7 +14,9 @@
 
 namespace llmc::llm {
 
-/// The FLOPs of one op whose operands and results have static shapes.
+/// The FLOPs of one op whose operands and results have static shapes: its
+/// FlopCountOpInterface count, 0 for func.return. Any other op is a fatal
+/// error (every llm op implements the interface; a program holds no other).
 double countFlops(mlir::Operation *op);
 
 /// The FLOPs of one call of `function` (all shapes static).

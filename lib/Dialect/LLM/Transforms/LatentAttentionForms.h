@@ -21,22 +21,9 @@
 #define LLMC_LIB_DIALECT_LLM_TRANSFORMS_LATENTATTENTIONFORMS_H
 
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
+#include "llmc/Dialect/LLM/IR/LatentAttentionSizes.h" // sizes and FLOPs of both forms
 
 namespace llmc::llm {
-
-/// The sizes of one latent attention (all static).
-struct LatentAttentionSizes {
-  int64_t batch, heads, queries, keys;
-  int64_t noRopeDim, ropeDim, latentDim, valueDim;
-};
-
-/// The sizes of `op`, or nothing when a dimension is dynamic.
-std::optional<LatentAttentionSizes> getLatentAttentionSizes(MLAAttentionOp op);
-
-/// Multiply-adds count 2; softmax and masking are left out (the same in
-/// both forms up to the width of a row).
-double naiveLatentAttentionFlops(const LatentAttentionSizes &s);
-double absorbedLatentAttentionFlops(const LatentAttentionSizes &s);
 
 /// Replaces `op` by its absorbed form (reshape/slice/transpose of the up
 /// weight, two matmuls, one multi-query llm.attention); same mask, scale

@@ -1,7 +1,6 @@
 //===- ValueRanges.cpp - proven value intervals and FP16 hazards ----------===//
 #include "ValueRanges.h"
 
-#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
 
 #include <algorithm>
@@ -13,26 +12,10 @@ using namespace llmc::llm;
 
 namespace {
 
-const Interval kUnknown{};
-
 /// Element `i` of a stored float tensor.
 double storedValue(const StoredTensor &t, int64_t i) {
   return loadFloat(t.dtype, t.data + i * byteWidth(t.dtype));
 }
-
-Interval add(Interval a, Interval b) { return {a.lo + b.lo, a.hi + b.hi}; }
-Interval sub(Interval a, Interval b) { return {a.lo - b.hi, a.hi - b.lo}; }
-Interval mul(Interval a, Interval b) {
-  double p[] = {a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi};
-  Interval r{p[0], p[0]};
-  for (double v : p) {
-    if (std::isnan(v)) // 0 * inf: unbounded
-      return kUnknown;
-    r = r.hull({v, v});
-  }
-  return r;
-}
-Interval scale(Interval a, double s) { return mul(a, {s, s}); }
 
 std::string describe(Interval r) {
   std::string s;
@@ -40,11 +23,6 @@ std::string describe(Interval r) {
   os << "[" << llvm::format("%.3g", r.lo) << ", " << llvm::format("%.3g", r.hi) << "]";
   return s;
 }
-
-/// A dimension's size as a bound: a dynamic one is unbounded.
-double extent(int64_t size) { return ShapedType::isDynamic(size) ? INFINITY : double(size); }
-
-double lastDim(Value v) { return extent(cast<RankedTensorType>(v.getType()).getShape().back()); }
 
 /// The sums of |W| per row and per column of a row-major [rows, columns]
 /// matrix, fed one element at a time; the largest bounds one output of a
@@ -82,14 +60,14 @@ const WeightStatistics::Stats *WeightStatistics::lookup(StringRef name) {
   if (!t || !isFloat(t->dtype))
     return nullptr;
   Stats stats;
-  stats.values = {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  stats.values = Interval::empty();
   stats.is2D = t->shape.size() == 2;
   std::optional<OutputL1> l1;
   if (stats.is2D)
     l1.emplace(t->shape[0], t->shape[1]);
   for (int64_t i = 0, n = t->numElements(); i < n; ++i) {
     double v = storedValue(*t, i);
-    stats.values = stats.values.hull({v, v});
+    stats.values = stats.values.hull(Interval::point(v));
     if (l1)
       l1->add(i, v);
   }
@@ -167,112 +145,21 @@ double ValueRanges::maxOutputL1(Value weight, WeightLayout layout) const {
 
 Interval ValueRanges::get(Value value) const {
   auto it = ranges.find(value);
-  return it == ranges.end() ? kUnknown : it->second;
+  return it == ranges.end() ? Interval::unknown() : it->second;
+}
+
+std::optional<Interval> ValueRanges::weightValues(StringRef name) const {
+  return weights ? weights->values(name) : std::nullopt;
 }
 
 Interval ValueRanges::transfer(Operation *op) {
-  auto in = [&](unsigned i) { return get(op->getOperand(i)); };
-  return llvm::TypeSwitch<Operation *, Interval>(op)
-      .Case([&](ConstantOp c) -> Interval {
-        auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
-        if (!dense)
-          return kUnknown;
-        Interval r{std::numeric_limits<double>::infinity(),
-                   -std::numeric_limits<double>::infinity()};
-        if (isa<FloatType>(dense.getElementType()))
-          for (APFloat v : dense.getValues<APFloat>())
-            r = r.hull({v.convertToDouble(), v.convertToDouble()});
-        else
-          for (APInt v : dense.getValues<APInt>())
-            r = r.hull({double(v.getSExtValue()), double(v.getSExtValue())});
-        return r;
-      })
-      .Case([&](WeightOp w) {
-        std::optional<Interval> r = weights ? weights->values(w.getName()) : std::nullopt;
-        return r ? *r : kUnknown;
-      })
-      .Case([&](EmbeddingOp e) { return get(e.getTable()); })
-      .Case([&](LinearOp l) -> Interval {
-        // |y[n]| <= sum_k |W[n, k]| max|x| + |bias[n]|
-        Interval r = Interval::symmetric(maxOutputL1(l.getWeight(), l.getWeightLayout()) *
-                                         get(l.getInput()).magnitude());
-        return l.getBias() ? add(r, get(l.getBias())) : r;
-      })
-      .Case([&](RMSNormOp n) {
-        // |x[d]| / sqrt(mean(x^2) + eps) <= sqrt(D)
-        return mul(Interval::symmetric(std::sqrt(lastDim(n.getInput()))),
-                   get(n.getWeight()));
-      })
-      .Case([&](LayerNormOp n) {
-        Interval r = scale(Interval::symmetric(get(n.getWeight()).magnitude()),
-                           std::sqrt(lastDim(n.getInput())));
-        return n.getBias() ? add(r, get(n.getBias())) : r;
-      })
-      .Case([&](RopeOp r) {
-        // Each rotated pair keeps its length (times the magnitude): an
-        // element is at most sqrt(2) max|x| m.
-        return Interval::symmetric(get(r.getInput()).magnitude() * std::sqrt(2.0) *
-                                   std::max(1.0, std::abs(r.computeMagnitude())));
-      })
-      // A convex combination of the values.
-      .Case([&](AttentionOp a) { return get(a.getValue()); })
-      .Case([&](MLAAttentionOp a) {
-        // A convex combination of values decompressed from the latent.
-        return Interval::symmetric(maxOutputL1(a.getKvUpWeight(), WeightLayout::out_in) *
-                                   get(a.getLatent()).magnitude());
-      })
-      // A cache holds what its appends wrote (the past was written by the
-      // same computation), so the result is bounded by the update.
-      .Case([&](KVAppendOp k) { return get(k.getUpdate()); })
-      .Case([&](CacheUpdateOp k) { return get(k.getUpdate()); })
-      .Case([&](SoftmaxOp) { return Interval{0, 1}; })
-      .Case([&](SiluOp s) {
-        Interval x = get(s.getInput());
-        return Interval{-0.2785, std::max(x.hi, 0.0)};
-      })
-      .Case([&](GeluOp g) {
-        Interval x = get(g.getInput());
-        return Interval{-0.1700, std::max(x.hi, 0.0)};
-      })
-      .Case([&](SwiGLUOp s) {
-        Interval g = get(s.getGate());
-        return mul({-0.2785, std::max(g.hi, 0.0)}, get(s.getUp()));
-      })
-      .Case([&](AddOp) { return add(in(0), in(1)); })
-      .Case([&](SubOp) { return sub(in(0), in(1)); })
-      .Case([&](MulOp) { return mul(in(0), in(1)); })
-      .Case([&](MaximumOp) { return Interval{std::max(in(0).lo, in(1).lo), std::max(in(0).hi, in(1).hi)}; })
-      .Case([&](MinimumOp) { return Interval{std::min(in(0).lo, in(1).lo), std::min(in(0).hi, in(1).hi)}; })
-      .Case([&](NegOp) { return Interval{-in(0).hi, -in(0).lo}; })
-      .Case([&](AbsOp) {
-        Interval x = in(0);
-        return Interval{x.lo <= 0 && x.hi >= 0 ? 0 : std::min(std::abs(x.lo), std::abs(x.hi)),
-                        x.magnitude()};
-      })
-      .Case([&](ExpOp) { return Interval{std::exp(in(0).lo), std::exp(in(0).hi)}; })
-      .Case([&](TanhOp) { return Interval{-1, 1}; })
-      .Case([&](SigmoidOp) { return Interval{0, 1}; })
-      .Case([&](CosOp) { return Interval{-1, 1}; })
-      .Case([&](SinOp) { return Interval{-1, 1}; })
-      .Case([&](ReduceSumOp r) {
-        auto type = cast<RankedTensorType>(r.getInput().getType());
-        double count = 1;
-        for (int64_t d : r.getDims())
-          count *= extent(type.getDimSize(d));
-        return scale(in(0), count);
-      })
-      .Case<ReduceMeanOp, ReduceMaxOp, ReduceMinOp>([&](Operation *) { return in(0); })
-      // Data movement keeps the values.
-      .Case<ReshapeOp, TransposeOp, SliceOp, DynamicSliceOp, BroadcastToOp, CastOp, GatherOp>(
-          [&](Operation *) { return in(0); })
-      .Case([&](ConcatOp c) {
-        Interval r = get(c.getInputs().front());
-        for (Value v : c.getInputs())
-          r = r.hull(get(v));
-        return r;
-      })
-      .Case([&](WhereOp) { return in(1).hull(in(2)); })
-      .Default([&](Operation *) { return kUnknown; });
+  if (auto rule = dyn_cast<RangeTransferOpInterface>(op))
+    return rule.transferRange(*this);
+  // Every llm op states its rule (LLMInterfaces.cpp checks it when the
+  // dialect is compiled); an op of another dialect (func.call) proves nothing.
+  assert(op->getName().getDialectNamespace() != LLMDialect::getDialectNamespace() &&
+         "an llm op without a range rule");
+  return Interval::unknown();
 }
 
 //===----------------------------------------------------------------------===//
@@ -317,7 +204,7 @@ std::optional<FP16Hazard> llmc::llm::fp16Exposure(Operation *op, const ValueRang
   // What the op accumulates before its result exists.
   if (isa<RMSNormOp, LayerNormOp>(op)) {
     Interval x = ranges.get(op->getOperand(0));
-    double width = lastDim(op->getOperand(0));
+    double width = lastDimBound(op->getOperand(0));
     // The naive statistic: the sum of x^2 (LayerNorm: of (x - mean)^2,
     // at most (2 max|x|)^2 per element).
     double term = isa<LayerNormOp>(op) ? 2 * x.magnitude() : x.magnitude();
@@ -326,7 +213,7 @@ std::optional<FP16Hazard> llmc::llm::fp16Exposure(Operation *op, const ValueRang
   if (auto attention = dyn_cast<AttentionOp>(op)) {
     Interval q = ranges.get(attention.getQuery()), k = ranges.get(attention.getKey());
     return FP16Hazard{op, FP16Hazard::Scores,
-                      lastDim(attention.getQuery()) * q.magnitude() * k.magnitude(),
+                      lastDimBound(attention.getQuery()) * q.magnitude() * k.magnitude(),
                       "query " + describe(q) + ", key " + describe(k)};
   }
   if (auto mla = dyn_cast<MLAAttentionOp>(op)) {
@@ -337,8 +224,8 @@ std::optional<FP16Hazard> llmc::llm::fp16Exposure(Operation *op, const ValueRang
     double keyNope = ranges.maxOutputL1(mla.getKvUpWeight(), WeightLayout::out_in) *
                      latent.magnitude();
     FP16Hazard scores{op, FP16Hazard::Scores,
-                      lastDim(mla.getQueryNope()) * qn.magnitude() * keyNope +
-                          lastDim(mla.getQueryRope()) * qr.magnitude() * kr.magnitude(),
+                      lastDimBound(mla.getQueryNope()) * qn.magnitude() * keyNope +
+                          lastDimBound(mla.getQueryRope()) * qr.magnitude() * kr.magnitude(),
                       "query " + describe(qn.hull(qr)) + ", latent " + describe(latent) +
                           ", rope key " + describe(kr)};
     // The values are decompressed inside the op too: where the scores are

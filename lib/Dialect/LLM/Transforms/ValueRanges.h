@@ -5,10 +5,13 @@
 // the weights' values (read from the weights file: their range and, for a
 // linear layer, the largest L1 norm of one output's weights) and from what
 // each op can do (a norm's output is at most sqrt(D) max|w|, attention
-// stays within its values' hull, softmax in [0, 1], ...). A KV cache holds
-// what its appends wrote, so a cache argument is bounded by the updates
-// appended to it. An op the analysis does not know gives an unbounded
-// interval; a hazard is then reported conservatively.
+// stays within its values' hull, softmax in [0, 1], ...). Each op states
+// that rule itself (RangeTransferOpInterface, lib/Dialect/LLM/IR/
+// LLMOpRanges.cpp); ValueRanges is the context the rules ask for operand
+// ranges and weight statistics. A KV cache holds what its appends wrote,
+// so a cache argument is bounded by the updates appended to it. An op
+// without a bound (a rule returning unknown, an op of another dialect)
+// gives an unbounded interval; a hazard is then reported conservatively.
 //
 // From the ranges, findFP16Hazards lists what a naive FP16 evaluation of
 // each op can overflow: a norm's sum of squares, a linear layer's or
@@ -18,6 +21,7 @@
 #ifndef LLMC_LIB_DIALECT_LLM_TRANSFORMS_VALUERANGES_H
 #define LLMC_LIB_DIALECT_LLM_TRANSFORMS_VALUERANGES_H
 
+#include "llmc/Dialect/LLM/IR/Interval.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 #include "llmc/Support/SafeTensors.h"
 
@@ -25,7 +29,6 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -33,17 +36,6 @@ namespace llmc::llm {
 
 /// FP16's largest finite value.
 constexpr double kFP16Max = 65504.0;
-
-struct Interval {
-  double lo = -std::numeric_limits<double>::infinity();
-  double hi = std::numeric_limits<double>::infinity();
-
-  static Interval symmetric(double magnitude) { return {-magnitude, magnitude}; }
-  double magnitude() const { return std::max(std::abs(lo), std::abs(hi)); }
-  Interval hull(const Interval &other) const {
-    return {std::min(lo, other.lo), std::max(hi, other.hi)};
-  }
-};
 
 /// Statistics of the weights a module reads, computed on first use, in one
 /// scan of each weight.
@@ -70,7 +62,9 @@ private:
   llvm::StringMap<std::optional<Stats>> cache;
 };
 
-class ValueRanges {
+/// The proven (or observed) interval of each value of a function; the
+/// context the ops' range rules run in.
+class ValueRanges : public RangeTransferContext {
 public:
   /// Proven ranges: propagates through `function`; `weights` may be null
   /// (every weight unbounded).
@@ -84,14 +78,20 @@ public:
   static std::optional<ValueRanges> observed(mlir::func::FuncOp function,
                                              WeightStatistics *weights);
 
-  Interval get(mlir::Value value) const;
+  Interval get(mlir::Value value) const override;
 
   /// The largest sum of |W| over one output of the 2-D weight `weight`
-  /// (an llm.weight stored in `layout`); unbounded when unknown.
-  double maxOutputL1(mlir::Value weight, WeightLayout layout) const;
+  /// (an llm.weight or a dense llm.constant stored in `layout`); unbounded
+  /// when unknown.
+  double maxOutputL1(mlir::Value weight, WeightLayout layout) const override;
+
+  /// The values' interval of the weights file's tensor `name`; none
+  /// without a weights file.
+  std::optional<Interval> weightValues(llvm::StringRef name) const override;
 
 private:
   ValueRanges(mlir::func::FuncOp function, WeightStatistics *weights, bool useObservations);
+  /// `op`'s range rule; unknown for an op of another dialect.
   Interval transfer(mlir::Operation *op);
 
   WeightStatistics *weights;

@@ -10,7 +10,7 @@
 
 include "mlir/IR/OpAsmInterface.td"
 
-def LLM_WeightOp : LLM_Op<"weight",
+def LLM_WeightOp : LLM_KnownOp<"weight",
     [Pure, DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>]> {
   let summary = "a tensor read from the module's weights file";
   let description = [{
@@ -45,7 +45,7 @@ def LLM_WeightOp : LLM_Op<"weight",
   let hasVerifier = 1;
 }
 
-def LLM_ConstantOp : LLM_Op<"constant",
+def LLM_ConstantOp : LLM_KnownOp<"constant",
     [ConstantLike, Pure, AllTypesMatch<["value", "result"]>]> {
   let summary = "a tensor given inline";
   let description = [{

@@ -14,6 +14,7 @@
 #include "llmc/Dialect/LLM/IR/LLMDialect.h"
 
 #include "llmc/Dialect/LLM/IR/LLMEnums.h.inc"
+#include "llmc/Dialect/LLM/IR/LLMInterfaces.h"
 
 namespace llmc::llm {
 /// Parses a float literal (`32.0`, `1.0e-06`) as an f64 attribute

@@ -17,7 +17,7 @@ def LLM_NumericTensor : RankedTensorOf<[F32, F16, BF16, I32, I64]>;
 //===----------------------------------------------------------------------===//
 
 class LLM_UnaryOp<string mnemonic, string formula>
-    : LLM_Op<mnemonic, [Pure, SameOperandsAndResultType, Elementwise]> {
+    : LLM_KnownOp<mnemonic, [Pure, SameOperandsAndResultType, Elementwise]> {
   let summary = "elementwise " # formula;
   let description = "`result = " # formula # "`, elementwise.\n\n"
     # "```mlir\n%y = llm." # mnemonic # " %x : tensor<4x?xf32>\n```";
@@ -41,7 +41,7 @@ def LLM_SinOp : LLM_UnaryOp<"sin", "sin(x)">;
 
 class LLM_BinaryOp<string mnemonic, string formula, Type operandType,
                    string note = "">
-    : LLM_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+    : LLM_KnownOp<mnemonic, [Pure, InferTypeOpAdaptor]> {
   // x + 0, x - 0, x * 1 and x / 1 fold to x (when that keeps the type).
   let hasFolder = !or(!eq(mnemonic, "add"), !eq(mnemonic, "sub"),
                       !eq(mnemonic, "mul"), !eq(mnemonic, "div"));
@@ -73,7 +73,7 @@ def LLM_MinimumOp : LLM_BinaryOp<"minimum", "min(lhs, rhs)", LLM_NumericTensor,
 def LLM_PowOp : LLM_BinaryOp<"pow", "lhs ^ rhs", LLM_FloatTensor,
     "As C's `pow`: a negative base with a non-integer exponent gives NaN.">;
 
-def LLM_CompareOp : LLM_Op<"compare", [Pure, InferTypeOpAdaptor]> {
+def LLM_CompareOp : LLM_KnownOp<"compare", [Pure, InferTypeOpAdaptor]> {
   let summary = "elementwise comparison with broadcasting";
   let description = [{
     `result = lhs <direction> rhs` as an `i1` tensor of the broadcast shape.
@@ -92,7 +92,7 @@ def LLM_CompareOp : LLM_Op<"compare", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def LLM_WhereOp : LLM_Op<"where", [Pure, InferTypeOpAdaptor]> {
+def LLM_WhereOp : LLM_KnownOp<"where", [Pure, InferTypeOpAdaptor]> {
   let summary = "elementwise selection with broadcasting";
   let description = [{
     `result = condition ? on_true : on_false`, the three operands broadcast
@@ -111,7 +111,7 @@ def LLM_WhereOp : LLM_Op<"where", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def LLM_CastOp : LLM_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+def LLM_CastOp : LLM_KnownOp<"cast", [Pure, SameOperandsAndResultShape]> {
   let summary = "elementwise element-type conversion";
   let description = [{
     Converts each element to the result element type: float to float
@@ -134,7 +134,7 @@ def LLM_CastOp : LLM_Op<"cast", [Pure, SameOperandsAndResultShape]> {
 // Contractions and reductions
 //===----------------------------------------------------------------------===//
 
-def LLM_MatmulOp : LLM_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+def LLM_MatmulOp : LLM_KnownOp<"matmul", [Pure, InferTypeOpAdaptor]> {
   let summary = "batched matrix product";
   let description = [{
     For `lhs [..., M, K]` and `rhs [..., K, N]` (rank at least 2 each; the
@@ -153,7 +153,7 @@ def LLM_MatmulOp : LLM_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def LLM_SoftmaxOp : LLM_Op<"softmax",
+def LLM_SoftmaxOp : LLM_KnownOp<"softmax",
     [Pure, SameOperandsAndResultType]> {
   let summary = "softmax along one dimension";
   let description = [{
@@ -171,7 +171,7 @@ def LLM_SoftmaxOp : LLM_Op<"softmax",
 }
 
 class LLM_ReduceOp<string mnemonic, string what, Type elementType>
-    : LLM_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+    : LLM_KnownOp<mnemonic, [Pure, InferTypeOpAdaptor]> {
   let summary = what # " over some dimensions";
   let description = "The " # what # " of `input` over the dimensions listed "
     # "in `dims` (distinct, in `[0, rank)`). With `keep_dims` the reduced "
@@ -190,7 +190,7 @@ def LLM_ReduceMeanOp : LLM_ReduceOp<"reduce_mean", "arithmetic mean", LLM_FloatT
 def LLM_ReduceMaxOp : LLM_ReduceOp<"reduce_max", "maximum", LLM_NumericTensor>;
 def LLM_ReduceMinOp : LLM_ReduceOp<"reduce_min", "minimum", LLM_NumericTensor>;
 
-def LLM_ArgMaxOp : LLM_Op<"argmax", [Pure, InferTypeOpAdaptor]> {
+def LLM_ArgMaxOp : LLM_KnownOp<"argmax", [Pure, InferTypeOpAdaptor]> {
   let summary = "index of the largest element along one dimension";
   let description = [{
     The `i64` index of the largest element along `dim`; ties go to the
@@ -213,7 +213,7 @@ def LLM_ArgMaxOp : LLM_Op<"argmax", [Pure, InferTypeOpAdaptor]> {
 // Data movement
 //===----------------------------------------------------------------------===//
 
-def LLM_ReshapeOp : LLM_Op<"reshape", [Pure]> {
+def LLM_ReshapeOp : LLM_KnownOp<"reshape", [Pure]> {
   let summary = "same elements in row-major order, another shape";
   let description = [{
     Reinterprets the row-major element sequence of `input` with the result
@@ -250,7 +250,7 @@ def LLM_ReshapeOp : LLM_Op<"reshape", [Pure]> {
   ];
 }
 
-def LLM_TransposeOp : LLM_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+def LLM_TransposeOp : LLM_KnownOp<"transpose", [Pure, InferTypeOpAdaptor]> {
   let summary = "permutation of dimensions";
   let description = [{
     `result` dimension `i` is `input` dimension `permutation[i]`:
@@ -266,7 +266,7 @@ def LLM_TransposeOp : LLM_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def LLM_ConcatOp : LLM_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+def LLM_ConcatOp : LLM_KnownOp<"concat", [Pure, InferTypeOpAdaptor]> {
   let summary = "concatenation along one dimension";
   let description = [{
     Joins one or more tensors of equal rank and element type along `dim`;
@@ -281,7 +281,7 @@ def LLM_ConcatOp : LLM_Op<"concat", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$inputs `dim` $dim attr-dict `:` type($inputs)";
 }
 
-def LLM_SliceOp : LLM_Op<"slice", [Pure]> {
+def LLM_SliceOp : LLM_KnownOp<"slice", [Pure]> {
   let summary = "strided slice of some dimensions, with static bounds";
   let description = [{
     Slices the dimensions listed in `dims` (distinct, in `[0, rank)`) and
@@ -310,7 +310,7 @@ def LLM_SliceOp : LLM_Op<"slice", [Pure]> {
   let hasVerifier = 1;
 }
 
-def LLM_DynamicSliceOp : LLM_Op<"dynamic_slice", [Pure]> {
+def LLM_DynamicSliceOp : LLM_KnownOp<"dynamic_slice", [Pure]> {
   let summary = "strided slice of some dimensions, with run-time bounds";
   let description = [{
     `llm.slice` with `starts` and `limits` given as 1-D `i64` operands (one
@@ -336,7 +336,7 @@ def LLM_DynamicSliceOp : LLM_Op<"dynamic_slice", [Pure]> {
   let hasVerifier = 1;
 }
 
-def LLM_GatherOp : LLM_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+def LLM_GatherOp : LLM_KnownOp<"gather", [Pure, InferTypeOpAdaptor]> {
   let summary = "selection of slices along one dimension by index";
   let description = [{
     `result[p..., i..., q...] = input[p..., indices[i...], q...]` where `p`
@@ -358,7 +358,7 @@ def LLM_GatherOp : LLM_Op<"gather", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def LLM_BroadcastToOp : LLM_Op<"broadcast_to", [Pure]> {
+def LLM_BroadcastToOp : LLM_KnownOp<"broadcast_to", [Pure]> {
   let summary = "broadcast to a larger shape";
   let description = [{
     Repeats `input` along its size-1 dimensions (and prepends dimensions)
@@ -392,7 +392,7 @@ def LLM_BroadcastToOp : LLM_Op<"broadcast_to", [Pure]> {
   ];
 }
 
-def LLM_DimOp : LLM_Op<"dim", [Pure, InferTypeOpAdaptor]> {
+def LLM_DimOp : LLM_KnownOp<"dim", [Pure, InferTypeOpAdaptor]> {
   let summary = "the size of one dimension, as a value";
   let description = [{
     The size of dimension `dim` of `input` as a 0-D `i64` tensor: how an
@@ -409,7 +409,7 @@ def LLM_DimOp : LLM_Op<"dim", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def LLM_IotaOp : LLM_Op<"iota", [Pure, InferTypeOpAdaptor]> {
+def LLM_IotaOp : LLM_KnownOp<"iota", [Pure, InferTypeOpAdaptor]> {
   let summary = "0, 1, ..., n-1 for a run-time n";
   let description = [{
     The 1-D `i64` tensor `[0, 1, ..., n - 1]` for the 0-D `i64` `count`

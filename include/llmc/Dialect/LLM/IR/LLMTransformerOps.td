@@ -17,7 +17,7 @@
 #define LLMC_DIALECT_LLM_IR_LLMTRANSFORMEROPS_TD
 
 class LLM_TransformerOp<string mnemonic, list<Trait> traits = []>
-    : LLM_Op<mnemonic, !listconcat([Pure], traits)>;
+    : LLM_KnownOp<mnemonic, !listconcat([Pure], traits)>;
 
 def LLM_EmbeddingOp : LLM_TransformerOp<"embedding", [InferTypeOpAdaptor]> {
   let summary = "row lookup in an embedding table";
