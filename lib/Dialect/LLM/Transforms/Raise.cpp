@@ -2,8 +2,12 @@
 #include "RaisePatterns.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
 
 #include <cmath>
 
@@ -59,7 +63,22 @@ bool raise::isConstant(Value value, double expected) {
 
 namespace {
 
+/// The reasons patterns gave for not matching (`notifyMatchFailure`), each
+/// once per location.
+struct MatchFailureLog : RewriterBase::Listener {
+  void notifyMatchFailure(Location loc, function_ref<void(Diagnostic &)> reasonCallback) override {
+    Diagnostic reason(loc, DiagnosticSeverity::Remark);
+    reasonCallback(reason);
+    std::vector<std::string> &atLoc = reasons[loc];
+    if (!llvm::is_contained(atLoc, reason.str()))
+      atLoc.push_back(reason.str());
+  }
+
+  llvm::MapVector<Location, std::vector<std::string>> reasons;
+};
+
 struct RaisePass : public llmc::llm::impl::RaiseBase<RaisePass> {
+  using RaiseBase::RaiseBase;
   RaisePass() = default;
   explicit RaisePass(WeightValues weightValues) : weightValues(std::move(weightValues)) {}
 
@@ -75,7 +94,35 @@ struct RaisePass : public llmc::llm::impl::RaiseBase<RaisePass> {
     RewritePatternSet late(&getContext());
     raise::populateLateAttentionPatterns(late);
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(late))))
-      signalPassFailure();
+      return signalPassFailure();
+    if (reportFailures)
+      reportMatchFailures();
+  }
+
+  /// Explains the result: every pattern (attention in its final form, which
+  /// takes any mask) is tried once more on each op of a copy, and each one
+  /// that does not match says why, as a remark at the op. On a copy, the
+  /// result stays as it is whatever the patterns do; the copy's ops have
+  /// the same locations, so the remarks point at the input.
+  void reportMatchFailures() {
+    OwningOpRef<Operation *> copy(getOperation()->clone());
+    // The remarks follow the ops' order.
+    llvm::SetVector<Location> order;
+    copy->walk([&](Operation *op) { order.insert(op->getLoc()); });
+    RewritePatternSet all(&getContext());
+    raise::populateActivationPatterns(all);
+    raise::populateNormPatterns(all);
+    raise::populateLinearPatterns(all);
+    raise::populateAttentionPatterns(all, /*anyWhereMask=*/true);
+    raise::populateRopePatterns(all, weightValues);
+    MatchFailureLog log;
+    GreedyRewriteConfig config;
+    config.listener = &log;
+    (void)applyPatternsAndFoldGreedily(copy.get(), std::move(all), config);
+    for (Location loc : order)
+      if (auto it = log.reasons.find(loc); it != log.reasons.end())
+        for (const std::string &reason : it->second)
+          emitRemark(loc) << reason;
   }
 
   WeightValues weightValues;

@@ -227,16 +227,25 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
 
   LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
     auto softmax = op.getLhs().getDefiningOp<SoftmaxOp>();
-    if (!softmax || softmax.getDim() != 3 || typeOf(op.getLhs()).getRank() != 4)
-      return failure();
+    if (!softmax)
+      return rewriter.notifyMatchFailure(op, "llm.attention: the left operand is not an llm.softmax");
+    if (softmax.getDim() != 3 || typeOf(op.getLhs()).getRank() != 4)
+      return rewriter.notifyMatchFailure(
+          op, "llm.attention: the softmax is not over the last dim of 4-D scores [B, H, Sq, Skv]");
     Value scores = softmax.getInput();
     Value additiveMask;
     std::optional<WhereMask> where;
     int64_t queries = typeOf(scores).getDimSize(2), keys = typeOf(scores).getDimSize(3);
     if (auto whereOp = scores.getDefiningOp<WhereOp>()) {
       where = whereMask(whereOp, queries, keys);
-      if (!where || (!where->causal && !anyWhereMask))
-        return failure();
+      if (!where)
+        return rewriter.notifyMatchFailure(
+            op, "llm.attention: the scores are masked by an llm.where whose fill is not an exclusion "
+                "(a constant at or below -1e4, such as -inf)");
+      if (!where->causal && !anyWhereMask)
+        return rewriter.notifyMatchFailure(
+            op, "llm.attention: the llm.where mask is not the causal rule (other masks are raised "
+                "once the other patterns have converged)");
       scores = where->scores;
     } else if (auto add = scores.getDefiningOp<AddOp>()) {
       for (auto [s, m] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())})
@@ -246,7 +255,9 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
           break;
         }
       if (!additiveMask)
-        return failure();
+        return rewriter.notifyMatchFailure(
+            op, "llm.attention: the softmax input is a sum, but neither operand is scores (an "
+                "llm.mul, llm.div or llm.matmul) beside an additive mask");
     }
     bool additiveCausal = additiveMask && isCausalAdditiveConstant(additiveMask, queries, keys);
     if (additiveCausal)
@@ -267,12 +278,17 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
       }
     }
     auto qk = raw.getDefiningOp<MatmulOp>();
-    if (!qk || !(scale > 0.0))
-      return failure();
+    if (!qk)
+      return rewriter.notifyMatchFailure(
+          op, "llm.attention: the softmax input is not a scaled q.k^T matmul (an llm.matmul, times or "
+              "divided by a constant, under an optional mask)");
+    if (!(scale > 0.0))
+      return rewriter.notifyMatchFailure(op, "llm.attention: the scale of q.k^T is not positive");
     Value q = qk.getLhs();
     TransposeOp keyTranspose = keyTransposeOf(qk.getRhs());
     if (!keyTranspose)
-      return failure();
+      return rewriter.notifyMatchFailure(
+          op, "llm.attention: the right operand of q.k^T is not an llm.transpose of a 4-D key");
     SmallVector<int64_t> permutation = keyPermutation(keyTranspose);
     bool keyAsIs = permutation == SmallVector<int64_t>{0, 1, 2, 3};
     Value v = unrepeatKV(op.getRhs());
@@ -281,13 +297,15 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
     auto kT = typeOf(qk.getRhs());
     SmallVector<int64_t> keyShape(kT.getShape());
     if (keyShape.size() != 4)
-      return failure();
+      return rewriter.notifyMatchFailure(op, "llm.attention: k^T is not 4-D");
     std::swap(keyShape[2], keyShape[3]);
     Value unrepeatedKey = keyAsIs ? unrepeatKV(keyTranspose.getInput()) : nullptr;
     if (unrepeatedKey)
       keyShape.assign(typeOf(unrepeatedKey).getShape().begin(), typeOf(unrepeatedKey).getShape().end());
     if (!resultMatches(typeOf(q), keyShape, typeOf(v), op.getType()))
-      return failure();
+      return rewriter.notifyMatchFailure(
+          op, "llm.attention: q [B, Hq, Sq, D], k [B, Hkv, Skv, D] and v [B, Hkv, Skv, Dv] do not "
+              "have attention's shapes (Hq a static multiple of Hkv), or the result is not [B, Hq, Sq, Dv]");
 
     Location loc = op.getLoc();
     Value k = unrepeatedKey
@@ -359,37 +377,54 @@ struct RaiseLatentAttention : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AttentionOp op, PatternRewriter &rewriter) const override {
     if (op.getMask() || op.getKvHeadMap())
-      return failure();
+      return rewriter.notifyMatchFailure(op, "llm.mla_attention: the attention has a mask or a kv head map");
     auto qParts = headDimParts(op.getQuery());
     auto kParts = headDimParts(op.getKey());
-    if (!qParts || !kParts)
-      return failure();
+    if (!qParts)
+      return rewriter.notifyMatchFailure(
+          op, "llm.mla_attention: the query is not concat(q_nope, q_rope) along the head dim");
+    if (!kParts)
+      return rewriter.notifyMatchFailure(
+          op, "llm.mla_attention: the key is not concat(k_nope, k_rope) along the head dim");
     auto [queryNope, queryRope] = *qParts;
     auto keyNope = kParts->first.getDefiningOp<SliceOp>();
     auto broadcast = kParts->second.getDefiningOp<BroadcastToOp>();
     auto valueSlice = op.getValue().getDefiningOp<SliceOp>();
-    if (!keyNope || !broadcast || !valueSlice || keyNope.getInput() != valueSlice.getInput())
-      return failure();
+    if (!keyNope || !valueSlice || keyNope.getInput() != valueSlice.getInput())
+      return rewriter.notifyMatchFailure(
+          op, "llm.mla_attention: k_nope and the value are not llm.slices of one decompressed tensor");
+    if (!broadcast)
+      return rewriter.notifyMatchFailure(
+          op, "llm.mla_attention: k_rope is not an llm.broadcast_to of a shared RoPE key");
     Value keyRope = broadcast.getInput();
     int64_t nope = typeOf(queryNope).getDimSize(3), valueDim = typeOf(op.getValue()).getDimSize(3);
     auto isHeadSlice = [](SliceOp s, int64_t start, int64_t limit) {
       return s.getDims().size() == 1 && s.getDims()[0] == 3 && !s.getSteps() &&
              s.getStarts()[0] == start && s.getLimits()[0] == limit;
     };
-    if (!isHeadSlice(keyNope, 0, nope) || !isHeadSlice(valueSlice, nope, nope + valueDim) ||
-        typeOf(keyRope).getRank() != 4 || typeOf(keyRope).getDimSize(1) != 1)
-      return failure();
+    if (!isHeadSlice(keyNope, 0, nope) || !isHeadSlice(valueSlice, nope, nope + valueDim))
+      return rewriter.notifyMatchFailure(
+          op, "llm.mla_attention: k_nope and the value are not [.., 0:Dn] and [.., Dn:Dn+Dv] of the "
+              "decompressed head dim");
+    if (typeOf(keyRope).getRank() != 4 || typeOf(keyRope).getDimSize(1) != 1)
+      return rewriter.notifyMatchFailure(
+          op, "llm.mla_attention: the shared RoPE key is not 4-D with one head");
     // The per-head keys and values: transpose(reshape(linear(latent[:, 0], W))).
     auto transpose = keyNope.getInput().getDefiningOp<TransposeOp>();
     if (!transpose || transpose.getPermutation() != ArrayRef<int64_t>{0, 2, 1, 3})
-      return failure();
+      return rewriter.notifyMatchFailure(
+          op, "llm.mla_attention: the decompressed tensor is not transposed [B, S, H, D] -> [B, H, S, D]");
     auto split = transpose.getInput().getDefiningOp<ReshapeOp>();
     auto linear = split ? split.getInput().getDefiningOp<LinearOp>() : nullptr;
     if (!linear || linear.getBias())
-      return failure();
+      return rewriter.notifyMatchFailure(
+          op, "llm.mla_attention: the decompressed tensor is not a reshape of an llm.linear without "
+              "bias (kv_b_proj)");
     Value latent = latentOf(linear.getInput());
     if (!latent)
-      return failure();
+      return rewriter.notifyMatchFailure(
+          op, "llm.mla_attention: kv_b_proj's input is not latent[:, 0] (a gather of head 0, or a "
+              "reshape dropping the unit head axis)");
     // llm.mla_attention takes kv_b_proj.weight as [H * (Dn + Dv), R].
     Value weight = linear.getWeight();
     if (linear.getWeightLayout() == WeightLayout::in_out)
@@ -398,7 +433,8 @@ struct RaiseLatentAttention : OpRewritePattern<AttentionOp> {
                                                weight, /*mask=*/Value(), op.getScaleAttr(), op.getCausalAttr());
     if (mla.getType() != op.getType()) {
       rewriter.eraseOp(mla);
-      return failure();
+      return rewriter.notifyMatchFailure(
+          op, "llm.mla_attention: latent attention of these operands has another type than the attention");
     }
     rewriter.replaceOp(op, mla.getResult());
     return success();
@@ -410,10 +446,13 @@ struct RaiseEmbedding : OpRewritePattern<GatherOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(GatherOp op, PatternRewriter &rewriter) const override {
     Value table = op.getInput();
-    if (op.getDim() != 0 || typeOf(table).getRank() != 2 ||
-        !isa<FloatType>(typeOf(table).getElementType()) ||
-        !(table.getDefiningOp<WeightOp>() || table.getDefiningOp<ConstantOp>()))
-      return failure();
+    if (op.getDim() != 0)
+      return rewriter.notifyMatchFailure(op, "llm.embedding: the gather is not along dim 0");
+    if (typeOf(table).getRank() != 2 || !isa<FloatType>(typeOf(table).getElementType()))
+      return rewriter.notifyMatchFailure(op, "llm.embedding: the table is not a 2-D float tensor [V, D]");
+    if (!(table.getDefiningOp<WeightOp>() || table.getDefiningOp<ConstantOp>()))
+      return rewriter.notifyMatchFailure(
+          op, "llm.embedding: the table is not a parameter (an llm.weight or llm.constant)");
     // llm.embedding takes ids in [0, V); a negative id would count from the
     // end in Gather, so only non-negative constant or run-time ids qualify:
     // the executor reports an out-of-range id either way.
@@ -429,14 +468,19 @@ struct RaiseEmbedding : OpRewritePattern<GatherOp> {
 struct RaiseKVAppend : OpRewritePattern<ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ConcatOp op, PatternRewriter &rewriter) const override {
-    if (op.getInputs().size() != 2 || op.getDim() != 2 || op.getType().getRank() != 4 ||
-        !isa<FloatType>(op.getType().getElementType()) ||
-        !isa<BlockArgument>(op.getInputs()[0]))
-      return failure();
+    if (op.getInputs().size() != 2 || op.getDim() != 2)
+      return rewriter.notifyMatchFailure(
+          op, "llm.kv_append: the concat is not of two tensors along the sequence dim (2)");
+    if (op.getType().getRank() != 4 || !isa<FloatType>(op.getType().getElementType()))
+      return rewriter.notifyMatchFailure(op, "llm.kv_append: the result is not a 4-D float tensor [B, H, S, D]");
+    if (!isa<BlockArgument>(op.getInputs()[0]))
+      return rewriter.notifyMatchFailure(
+          op, "llm.kv_append: the first input (the past cache) is not a function argument");
     auto append = rewriter.create<KVAppendOp>(op.getLoc(), op.getInputs()[0], op.getInputs()[1]);
     if (append.getType() != op.getType()) {
       rewriter.eraseOp(append);
-      return failure();
+      return rewriter.notifyMatchFailure(
+          op, "llm.kv_append: appending these inputs has another type than the concat");
     }
     rewriter.replaceOp(op, append.getResult());
     return success();
@@ -445,9 +489,9 @@ struct RaiseKVAppend : OpRewritePattern<ConcatOp> {
 
 } // namespace
 
-void raise::populateAttentionPatterns(RewritePatternSet &patterns) {
+void raise::populateAttentionPatterns(RewritePatternSet &patterns, bool anyWhereMask) {
   patterns.add<RaiseEmbedding, RaiseKVAppend, RaiseLatentAttention>(patterns.getContext());
-  patterns.add<RaiseAttention>(patterns.getContext(), /*anyWhereMask=*/false);
+  patterns.add<RaiseAttention>(patterns.getContext(), anyWhereMask);
 }
 
 void raise::populateLateAttentionPatterns(RewritePatternSet &patterns) {

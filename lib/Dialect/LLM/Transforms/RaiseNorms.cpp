@@ -30,12 +30,17 @@ llvm::SmallVector<std::pair<Value, Value>> weightedOperands(MulOp op) {
   return pairs;
 }
 
-/// The x and epsilon of `mean(x^2, last dim, keep) + eps`.
-std::optional<std::pair<Value, double>> rmsOfSum(Value sum);
+// The matchers below return nothing when they do not match and note why in
+// `why`, at the depth of the structure matched so far (from the product
+// `w * normalised(x)`: 1 = a weight operand found).
+
+/// The x and epsilon of `mean(x^2, last dim, keep) + eps` (depth 3: the
+/// square root or its inverse matched).
+std::optional<std::pair<Value, double>> rmsOfSum(Value sum, MissReason &why);
 
 /// The x and epsilon of `1 / sqrt(mean(x^2, last dim) + eps)` in the
 /// spellings exporters use: div(1, sqrt(s)), reciprocal(sqrt(s)), rsqrt(s).
-std::optional<std::pair<Value, double>> inverseRms(Value inverse) {
+std::optional<std::pair<Value, double>> inverseRms(Value inverse, MissReason &why) {
   Value sum;
   if (auto rsqrt = inverse.getDefiningOp<RsqrtOp>()) {
     sum = rsqrt.getInput();
@@ -46,45 +51,81 @@ std::optional<std::pair<Value, double>> inverseRms(Value inverse) {
     else if (auto reciprocal = inverse.getDefiningOp<ReciprocalOp>())
       root = reciprocal.getInput();
     auto sqrt = root ? root.getDefiningOp<SqrtOp>() : nullptr;
-    if (!sqrt)
+    if (!sqrt) {
+      why.note(2, "the factor beside x is not 1 / sqrt(..), reciprocal(sqrt(..)) or rsqrt(..)");
       return std::nullopt;
+    }
     sum = sqrt.getInput();
   }
-  return rmsOfSum(sum);
+  return rmsOfSum(sum, why);
 }
 
-std::optional<std::pair<Value, double>> rmsOfSum(Value sum) {
+std::optional<std::pair<Value, double>> rmsOfSum(Value sum, MissReason &why) {
   auto add = sum.getDefiningOp<AddOp>();
-  if (!add)
+  if (!add) {
+    why.note(3, "the square root's argument is not mean(x^2) + eps (an llm.add)");
     return std::nullopt;
+  }
+  why.note(4, "in mean(x^2) + eps, neither operand is an llm.reduce_mean");
   for (auto [m, e] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())}) {
     std::optional<double> epsilon = splatValue(e);
     auto mean = m.getDefiningOp<ReduceMeanOp>();
-    if (!epsilon || !mean || !mean.getKeepDims())
+    if (!mean)
       continue;
+    if (!epsilon) {
+      why.note(5, "the eps added to the mean is not a constant");
+      continue;
+    }
+    if (!mean.getKeepDims()) {
+      why.note(5, "the mean of x^2 does not keep the reduced dimension (keep_dims)");
+      continue;
+    }
     auto inputType = cast<RankedTensorType>(mean.getInput().getType());
-    if (mean.getDims().size() != 1 || mean.getDims()[0] != inputType.getRank() - 1)
+    if (mean.getDims().size() != 1 || mean.getDims()[0] != inputType.getRank() - 1) {
+      why.note(5, "the mean of x^2 is not over the last dimension alone");
       continue;
+    }
     if (Value x = squaredValue(mean.getInput()))
       return std::pair(x, *epsilon);
+    why.note(6, "the mean is not of a square x^2 (pow(x, 2) or x * x)");
   }
   return std::nullopt;
 }
 
 /// The x and epsilon when `n` is x normalised by its RMS:
 /// x * inverseRms(x) or x / sqrt(mean(x^2) + eps).
-std::optional<std::pair<Value, double>> normalised(Value n) {
+std::optional<std::pair<Value, double>> normalised(Value n, MissReason &why) {
+  // The RMS found is of `found`, the value normalised is `x`.
+  auto mismatch = [&](Value found, Value x) {
+    if (found != x)
+      why.note(7, "the RMS is of another value than the x it normalises");
+    else
+      why.note(8, "x has another type than x normalised (it broadcasts)");
+  };
   if (auto mul = n.getDefiningOp<MulOp>()) {
-    for (auto [x, inverse] : {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())})
-      if (auto found = inverseRms(inverse); found && found->first == x && x.getType() == n.getType())
+    for (auto [x, inverse] : {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())}) {
+      auto found = inverseRms(inverse, why);
+      if (found && found->first == x && x.getType() == n.getType())
         return found;
+      if (found)
+        mismatch(found->first, x);
+    }
+    return std::nullopt;
   }
   if (auto div = n.getDefiningOp<DivOp>()) {
     auto sqrt = div.getRhs().getDefiningOp<SqrtOp>();
-    if (auto found = sqrt ? rmsOfSum(sqrt.getInput()) : std::nullopt;
-        found && found->first == div.getLhs() && div.getLhs().getType() == n.getType())
+    if (!sqrt) {
+      why.note(2, "the divisor of x is not sqrt(mean(x^2) + eps)");
+      return std::nullopt;
+    }
+    auto found = rmsOfSum(sqrt.getInput(), why);
+    if (found && found->first == div.getLhs() && div.getLhs().getType() == n.getType())
       return found;
+    if (found)
+      mismatch(found->first, div.getLhs());
+    return std::nullopt;
   }
+  why.note(1, "the normalised operand is not x * (1 / sqrt(mean(x^2) + eps)) or x / sqrt(mean(x^2) + eps)");
   return std::nullopt;
 }
 
@@ -92,14 +133,18 @@ std::optional<std::pair<Value, double>> normalised(Value n) {
 struct RaiseRMSNorm : OpRewritePattern<MulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MulOp op, PatternRewriter &rewriter) const override {
+    MissReason why("no operand is a weight vector [D] of the result's last dimension");
     for (auto [w, n] : weightedOperands(op)) {
-      if (auto found = normalised(n); found && found->first.getType() == op.getType()) {
+      auto found = normalised(n, why);
+      if (found && found->first.getType() == op.getType()) {
         rewriter.replaceOpWithNewOp<RMSNormOp>(op, found->first, w,
                                                rewriter.getF64FloatAttr(found->second));
         return success();
       }
+      if (found)
+        why.note(9, "x has another type than the product (the weight broadcasts it)");
     }
-    return failure();
+    return rewriter.notifyMatchFailure(op, "llm.rms_norm: " + why.str());
   }
 };
 
@@ -113,19 +158,35 @@ Value meanOfLast(Value v) {
 }
 
 /// The x and epsilon when `n` is (x - mean(x)) / sqrt(var(x) + eps), the
-/// LayerNorm exports write before opset 17.
-std::optional<std::pair<Value, double>> standardised(Value n) {
+/// LayerNorm exports write before opset 17 (depths as for the RMSNorm).
+std::optional<std::pair<Value, double>> standardised(Value n, MissReason &why) {
   auto div = n.getDefiningOp<DivOp>();
   auto centred = div ? div.getLhs().getDefiningOp<SubOp>() : nullptr;
   auto sqrt = div ? div.getRhs().getDefiningOp<SqrtOp>() : nullptr;
-  if (!centred || !sqrt)
+  if (!div) {
+    why.note(1, "the normalised operand is not a division (x - mean(x)) / sqrt(var(x) + eps)");
     return std::nullopt;
+  }
+  if (!centred) {
+    why.note(2, "the dividend is not x - mean(x) (an llm.sub)");
+    return std::nullopt;
+  }
+  if (!sqrt) {
+    why.note(2, "the divisor is not sqrt(var(x) + eps) (an llm.sqrt)");
+    return std::nullopt;
+  }
   Value x = centred.getLhs();
-  if (meanOfLast(centred.getRhs()) != x)
+  if (meanOfLast(centred.getRhs()) != x) {
+    why.note(3, "the subtracted value is not the mean of x over its last dimension (keep_dims)");
     return std::nullopt;
+  }
   auto add = sqrt.getInput().getDefiningOp<AddOp>();
-  if (!add)
+  if (!add) {
+    why.note(4, "the square root's argument is not var(x) + eps (an llm.add)");
     return std::nullopt;
+  }
+  why.note(5, "in var(x) + eps, no operand is a mean over the last dimension (keep_dims) beside a "
+              "constant eps");
   for (auto [v, e] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())}) {
     std::optional<double> epsilon = splatValue(e);
     Value square = meanOfLast(v);
@@ -133,6 +194,10 @@ std::optional<std::pair<Value, double>> standardised(Value n) {
       continue;
     if (squaredValue(square) == div.getLhs() && x.getType() == n.getType())
       return std::pair(x, *epsilon);
+    if (squaredValue(square) != div.getLhs())
+      why.note(6, "the variance is not the mean of (x - mean(x))^2 of the same centred x");
+    else
+      why.note(7, "x has another type than x standardised (it broadcasts)");
   }
   return std::nullopt;
 }
@@ -143,10 +208,15 @@ struct RaiseLayerNorm : OpRewritePattern<MulOp> {
   RaiseLayerNorm(MLIRContext *context) : OpRewritePattern(context, /*benefit=*/2) {}
   LogicalResult matchAndRewrite(MulOp op, PatternRewriter &rewriter) const override {
     int64_t width = cast<RankedTensorType>(op.getType()).getShape().back();
+    MissReason why("no operand is a weight vector [D] of the result's last dimension");
     for (auto [w, n] : weightedOperands(op)) {
-      auto found = standardised(n);
-      if (!found || found->first.getType() != op.getType())
+      auto found = standardised(n, why);
+      if (!found)
         continue;
+      if (found->first.getType() != op.getType()) {
+        why.note(8, "x has another type than the product (the weight broadcasts it)");
+        continue;
+      }
       // A bias added to the product joins the op.
       Value bias;
       Operation *user = op->hasOneUse() ? *op->getUsers().begin() : nullptr;
@@ -164,7 +234,7 @@ struct RaiseLayerNorm : OpRewritePattern<MulOp> {
         rewriter.replaceOp(op, norm.getResult());
       return success();
     }
-    return failure();
+    return rewriter.notifyMatchFailure(op, "llm.layer_norm: " + why.str());
   }
 };
 

@@ -31,6 +31,29 @@ bool isConstant(mlir::Value value, double expected);
 /// ops from the same values (an import before CSE repeats shape arithmetic).
 bool sameValue(mlir::Value a, mlir::Value b, int depth = 8);
 
+/// Why a pattern did not match, as `rewriter.notifyMatchFailure` reports it
+/// (`llm-raise{report-failures}` prints it): of the reasons the alternatives
+/// gave (operand orders, spellings), the one of the alternative that matched
+/// the most structure. Matchers of sub-structure, which have no rewriter,
+/// note their reason here and return null; the pattern reports.
+class MissReason {
+public:
+  explicit MissReason(llvm::StringRef initial) : text(initial) {}
+  /// Records `reason`, found after `depth` levels of the expected structure
+  /// matched; a reason from as deep or deeper replaces the one kept.
+  void note(unsigned depth, llvm::StringRef reason) {
+    if (depth >= deepest) {
+      deepest = depth;
+      text = reason;
+    }
+  }
+  llvm::StringRef str() const { return text; }
+
+private:
+  llvm::StringRef text;
+  unsigned deepest = 0;
+};
+
 /// If `op` is a commutative binary op of type OpT with one operand
 /// satisfying `matches`, returns the other operand.
 template <typename OpT, typename Pred>
@@ -48,8 +71,11 @@ mlir::Value otherOperand(mlir::Operation *op, Pred matches) {
 void populateActivationPatterns(mlir::RewritePatternSet &patterns);
 void populateNormPatterns(mlir::RewritePatternSet &patterns);
 void populateLinearPatterns(mlir::RewritePatternSet &patterns);
-void populateAttentionPatterns(mlir::RewritePatternSet &patterns);
-/// Applied once the other patterns have converged.
+/// Attention, latent attention, embeddings and cache appends. Attention
+/// takes a causal mask only, unless `anyWhereMask` (its final form).
+void populateAttentionPatterns(mlir::RewritePatternSet &patterns, bool anyWhereMask = false);
+/// Applied once the other patterns have converged: attention with any mask,
+/// and latent attention over it.
 void populateLateAttentionPatterns(mlir::RewritePatternSet &patterns);
 void populateRopePatterns(mlir::RewritePatternSet &patterns, WeightValues weightValues);
 

@@ -86,26 +86,46 @@ Value positionsOf(Value p) {
   return type.getRank() == 2 && type.getElementType().isInteger(64) ? positions : nullptr;
 }
 
+// The factor matchers return nothing when they do not match and note why in
+// `why`, at the depth of the structure matched so far (from the sum
+// `x * C + rotate_half(x) * S`: 3 = x and rotate_half(x) found).
+
 /// The factors of C = reshape(cos(E) [* m]), S = reshape(sin(E) [* m]),
 /// E = concat(F, F), F = float(positions) * inv_freq.
-std::optional<RotaryFactors> inGraphFactors(Value c, Value s, int64_t width) {
+std::optional<RotaryFactors> inGraphFactors(Value c, Value s, int64_t width, MissReason &why) {
   auto [cosOfE, cosMagnitude] = splitMagnitude(stripReshape(c));
   auto [sinOfE, sinMagnitude] = splitMagnitude(stripReshape(s));
-  if (cosMagnitude != sinMagnitude)
-    return std::nullopt;
-  double magnitude = cosMagnitude.value_or(1.0);
   c = cosOfE;
   s = sinOfE;
   auto cosOp = c.getDefiningOp<CosOp>();
   auto sinOp = s.getDefiningOp<SinOp>();
-  if (!cosOp || !sinOp || cosOp.getInput() != sinOp.getInput() || !(magnitude > 0.0))
+  if (cosMagnitude != sinMagnitude) {
+    why.note(cosOp && sinOp ? 5 : 4, "C and S are scaled by different constants");
     return std::nullopt;
+  }
+  double magnitude = cosMagnitude.value_or(1.0);
+  if (!cosOp || !sinOp) {
+    why.note(4, "C and S are not llm.cos and llm.sin of in-graph angles");
+    return std::nullopt;
+  }
+  if (cosOp.getInput() != sinOp.getInput()) {
+    why.note(5, "the cos and sin are of different angles");
+    return std::nullopt;
+  }
+  if (!(magnitude > 0.0)) {
+    why.note(5, "the constant scaling cos and sin is not positive");
+    return std::nullopt;
+  }
   auto concat = cosOp.getInput().getDefiningOp<ConcatOp>();
-  if (!concat || concat.getInputs().size() != 2 || concat.getInputs()[0] != concat.getInputs()[1])
+  if (!concat || concat.getInputs().size() != 2 || concat.getInputs()[0] != concat.getInputs()[1]) {
+    why.note(6, "the angles are not concat(F, F) of one half F");
     return std::nullopt;
+  }
   auto product = concat.getInputs()[0].getDefiningOp<MulOp>();
-  if (!product)
+  if (!product) {
+    why.note(7, "the half angles are not positions * inv_freq (an llm.mul)");
     return std::nullopt;
+  }
   for (auto [p, f] : {std::pair(product.getLhs(), product.getRhs()),
                       std::pair(product.getRhs(), product.getLhs())}) {
     DenseElementsAttr freqs = valuesOf(f, nullptr);
@@ -118,6 +138,8 @@ std::optional<RotaryFactors> inGraphFactors(Value c, Value s, int64_t width) {
       factors.inverse.push_back(v.convertToDouble());
     return factors;
   }
+  why.note(8, "the half angles are not float(reshape(positions [B, S] i64)) * inv_freq (a constant "
+              "of D/2 floats)");
   return std::nullopt;
 }
 
@@ -158,39 +180,57 @@ std::optional<std::pair<Value, Value>> tableLookup(Value v) {
 /// then every row is checked, allowing for the f32 rounding of the angles
 /// the tables were computed with.
 std::optional<RotaryFactors> tableFactors(Value c, Value s, int64_t width,
-                                          const WeightValues &weightValues) {
+                                          const WeightValues &weightValues, MissReason &why) {
   DenseElementsAttr cosTable, sinTable;
   Value positions;
   if (auto cosLookup = tableLookup(c)) {
     auto sinLookup = tableLookup(s);
-    if (!sinLookup || !sameValue(cosLookup->second, sinLookup->second))
+    if (!sinLookup || !sameValue(cosLookup->second, sinLookup->second)) {
+      why.note(5, "C is a table lookup, but S is not a lookup by the same positions");
       return std::nullopt;
+    }
     cosTable = valuesOf(cosLookup->first, weightValues);
     sinTable = valuesOf(sinLookup->first, weightValues);
     positions = cosLookup->second;
+    if (!cosTable || !sinTable) {
+      why.note(6, "the cos/sin tables are not llm.constants (or weights whose values the caller "
+                  "supplied, as the ONNX importer does)");
+      return std::nullopt;
+    }
   } else {
     // A static export folds the lookup: constant factors [1, .., 1, S, D]
     // are the table rows of positions 0..S-1.
     cosTable = valuesOf(c, nullptr);
     sinTable = valuesOf(s, nullptr);
-    if (!cosTable || !sinTable)
+    if (!cosTable || !sinTable) {
+      why.note(4, "C and S are neither cos and sin of in-graph angles, nor rows of cos/sin tables "
+                  "gathered by position, nor constant tables");
       return std::nullopt;
+    }
     ArrayRef<int64_t> shape = cosTable.getType().getShape();
-    if (shape.size() < 2 || llvm::any_of(shape.drop_back(2), [](int64_t d) { return d != 1; }))
+    if (shape.size() < 2 || llvm::any_of(shape.drop_back(2), [](int64_t d) { return d != 1; })) {
+      why.note(5, "the constant C is not [1, .., 1, S, D]");
       return std::nullopt;
+    }
     auto rowsType = RankedTensorType::get(shape.take_back(2), cosTable.getElementType());
     cosTable = cosTable.reshape(rowsType);
-    if (sinTable.getType().getShape() != shape)
+    if (sinTable.getType().getShape() != shape) {
+      why.note(5, "the constants C and S have different shapes");
       return std::nullopt;
+    }
     sinTable = sinTable.reshape(rowsType);
   }
   if (!cosTable || !sinTable || !isa<FloatType>(cosTable.getElementType()) ||
       !isa<FloatType>(sinTable.getElementType()) || cosTable.getType().getRank() != 2 ||
-      cosTable.getType() != sinTable.getType() || cosTable.getType().getDimSize(1) != width)
+      cosTable.getType() != sinTable.getType() || cosTable.getType().getDimSize(1) != width) {
+    why.note(6, "the cos/sin tables are not float [P, D] of one type, D the head dim");
     return std::nullopt;
+  }
   int64_t rows = cosTable.getType().getDimSize(0), half = width / 2;
-  if (rows < 2)
+  if (rows < 2) {
+    why.note(6, "the cos/sin tables have fewer than 2 rows");
     return std::nullopt;
+  }
   std::vector<double> cv, sv;
   for (const APFloat &v : cosTable.getValues<APFloat>())
     cv.push_back(v.convertToDouble());
@@ -199,8 +239,10 @@ std::optional<RotaryFactors> tableFactors(Value c, Value s, int64_t width,
   auto at = [&](const std::vector<double> &t, int64_t p, int64_t i) { return t[p * width + i]; };
   RotaryFactors factors{positions, {}, at(cv, 0, 0), rows};
   double m = factors.magnitude;
-  if (!(m > 0.0))
+  if (!(m > 0.0)) {
+    why.note(7, "row 0 of the cos table (the magnitude) is not positive");
     return std::nullopt;
+  }
   for (int64_t i = 0; i < half; ++i) {
     double f = std::atan2(at(sv, 1, i), at(cv, 1, i));
     for (int64_t p = 2; p < rows; p *= 2) {
@@ -208,8 +250,10 @@ std::optional<RotaryFactors> tableFactors(Value c, Value s, int64_t width,
       double turns = std::round((p * f - measured) / (2 * M_PI));
       f = (measured + 2 * M_PI * turns) / p;
     }
-    if (!(f > 0.0))
+    if (!(f > 0.0)) {
+      why.note(7, "a frequency read off the tables is not positive");
       return std::nullopt;
+    }
     factors.inverse.push_back(f);
   }
   for (int64_t p = 0; p < rows; ++p)
@@ -217,8 +261,11 @@ std::optional<RotaryFactors> tableFactors(Value c, Value s, int64_t width,
       double angle = p * factors.inverse[i % half];
       double tolerance = m * (2e-6 + angle * 0x1p-22);
       if (std::fabs(at(cv, p, i) - m * std::cos(angle)) > tolerance ||
-          std::fabs(at(sv, p, i) - m * std::sin(angle)) > tolerance)
+          std::fabs(at(sv, p, i) - m * std::sin(angle)) > tolerance) {
+        why.note(8, "the tables are not m cos(p f_i), m sin(p f_i) with columns i and i + D/2 equal "
+                    "(checked on every row)");
         return std::nullopt;
+      }
     }
   return factors;
 }
@@ -249,32 +296,40 @@ struct RaiseRope : OpRewritePattern<AddOp> {
   LogicalResult matchAndRewrite(AddOp op, PatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
     if (type.getRank() != 4 || ShapedType::isDynamic(type.getDimSize(3)))
-      return failure();
+      return rewriter.notifyMatchFailure(op, "llm.rope: the sum is not 4-D [B, H, S, D] with a static head dim D");
     int64_t width = type.getDimSize(3);
+    MissReason why("the sum is not x * C + rotate_half(x) * S: its operands are not two llm.mul");
     for (auto [a, b] : {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())}) {
       auto cosTerm = a.getDefiningOp<MulOp>();
       auto sinTerm = b.getDefiningOp<MulOp>();
       if (!cosTerm || !sinTerm)
         continue;
+      why.note(1, "no factor of one product is rotate_half(x) = concat(-x[.., D/2:], x[.., :D/2]) of "
+                  "a factor x of the other");
       for (auto [x, c] : {std::pair(cosTerm.getLhs(), cosTerm.getRhs()), std::pair(cosTerm.getRhs(), cosTerm.getLhs())}) {
         for (auto [r, s] : {std::pair(sinTerm.getLhs(), sinTerm.getRhs()), std::pair(sinTerm.getRhs(), sinTerm.getLhs())}) {
-          if (x.getType() != op.getType() || rotateHalfOf(r) != x)
+          if (rotateHalfOf(r) != x)
             continue;
-          std::optional<RotaryFactors> factors = inGraphFactors(c, s, width);
+          if (x.getType() != op.getType()) {
+            why.note(2, "x has another type than the sum (C or S broadcasts it)");
+            continue;
+          }
+          std::optional<RotaryFactors> factors = inGraphFactors(c, s, width, why);
           if (!factors)
-            factors = tableFactors(c, s, width, weightValues);
+            factors = tableFactors(c, s, width, weightValues, why);
           if (!factors)
             continue;
-          if (succeeded(replaceByRope(op, x, *factors, rewriter)))
+          if (succeeded(replaceByRope(op, x, *factors, rewriter, why)))
             return success();
         }
       }
     }
-    return failure();
+    return rewriter.notifyMatchFailure(op, "llm.rope: " + why.str());
   }
 
+  /// Fails, noting why, when the positions do not fit x.
   LogicalResult replaceByRope(AddOp op, Value x, const RotaryFactors &factors,
-                              PatternRewriter &rewriter) const {
+                              PatternRewriter &rewriter, MissReason &why) const {
     int64_t width = cast<RankedTensorType>(x.getType()).getDimSize(3);
     auto layout = RopeLayoutAttr::get(op.getContext(), RopeLayout::half_split);
     FloatAttr theta, magnitude;
@@ -297,14 +352,19 @@ struct RaiseRope : OpRewritePattern<AddOp> {
     if (positions) {
       auto p = cast<RankedTensorType>(positions.getType());
       if (!compatible(p.getDimSize(0), xType.getDimSize(0)) ||
-          !compatible(p.getDimSize(1), xType.getDimSize(2)))
+          !compatible(p.getDimSize(1), xType.getDimSize(2))) {
+        why.note(9, "the positions are not [B, S] of x [B, H, S, D]");
         return failure();
+      }
     } else {
       // Positions 0..S-1 for every batch row; the table must cover S.
       auto type = cast<RankedTensorType>(x.getType());
       int64_t batch = type.getDimSize(0), length = type.getDimSize(2);
-      if (ShapedType::isDynamic(batch) || length != factors.rows)
+      if (ShapedType::isDynamic(batch) || length != factors.rows) {
+        why.note(9, "constant tables of positions 0..S-1 need a static batch and as many rows as x's "
+                    "sequence length");
         return failure();
+      }
       std::vector<int64_t> values;
       for (int64_t b = 0; b < batch; ++b)
         for (int64_t p = 0; p < length; ++p)

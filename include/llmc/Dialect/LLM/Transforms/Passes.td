@@ -65,7 +65,23 @@ def Raise : Pass<"llm-raise"> {
     * `concat(past, new)` along the sequence axis of a cache argument ->
       `llm.kv_append`
     * `gather(table, ids)` of a 2-D parameter -> `llm.embedding`
+
+    With `report-failures`, the pass says why what is left was not raised:
+    each pattern is tried once more on every op of the result, and each one
+    that does not match emits a remark at the op naming the op it would
+    have built and what it expected and did not find (the reason of the
+    alternative, such as an operand order, that matched the most):
+
+    ```
+    llmc-opt model.mlir --llm-raise=report-failures -o /dev/null
+    model.mlir:9:8: remark: llm.rms_norm: the mean of x^2 is not over the last dimension alone
+    ```
   }];
+  let options = [
+    Option<"reportFailures", "report-failures", "bool", /*default=*/"false",
+           "Emit a remark at each op of the result for each pattern that does not match it, "
+           "saying why">,
+  ];
 }
 
 def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
@@ -77,8 +93,10 @@ def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
 
     ```
     @decode, @prefill_<N> (N = each bucket, and the chunk size):
-      (%ids [B, N], %position: i64, %length: i64, caches [B, H, M, D]...)
-        -> (logits [B, 1, V], caches [B, H, M, D]...)
+      (%ids [B, N], %position: tensor<i64>, %length: tensor<i64>,
+       caches [B, H, M, D]...)
+        -> (logits [B, 1, V], caches [B, H, M, D] {llm.aliases = 3 + i}...)
+        attributes {llm.phase = #llm.phase<decode | prefill>, llm.tokens = N}
     ```
 
     `M = max-seq-len` cache slots per layer (per KV head for grouped-query
@@ -105,8 +123,13 @@ def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
     holds what is left, or, when none does, chunks of `prefill-chunk`
     tokens (of the largest bucket when no chunk size is given), then
     `@decode` once per generated token. Programs carry `llm.phase`
-    ("prefill" / "decode") and `llm.tokens` (N); the module carries
-    `llm.max_seq_len` and, when given, `llm.prefill_chunk`.
+    (`#llm.phase<prefill>` / `#llm.phase<decode>`) and `llm.tokens` (N);
+    the module carries `llm.max_seq_len` (M) and, when given,
+    `llm.prefill_chunk`. These attributes are the programs' ABI, verified
+    by the dialect and read through `ProgramABI.h` (the dialect's "The
+    static programs' ABI"). A baked prefix (`@prefix_cache`, from
+    `llm-bake-prefix`) keeps its attributes and returns the initial value
+    of the `[B, H, M, D]` caches, its first `llm.tokens` slots written.
 
     Latent attention (`llm.mla_attention`) is lowered per program in one of
     two forms that compute the same function. The naive form (the op as
