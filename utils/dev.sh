@@ -4,6 +4,7 @@
 #
 #   utils/dev.sh example   set up, build, import the bundled GPT-2 example, compile it, generate tokens
 #   utils/dev.sh test      set up, build, run the whole test suite (lit + unit tests)
+#   utils/dev.sh quick     set up, build, run the quick tier (all but the long end-to-end tests)
 #   utils/dev.sh build     set up and build only
 #   utils/dev.sh setup     install the Debian packages llmc needs, nothing else
 #
@@ -81,11 +82,11 @@ example() {
   "$BUILD/bin/llmc-run" "$out/gpt2-tiny.compiled.mlir" --generate 16 --prompt-ids 1,2,3
 }
 
-run_tests() {
-  build
-  log "running the test suite"
+# Runs the lit suite and the unit tests, passing lit the extra arguments
+# given (a tier), and ends with one line of counts.
+lit_suite() {
   local results="$BUILD/test-results.json" status=0
-  "$PYTHON" "$LIT" -sv -j"$(nproc)" -o "$results" "$BUILD/test" "$BUILD/test/Unit" || status=$?
+  "$PYTHON" "$LIT" -sv -j"$(nproc)" -o "$results" "$@" "$BUILD/test" "$BUILD/test/Unit" || status=$?
   # One closing line with the counts, whatever lit's own summary looks like.
   "$PYTHON" - "$results" <<'PY'
 import json, sys
@@ -99,13 +100,28 @@ PY
   return "$status"
 }
 
+run_tests() {
+  build
+  log "running the test suite"
+  lit_suite
+}
+
+# The quick tier (test/lit.cfg.py): the tests marked REQUIRES: long_tests
+# count as skipped.
+run_quick() {
+  build
+  log "running the quick tier"
+  lit_suite -D llmc_tier=quick
+}
+
 case "${1:-}" in
   setup) setup ;;
   build) build ;;
   example) example ;;
   test) run_tests ;;
+  quick) run_quick ;;
   *)
-    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
