@@ -23,6 +23,15 @@ double element(const Tensor &t, int64_t i) {
 
 bool equal(double a, double e) { return a == e || (std::isnan(a) && std::isnan(e)); }
 
+/// Element `i` for a message: integers exactly, floats to 9 digits.
+std::string show(const Tensor &t, int64_t i) {
+  if (!t.isFloat())
+    return std::to_string(t.ints()[i]);
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%.9g", t.floats()[i]);
+  return text;
+}
+
 } // namespace
 
 std::optional<std::string> exec::evaluateCheck(Operation *op, llvm::ArrayRef<Tensor> operands) {
@@ -39,9 +48,13 @@ std::optional<std::string> exec::evaluateCheck(Operation *op, llvm::ArrayRef<Ten
   double rtol = close ? close.getRtol().convertToDouble() : 0.0;
   int64_t failures = 0, first = -1;
   for (int64_t i = 0; i < actual.size(); ++i) {
-    double a = element(actual, i), e = element(*expected, i);
-    bool holds = close ? equal(a, e) || std::fabs(a - e) <= atol + rtol * std::fabs(e)
-                       : equal(a, e);
+    bool holds;
+    if (!actual.isFloat() && !close) {
+      holds = actual.ints()[i] == expected->ints()[i]; // exactly, beyond 2^53 too
+    } else {
+      double a = element(actual, i), e = element(*expected, i);
+      holds = equal(a, e) || (close && std::fabs(a - e) <= atol + rtol * std::fabs(e));
+    }
     if (!holds && failures++ == 0)
       first = i;
   }
@@ -50,8 +63,7 @@ std::optional<std::string> exec::evaluateCheck(Operation *op, llvm::ArrayRef<Ten
   std::string text;
   llvm::raw_string_ostream os(text);
   os << failures << " of " << actual.size() << " elements differ; element " << first << " is "
-     << llvm::format("%.9g", element(actual, first)) << ", expected "
-     << llvm::format("%.9g", element(*expected, first));
+     << show(actual, first) << ", expected " << show(*expected, first);
   if (close)
     os << llvm::format(" (atol %g, rtol %g)", atol, rtol);
   return text;

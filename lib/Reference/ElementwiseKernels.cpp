@@ -180,29 +180,34 @@ KernelResult ref::compare(CompareFn fn, const Tensor &a, const Tensor &b) {
     return shape.takeError();
   llvm::ArrayRef<int64_t> shapes[] = {a.shape(), b.shape()};
   std::vector<int64_t> out(numElements(*shape));
-  forEachBroadcast(*shape, shapes, [&](int64_t i, llvm::ArrayRef<int64_t> at) {
-    double x = a.isFloat() ? a.floats()[at[0]] : double(a.ints()[at[0]]);
-    double y = b.isFloat() ? b.floats()[at[1]] : double(b.ints()[at[1]]);
+  // Two integers compare as integers (a double cannot tell 2^53 from
+  // 2^53 + 1); anything else as doubles.
+  auto decide = [fn](auto x, auto y) -> int64_t {
     switch (fn) {
     case CompareFn::EQ:
-      out[i] = x == y;
-      break;
+      return x == y;
     case CompareFn::NE:
-      out[i] = x != y;
-      break;
+      return x != y;
     case CompareFn::LT:
-      out[i] = x < y;
-      break;
+      return x < y;
     case CompareFn::LE:
-      out[i] = x <= y;
-      break;
+      return x <= y;
     case CompareFn::GT:
-      out[i] = x > y;
-      break;
+      return x > y;
     case CompareFn::GE:
-      out[i] = x >= y;
-      break;
+      return x >= y;
     }
+    llvm_unreachable("every comparison is handled");
+  };
+  bool integers = !a.isFloat() && !b.isFloat();
+  forEachBroadcast(*shape, shapes, [&](int64_t i, llvm::ArrayRef<int64_t> at) {
+    if (integers) {
+      out[i] = decide(a.ints()[at[0]], b.ints()[at[1]]);
+      return;
+    }
+    double x = a.isFloat() ? a.floats()[at[0]] : double(a.ints()[at[0]]);
+    double y = b.isFloat() ? b.floats()[at[1]] : double(b.ints()[at[1]]);
+    out[i] = decide(x, y);
   });
   return Tensor::fromInts(DType::I1, *shape, std::move(out));
 }
@@ -245,9 +250,12 @@ KernelResult ref::cast(const Numerics &num, const Tensor &x, DType to) {
       out[i] = v != 0.0;
       continue;
     }
-    if (std::isnan(v) || std::fabs(v) >= 9.2e18)
-      return kernelError("cannot convert " + std::to_string(v) + " to an integer");
-    out[i] = int64_t(std::trunc(v));
+    // The truncated value must fit the integer type.
+    double t = std::trunc(v);
+    double limit = to == DType::I8 ? 128.0 : to == DType::I32 ? 2147483648.0 : 9.2e18;
+    if (std::isnan(v) || t >= limit || t < -limit)
+      return kernelError("cannot convert " + std::to_string(v) + " to " + toString(to));
+    out[i] = int64_t(t);
   }
   return Tensor::fromInts(to, x.shape(), std::move(out));
 }

@@ -95,36 +95,55 @@ KernelResult ref::reduce(const Numerics &num, ReduceFn fn, const Tensor &x,
   }
   int64_t outSize = numElements(kept);
   bool isSum = fn == ReduceFn::Sum || fn == ReduceFn::Mean;
+  // Calls visit(flat, o) for each element and the output it reduces into.
+  auto forEach = [&](auto visit) {
+    Shape index(x.rank(), 0);
+    for (int64_t flat = 0; flat < x.size(); ++flat) {
+      visit(flat, broadcastOffset(index, kept));
+      for (int64_t d = x.rank() - 1; d >= 0; --d) {
+        if (++index[d] < x.dim(d))
+          break;
+        index[d] = 0;
+      }
+    }
+  };
+  if (!x.isFloat()) {
+    // Integers reduce exactly, in int64, on every device.
+    int64_t init = isSum ? 0
+                   : fn == ReduceFn::Max ? std::numeric_limits<int64_t>::min()
+                                         : std::numeric_limits<int64_t>::max();
+    std::vector<int64_t> values(outSize, init);
+    forEach([&](int64_t flat, int64_t o) {
+      int64_t v = x.ints()[flat];
+      values[o] = isSum ? values[o] + v
+                  : fn == ReduceFn::Max ? std::max(values[o], v)
+                                        : std::min(values[o], v);
+    });
+    if (fn == ReduceFn::Mean)
+      for (int64_t &v : values)
+        v /= std::max<int64_t>(count, 1);
+    return Tensor::fromInts(x.dtype(), outShape, std::move(values));
+  }
   double init = isSum ? 0.0
                 : fn == ReduceFn::Max ? -std::numeric_limits<double>::infinity()
                                       : std::numeric_limits<double>::infinity();
   std::vector<Accumulator> sums(outSize, Accumulator(num));
   std::vector<double> extreme(outSize, init);
-  Shape index(x.rank(), 0);
-  for (int64_t flat = 0; flat < x.size(); ++flat) {
-    int64_t o = broadcastOffset(index, kept);
-    double v = x.isFloat() ? x.floats()[flat] : double(x.ints()[flat]);
+  forEach([&](int64_t flat, int64_t o) {
+    double v = x.floats()[flat];
     if (isSum)
       sums[o].add(v);
     else if (std::isnan(v) || std::isnan(extreme[o]))
       extreme[o] = NAN;
     else
       extreme[o] = fn == ReduceFn::Max ? std::max(extreme[o], v) : std::min(extreme[o], v);
-    for (int64_t d = x.rank() - 1; d >= 0; --d) {
-      if (++index[d] < x.dim(d))
-        break;
-      index[d] = 0;
-    }
-  }
-  std::vector<double> values(outSize);
+  });
+  std::vector<float> values(outSize);
   for (int64_t o = 0; o < outSize; ++o)
-    values[o] = !isSum                 ? extreme[o]
-                : fn == ReduceFn::Mean ? sums[o].value() / std::max<int64_t>(count, 1)
-                                       : sums[o].value();
-  if (!x.isFloat())
-    return Tensor::fromInts(x.dtype(), outShape,
-                            std::vector<int64_t>(values.begin(), values.end()));
-  return num.make(result, outShape, std::vector<float>(values.begin(), values.end()));
+    values[o] = float(!isSum                 ? extreme[o]
+                      : fn == ReduceFn::Mean ? sums[o].value() / std::max<int64_t>(count, 1)
+                                             : sums[o].value());
+  return num.make(result, outShape, std::move(values));
 }
 
 KernelResult ref::argmax(const Tensor &x, int64_t dim, bool keepDims) {
@@ -142,12 +161,14 @@ KernelResult ref::argmax(const Tensor &x, int64_t dim, bool keepDims) {
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t in = 0; in < stride; ++in) {
       int64_t base = o * length * stride + in, best = 0;
-      auto at = [&](int64_t j) {
-        return x.isFloat() ? double(x.floats()[base + j * stride])
-                           : double(x.ints()[base + j * stride]);
+      // Integers compare as integers (a double cannot tell 2^53 from
+      // 2^53 + 1); ties keep the lowest index.
+      auto greater = [&](int64_t j, int64_t k) {
+        return x.isFloat() ? x.floats()[base + j * stride] > x.floats()[base + k * stride]
+                           : x.ints()[base + j * stride] > x.ints()[base + k * stride];
       };
       for (int64_t j = 1; j < length; ++j)
-        if (at(j) > at(best)) // ties keep the lowest index
+        if (greater(j, best))
           best = j;
       out.push_back(best);
     }

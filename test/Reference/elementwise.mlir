@@ -6,7 +6,7 @@
 // f32) and stated with the arithmetic where it is not obvious.
 // RUN: llmc-run --check %s | FileCheck %s
 // CHECK-NOT: FAIL
-// CHECK: checks: 49 passed, 0 failed
+// CHECK: checks: 51 passed, 0 failed
 
 // ---------------------------------------------------------------------------
 // Unary ops
@@ -496,5 +496,28 @@ func.func @swiglu() {
   %u = llm.constant dense<[2.0, 5.0, -3.0, 0.5]> : tensor<4xf32>
   %y = llm.swiglu %g, %u : tensor<4xf32>
   check.expect_close %y, dense<[-0.537882864, 0.0, -2.19317579, 0.880797088]> : tensor<4xf32>
+  return
+}
+
+// An f16 swiglu is rounded once: silu(1) * 10 = 7.3105858 -> 7.3125
+// (1871.51 steps of 2^-8 -> 1872); the FP16 device, which holds
+// silu(1) in f16 first, gives 7.30859375 (fp16-device.mlir's
+// @swiglu_holds_silu).
+func.func @swiglu_f16() {
+  %g = llm.constant dense<[1.0]> : tensor<1xf16>
+  %u = llm.constant dense<[10.0]> : tensor<1xf16>
+  %y = llm.swiglu %g, %u : tensor<1xf16>
+  check.expect_eq %y, dense<[7.3125]> : tensor<1xf16>
+  return
+}
+
+// Integers compare as integers: a double cannot tell 2^53 from 2^53 + 1.
+func.func @compare_i64_beyond_2p53() {
+  %a = llm.constant dense<[9007199254740992, 5]> : tensor<2xi64>
+  %b = llm.constant dense<[9007199254740993, 5]> : tensor<2xi64>
+  %lt = llm.compare <lt>, %a, %b : tensor<2xi64>
+  check.expect_eq %lt, dense<[true, false]> : tensor<2xi1>
+  %eq = llm.compare <eq>, %a, %b : tensor<2xi64>
+  check.expect_eq %eq, dense<[false, true]> : tensor<2xi1>
   return
 }

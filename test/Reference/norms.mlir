@@ -4,7 +4,7 @@
 // statistics are whole numbers; the arithmetic is in the comments.
 // RUN: llmc-run --check %s | FileCheck %s
 // CHECK-NOT: FAIL
-// CHECK: checks: 19 passed, 0 failed
+// CHECK: checks: 22 passed, 0 failed
 
 // ---------------------------------------------------------------------------
 // rms_norm
@@ -233,6 +233,15 @@ func.func @argmax_logits() {
   return
 }
 
+// Logits 1e-4 apart are distinct (on the FP16 device they tie:
+// fp16-device.mlir's @argmax_f16_tie).
+func.func @argmax_close_logits() {
+  %x = llm.constant dense<[1.0, 1.0001, 0.5]> : tensor<3xf32>
+  %i = llm.argmax %x dim 0 : tensor<3xf32>
+  check.expect_eq %i, dense<1> : tensor<i64>
+  return
+}
+
 func.func @argmax_int() {
   %x = llm.constant dense<[[-1, 7, 7], [9, -9, 8]]> : tensor<2x3xi64>
   %r = llm.argmax %x dim 1 : tensor<2x3xi64>
@@ -240,5 +249,23 @@ func.func @argmax_int() {
   %y = llm.constant dense<[4, 4, 6]> : tensor<3xi32>
   %s = llm.argmax %y dim 0 keep_dims : tensor<3xi32>
   check.expect_eq %s, dense<[2]> : tensor<1xi64>
+  return
+}
+
+// Integer reductions and argmax are exact in int64 (2^53 + 1 is not a
+// double).
+func.func @argmax_i64_beyond_2p53() {
+  %a = llm.constant dense<[9007199254740992, 9007199254740993]> : tensor<2xi64>
+  %m = llm.argmax %a dim 0 : tensor<2xi64>
+  check.expect_eq %m, dense<1> : tensor<i64>
+  return
+}
+func.func @reduce_i64_beyond_2p53() {
+  %a = llm.constant dense<[9007199254740992, 1]> : tensor<2xi64>
+  %s = llm.reduce_sum %a dims [0] : tensor<2xi64>
+  check.expect_eq %s, dense<9007199254740993> : tensor<i64>
+  %b = llm.constant dense<[9007199254740993, 1]> : tensor<2xi64>
+  %m = llm.reduce_max %b dims [0] : tensor<2xi64>
+  check.expect_eq %m, dense<9007199254740993> : tensor<i64>
   return
 }

@@ -46,5 +46,23 @@ func.func @third_close() {
   return
 }
 
-// CHECK: checks: 3 passed, 1 failed
-// FP16: checks: 2 passed, 2 failed
+// Integers are compared exactly, also beyond 2^53.
+// CHECK: FAIL: @integers_beyond_2p53
+// CHECK-NEXT: 'check.expect_eq': 1 of 1 elements differ; element 0 is 9007199254740992, expected 9007199254740993
+func.func @integers_beyond_2p53() {
+  %a = llm.constant dense<9007199254740992> : tensor<i64>
+  check.expect_eq %a, dense<9007199254740993> : tensor<i64>
+  return
+}
+
+// A kernel's run-time error fails its function with the error.
+// CHECK: FAIL: @cast_out_of_range
+// CHECK-NEXT: 'llm.cast': cannot convert 3000000000.000000 to i32
+func.func @cast_out_of_range() {
+  %a = llm.constant dense<[3.0e9]> : tensor<1xf32>
+  %b = llm.cast %a : tensor<1xf32> to tensor<1xi32>
+  return
+}
+
+// CHECK: checks: 3 passed, 3 failed
+// FP16: checks: 2 passed, 4 failed
