@@ -1,52 +1,29 @@
 //===- Executor.cpp - running llm functions op by op ----------------------===//
 #include "llmc/Executor/Executor.h"
 
-#include "Kernels.h"
+#include "OpDispatch.h"
+#include "llmc/Dialect/LLM/IR/ElementType.h"
+#include "llmc/Dialect/LLM/IR/LLMOps.h"
+#include "llmc/Dialect/LLM/IR/WeightsFile.h"
 #include "llmc/Support/SafeTensors.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/TypeSwitch.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace llmc;
 using namespace llmc::exec;
 
-static std::string locationOf(Operation *op) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  if (auto loc = dyn_cast<FileLineColLoc>(op->getLoc()))
-    os << loc.getFilename().getValue() << ":" << loc.getLine() << ":"
-       << loc.getColumn() << ": ";
-  os << "'" << op->getName() << "': ";
-  return text;
+runtime::TensorSpec exec::specOf(RankedTensorType type) {
+  runtime::TensorSpec spec;
+  spec.dtype = dtypeOf(type.getElementType()).value_or(DType::F32);
+  for (int64_t size : type.getShape())
+    spec.shape.push_back(ShapedType::isDynamic(size) ? runtime::kDynamicSize : size);
+  return spec;
 }
 
-std::nullopt_t KernelContext::fail(const llvm::Twine &message) const {
-  error.kind = RunError::BadInput;
-  error.message = locationOf(op) + message.str();
-  return std::nullopt;
-}
-
-RankedTensorType KernelContext::resultTensorType(unsigned i) const {
-  return cast<RankedTensorType>(op->getResult(i).getType());
-}
-
-DType KernelContext::resultType(unsigned i) const {
-  return *dtypeOf(resultTensorType(i).getElementType());
-}
-
-Tensor exec::emptyCacheFor(RankedTensorType type) {
-  Shape shape;
-  for (auto [d, size] : llvm::enumerate(type.getShape()))
-    shape.push_back(!ShapedType::isDynamic(size) ? size : d == 2 ? 0 : 1);
-  DType dtype = dtypeOf(type.getElementType()).value_or(DType::F32);
-  if (isFloat(dtype))
-    return Tensor::fromFloats(dtype, shape, std::vector<float>(numElements(shape)));
-  return Tensor::fromInts(dtype, shape, std::vector<int64_t>(numElements(shape)));
-}
+Tensor exec::emptyCacheFor(RankedTensorType type) { return runtime::emptyCache(specOf(type)); }
 
 Executor::Executor(ModuleOp module, ExecutorOptions options)
     : module(module), options(std::move(options)) {}
@@ -56,17 +33,8 @@ Executor::~Executor() = default;
 const WeightStore *Executor::weights(RunError &error) {
   if (store)
     return store.get();
-  auto path = module->getAttrOfType<StringAttr>(llm::LLMDialect::getWeightsAttrName());
-  if (!path) {
-    error = {RunError::BadInput, "the module reads weights but names no weights file"};
-    return nullptr;
-  }
-  llvm::SmallString<256> full(path.getValue());
-  if (!llvm::sys::path::is_absolute(full)) {
-    full = options.moduleDirectory;
-    llvm::sys::path::append(full, path.getValue());
-  }
-  llvm::Expected<std::unique_ptr<WeightStore>> opened = WeightStore::open(full);
+  llvm::Expected<std::unique_ptr<WeightStore>> opened =
+      llm::openWeights(module, options.moduleDirectory);
   if (!opened) {
     error = {RunError::BadInput, llvm::toString(opened.takeError())};
     return nullptr;
@@ -78,7 +46,7 @@ const WeightStore *Executor::weights(RunError &error) {
 /// The value of an llm.weight: a zero-copy view of aligned f32 data when the
 /// program uses it as f32, otherwise its values converted and rounded.
 static std::optional<Tensor> loadWeight(llm::WeightOp op, const StoredTensor &stored,
-                                        const Numerics &numerics,
+                                        const ref::Numerics &numerics,
                                         std::shared_ptr<const void> owner,
                                         RunError &error) {
   RankedTensorType type = op.getType();
@@ -105,68 +73,9 @@ static std::optional<Tensor> loadWeight(llm::WeightOp op, const StoredTensor &st
   return Tensor::fromBytes(stored.dtype, want, type.getShape(), stored.data);
 }
 
-/// Runs one op's kernel.
-static KernelResult dispatch(Operation *op, KernelContext &ctx) {
-  using namespace llm;
-  return llvm::TypeSwitch<Operation *, KernelResult>(op)
-      .Case<NegOp, AbsOp, ExpOp, LogOp, SqrtOp, RsqrtOp, ReciprocalOp, TanhOp,
-            ErfOp, SigmoidOp, CosOp, SinOp>([&](auto) { return runUnary(ctx); })
-      .Case<AddOp, SubOp, MulOp, DivOp, PowOp, MaximumOp, MinimumOp>(
-          [&](auto) { return runBinary(ctx); })
-      .Case([&](CompareOp c) {
-        return runCompare(stringifyCompareDirection(c.getDirection()), ctx);
-      })
-      .Case([&](WhereOp) { return runWhere(ctx); })
-      .Case([&](CastOp) { return runCast(ctx); })
-      .Case([&](GeluOp g) {
-        return runGelu(g.getApproximation() == GeluApproximation::tanh, ctx);
-      })
-      .Case([&](SiluOp) { return runSilu(ctx); })
-      .Case([&](SwiGLUOp) { return runSwiGLU(ctx); })
-      .Case([&](LinearOp l) {
-        return runLinear(l.getWeightLayout() == WeightLayout::in_out, ctx);
-      })
-      .Case([&](MatmulOp) { return runMatmul(ctx); })
-      .Case([&](RMSNormOp n) {
-        return runRMSNorm(n.getEpsilon().convertToDouble(), ctx);
-      })
-      .Case([&](LayerNormOp n) {
-        return runLayerNorm(n.getEpsilon().convertToDouble(), ctx);
-      })
-      .Case([&](SoftmaxOp s) { return runSoftmax(s.getDim(), ctx); })
-      .Case([&](ReduceSumOp r) { return runReduce("sum", r.getDims(), r.getKeepDims(), ctx); })
-      .Case([&](ReduceMeanOp r) { return runReduce("mean", r.getDims(), r.getKeepDims(), ctx); })
-      .Case([&](ReduceMaxOp r) { return runReduce("max", r.getDims(), r.getKeepDims(), ctx); })
-      .Case([&](ReduceMinOp r) { return runReduce("min", r.getDims(), r.getKeepDims(), ctx); })
-      .Case([&](ArgMaxOp a) { return runArgMax(a.getDim(), a.getKeepDims(), ctx); })
-      .Case([&](RopeOp r) { return runRope(r, ctx); })
-      .Case([&](AttentionOp a) { return runAttention(a, ctx); })
-      .Case([&](MLAAttentionOp a) { return runMLAAttention(a, ctx); })
-      .Case([&](EmbeddingOp) { return runEmbedding(ctx); })
-      .Case([&](ReshapeOp) { return runReshape(ctx); })
-      .Case([&](TransposeOp t) { return runTranspose(t.getPermutation(), ctx); })
-      .Case([&](ConcatOp c) { return runConcat(c.getDim(), ctx); })
-      .Case([&](KVAppendOp) { return runKVAppend(ctx); })
-      .Case([&](CacheUpdateOp) { return runCacheUpdate(ctx); })
-      .Case([&](SliceOp s) { return runSlice(s, ctx); })
-      .Case([&](DynamicSliceOp s) { return runDynamicSlice(s, ctx); })
-      .Case([&](GatherOp g) { return runGather(g.getDim(), ctx); })
-      .Case([&](BroadcastToOp) { return runBroadcastTo(ctx); })
-      .Case([&](ConstantOp c) { return runConstant(c.getValue(), ctx); })
-      .Case([&](DimOp d) { return runDim(d.getDim(), ctx); })
-      .Case([&](IotaOp) { return runIota(ctx); })
-      .Default([&](Operation *other) -> KernelResult {
-        ctx.error = {RunError::Unsupported,
-                     locationOf(other) + "the reference executor does not implement this op"};
-        return std::nullopt;
-      });
-}
-
 std::optional<Tensor> exec::evaluateOp(Operation *op, llvm::ArrayRef<Tensor> operands,
                                        RunError &error) {
-  Numerics numerics{false};
-  KernelContext ctx{op, operands, numerics, error};
-  return dispatch(op, ctx);
+  return dispatchOp(op, operands, ref::Numerics::exact(), error);
 }
 
 std::optional<Tensor> exec::tensorFromAttr(ElementsAttr value, RankedTensorType type) {
@@ -248,7 +157,7 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
                                      " inputs, got " + std::to_string(inputs.size())};
     return std::nullopt;
   }
-  Numerics numerics{options.fp16};
+  ref::Numerics numerics = ref::Numerics::forDevice(options.fp16);
   llvm::DenseMap<Value, Tensor> values;
   for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
     auto type = cast<RankedTensorType>(arg.getType());
@@ -284,7 +193,17 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
     llvm::SmallVector<Tensor> operands;
     for (Value v : op.getOperands())
       operands.push_back(values.lookup(v));
-    KernelResult result;
+    if (isCheck(&op)) {
+      if (std::optional<std::string> failure = evaluateCheck(&op, operands)) {
+        if (!options.onCheckFailure) {
+          error = {RunError::BadInput, locationOf(&op) + *failure};
+          return std::nullopt;
+        }
+        options.onCheckFailure(&op, *failure);
+      }
+      continue;
+    }
+    std::optional<Tensor> result;
     if (auto weight = dyn_cast<llm::WeightOp>(op)) {
       const WeightStore *store = weights(error);
       if (!store)
@@ -298,8 +217,7 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
       }
       result = loadWeight(weight, *stored, numerics, storeOwner, error);
     } else {
-      KernelContext ctx{&op, operands, numerics, error};
-      result = dispatch(&op, ctx);
+      result = dispatchOp(&op, operands, numerics, error);
     }
     if (!result)
       return std::nullopt;

@@ -1,19 +1,20 @@
 //===- InitAll.cpp - everything llmc's tools register ---------------------===//
 #include "llmc/InitAll.h"
 
+#include "llmc/ConstEval/ConstantFolding.h"
+#include "llmc/ConstEval/Passes.h"
+#include "llmc/Dialect/Check/IR/CheckOps.h"
 #include "llmc/Dialect/LLM/IR/LLMDialect.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
-#include "llmc/Executor/ConstantFolding.h"
-#include "llmc/Executor/Passes.h"
 #include "llmc/Target/Target.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Transforms/Passes.h"
 
 void llmc::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<llmc::llm::LLMDialect, mlir::func::FuncDialect>();
+  registry.insert<llmc::llm::LLMDialect, llmc::check::CheckDialect, mlir::func::FuncDialect>();
   // Constant llm ops fold by the reference executor's semantics.
-  llmc::exec::registerConstantFolding(registry);
+  llmc::consteval::registerConstantFolding(registry);
 }
 
 void llmc::registerAllPasses() {
@@ -23,7 +24,7 @@ void llmc::registerAllPasses() {
   registered = true;
   mlir::registerTransformsPasses();
   llmc::llm::registerLLMPasses();
-  llmc::exec::registerExecutorPasses();
+  llmc::consteval::registerConstEvalPasses();
   registerAllTargets();
   registerTargetPipelines();
 }

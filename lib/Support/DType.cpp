@@ -1,7 +1,7 @@
 //===- DType.cpp - element types and 16-bit float conversions -------------===//
 #include "llmc/Support/DType.h"
 
-#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringRef.h"
 
 #include <cmath>
 
@@ -46,24 +46,6 @@ llvm::StringRef llmc::toString(DType type) {
     return "i64";
   }
   return "?";
-}
-
-std::optional<DType> llmc::dtypeOf(mlir::Type type) {
-  if (type.isF32())
-    return DType::F32;
-  if (type.isF16())
-    return DType::F16;
-  if (type.isBF16())
-    return DType::BF16;
-  if (type.isInteger(1))
-    return DType::I1;
-  if (type.isInteger(8))
-    return DType::I8;
-  if (type.isInteger(32))
-    return DType::I32;
-  if (type.isInteger(64))
-    return DType::I64;
-  return std::nullopt;
 }
 
 static uint32_t bitsOf(float value) {

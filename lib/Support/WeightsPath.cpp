@@ -1,7 +1,5 @@
-//===- WeightsPath.cpp - keeping `llm.weights` pointing at its file -------===//
+//===- WeightsPath.cpp - paths relative to another directory --------------===//
 #include "llmc/Support/WeightsPath.h"
-
-#include "llmc/Dialect/LLM/IR/LLMDialect.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -40,19 +38,4 @@ std::string llmc::rebasePath(StringRef path, StringRef fromDir,
   for (size_t i = common; i < targetParts.size(); ++i)
     sys::path::append(result, targetParts[i]);
   return result.empty() ? std::string(".") : std::string(result);
-}
-
-void llmc::rebaseWeightsPath(mlir::ModuleOp module, StringRef inputFile,
-                             StringRef outputFile) {
-  StringRef name = llm::LLMDialect::getWeightsAttrName();
-  auto path = module->getAttrOfType<mlir::StringAttr>(name);
-  if (!path)
-    return;
-  auto dirOf = [](StringRef file) {
-    return file == "-" ? StringRef(".") : sys::path::parent_path(file);
-  };
-  module->setAttr(name, mlir::StringAttr::get(
-                            module.getContext(),
-                            rebasePath(path.getValue(), dirOf(inputFile),
-                                       dirOf(outputFile))));
 }

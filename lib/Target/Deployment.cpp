@@ -1,24 +1,25 @@
 //===- Deployment.cpp - the target-independent deployment passes ----------===//
 #include "llmc/Target/Deployment.h"
 
+#include "llmc/ConstEval/Passes.h"
+
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
-#include "llmc/Executor/Passes.h"
 
 void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,
                                    const Target &target) {
   // First, on the dynamic model: the static programs are clones of its
   // ops and carry what was recorded.
   if (!options.calibrate.empty()) {
-    exec::CalibrateRangesOptions calibration;
+    consteval::CalibrateRangesOptions calibration;
     calibration.inputs = options.calibrate;
     calibration.modelDir = options.modelDir;
-    pm.addPass(exec::createCalibrateRanges(calibration));
+    pm.addPass(consteval::createCalibrateRanges(calibration));
   }
   if (!options.bakePrefix.empty()) {
-    exec::BakePrefixOptions bake;
+    consteval::BakePrefixOptions bake;
     bake.ids = options.bakePrefix;
     bake.modelDir = options.modelDir;
-    pm.addPass(exec::createBakePrefix(bake));
+    pm.addPass(consteval::createBakePrefix(bake));
   }
   if (options.maxSeqLen > 0) {
     llm::StaticShapesOptions shapes;

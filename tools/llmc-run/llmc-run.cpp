@@ -2,21 +2,26 @@
 //
 //   llmc-run MODEL [--entry FUNC] --inputs a.npy b.npy ... --outputs DIR
 //   llmc-run MODEL --generate N --prompt-ids 1,2,3 [--load-cache F] [--save-cache F]
+//   llmc-run MODEL --check          (op specification tests: check.* assertions)
 //
 // MODEL is an llm-dialect module (at any stage of the pipeline), a Hugging
 // Face checkpoint directory or an .onnx file (imported on the fly; for ONNX,
 // --inputs are the graph inputs in order and output_K the graph outputs). `--fp16` models
 // an FP16-only device (docs/executor.md).
 //
+// Generation runs through the runtime layer (llmc/Runtime/Generate.h) over
+// the module as an InterpretedProgram.
+//
 // Exit status: 0 on success, 2 for bad input (with a message), 77 when the
-// module holds an op the executor does not implement, 1 otherwise.
+// module holds an op the executor does not implement, 1 otherwise (and for
+// a failed check).
 //
 //===----------------------------------------------------------------------===//
-#include "llmc/Executor/Generate.h"
-
 #include "llmc/Executor/Executor.h"
+#include "llmc/Executor/InterpretedProgram.h"
 #include "llmc/Import/Import.h"
 #include "llmc/InitAll.h"
+#include "llmc/Runtime/Generate.h"
 #include "llmc/Support/Npy.h"
 
 #include "mlir/IR/AsmState.h"
@@ -74,6 +79,10 @@ cl::opt<std::string> saveCache("save-cache",
                                cl::desc("With --generate: write the caches after the prompt "
                                         "to this safetensors file"),
                                cl::cat(category));
+cl::opt<bool> checkMode("check",
+                        cl::desc("Run every function without arguments and report whether its "
+                                 "check.* assertions hold (op specification tests)"),
+                        cl::init(false), cl::cat(category));
 cl::opt<bool> fp16("fp16", cl::desc("Model a device that computes only in FP16"),
                    cl::init(false), cl::cat(category));
 
@@ -117,26 +126,25 @@ NpyArray toNpy(const Tensor &t) {
   return array;
 }
 
-int runGenerate(Executor &executor, mlir::ModuleOp module) {
+int reportRunError(const RunError &error) {
+  return fail(error.kind == RunError::Unsupported ? Unsupported : BadInput, error.message);
+}
+
+int runGenerate(runtime::Program &program) {
   if (promptIds.empty())
     return fail(BadInput, "--generate needs --prompt-ids");
-  exec::GenerateOptions options;
+  runtime::GenerateOptions options;
   options.count = generateCount;
   options.prompt.assign(promptIds.begin(), promptIds.end());
   options.promptLogitsFile = promptLogits;
   options.loadCacheFile = loadCache;
   options.saveCacheFile = saveCache;
-  exec::GenerateError error;
-  std::optional<std::vector<int64_t>> tokens = exec::generate(executor, module, options, error);
+  RunError error;
+  std::optional<std::vector<int64_t>> tokens = runtime::generate(program, options, error);
   if (!tokens)
-    return fail(error.unsupported ? Unsupported : BadInput, error.message);
+    return reportRunError(error);
   outs() << join(map_range(*tokens, [](int64_t v) { return std::to_string(v); }), " ") << "\n";
   return Success;
-}
-
-int reportRunError(const RunError &error) {
-  return fail(error.kind == RunError::Unsupported ? Unsupported : BadInput,
-              error.message);
 }
 
 int runWithInputs(Executor &executor, mlir::func::FuncOp function) {
@@ -169,6 +177,39 @@ int runWithInputs(Executor &executor, mlir::func::FuncOp function) {
       return fail(Failure, toString(std::move(e)));
   }
   return Success;
+}
+
+/// `--check`: each function without arguments, its failed checks listed;
+/// a closing line counts the functions.
+int runChecks(mlir::ModuleOp module, const ExecutorOptions &baseOptions) {
+  std::vector<std::string> failures;
+  ExecutorOptions options = baseOptions;
+  options.onCheckFailure = [&](mlir::Operation *op, const std::string &why) {
+    failures.push_back(locationOf(op) + why);
+  };
+  Executor executor(module, options);
+  int passed = 0, failed = 0;
+  for (auto function : module.getOps<mlir::func::FuncOp>()) {
+    if (function.isExternal() || function.getNumArguments() != 0)
+      continue;
+    failures.clear();
+    RunError error;
+    if (!executor.run(function, {}, error))
+      failures.push_back(error.message);
+    if (failures.empty()) {
+      ++passed;
+      outs() << "PASS: @" << function.getSymName() << "\n";
+      continue;
+    }
+    ++failed;
+    outs() << "FAIL: @" << function.getSymName() << "\n";
+    for (const std::string &failure : failures)
+      outs() << "  " << failure << "\n";
+  }
+  outs() << "checks: " << passed << " passed, " << failed << " failed\n";
+  if (passed + failed == 0)
+    return fail(BadInput, "--check found no function without arguments to run");
+  return failed ? Failure : Success;
 }
 
 } // namespace
@@ -220,11 +261,13 @@ int main(int argc, char **argv) {
     StringRef dir = sys::path::parent_path(modelPath);
     options.moduleDirectory = dir.empty() ? "." : dir.str();
   }
-  Executor executor(*module, options);
+  if (checkMode)
+    return runChecks(*module, options);
+  InterpretedProgram program(*module, options);
   if (generateCount > 0) {
     if (!entry.empty())
       return fail(BadInput, "--generate runs the model's own entry points; drop --entry");
-    return runGenerate(executor, *module);
+    return runGenerate(program);
   }
   mlir::func::FuncOp function;
   if (!entry.empty()) {
@@ -238,5 +281,5 @@ int main(int argc, char **argv) {
   if (!function)
     return fail(BadInput, "no function @" + (entry.empty() ? std::string("forward") : entry) +
                               " in " + modelPath);
-  return runWithInputs(executor, function);
+  return runWithInputs(program.getExecutor(), function);
 }

@@ -12,7 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "llmc/Import/Import.h"
 #include "llmc/InitAll.h"
-#include "llmc/Support/WeightsPath.h"
+#include "llmc/Dialect/LLM/IR/WeightsFile.h"
 #include "llmc/Target/Deployment.h"
 #include "llmc/Target/Target.h"
 
@@ -56,64 +56,23 @@ cl::opt<bool> listTargets("list-targets",
 
 cl::OptionCategory deploymentCategory("llmc deployment options (static programs, baked prefix)");
 
-cl::opt<int64_t> maxSeqLen("max-seq-len",
-                           cl::desc("Compile static prefill/decode programs over caches of "
-                                    "this many slots (llm-static-shapes)"),
-                           cl::init(0), cl::cat(deploymentCategory));
-cl::list<int64_t> prefillBuckets("prefill-buckets", cl::desc("Static prefill lengths"),
-                                 cl::CommaSeparated, cl::cat(deploymentCategory));
-cl::opt<int64_t> prefillChunk("prefill-chunk",
-                              cl::desc("Prefill program long prompts run through in chunks"),
-                              cl::init(0), cl::cat(deploymentCategory));
-cl::opt<int64_t> batch("batch", cl::desc("Sequences per call"), cl::init(1),
-                       cl::cat(deploymentCategory));
-cl::opt<std::string> mlaForm("mla-form",
-                             cl::desc("Latent attention: naive, absorbed or auto (fewer FLOPs "
-                                      "per program)"),
-                             cl::init("auto"), cl::cat(deploymentCategory));
-cl::list<int64_t> bakePrefix("bake-prefix",
-                             cl::desc("Token ids of a fixed prompt prefix whose KV caches are "
-                                      "computed now and shipped in the output"),
-                             cl::CommaSeparated, cl::cat(deploymentCategory));
-cl::opt<bool> fp16Safety("fp16-safety",
-                         cl::desc("Rewrite what can overflow on an FP16-only device (norms, "
-                                  "attention scores; llm-fp16-safety)"),
-                         cl::init(false), cl::cat(deploymentCategory));
-cl::opt<bool> reportFP16Hazards("report-fp16-hazards",
-                                cl::desc("Print the FP16 hazards found, their proven ranges "
-                                         "and what was fixed (implies --fp16-safety)"),
-                                cl::init(false), cl::cat(deploymentCategory));
-cl::opt<std::string> normStrategy("norm-strategy",
-                                  cl::desc("How --fp16-safety makes norms safe: dynamic (each row "
-                                           "scaled by its max |x|), static (a power-of-two "
-                                           "pre-scale from --calibrate) or none; default: the "
-                                           "target's"),
-                                  cl::cat(deploymentCategory));
-cl::opt<std::string> calibrate("calibrate",
-                               cl::desc("Record each op's value range on the prompts of this "
-                                        "file (token ids, one prompt per line); the FP16 "
-                                        "hazard report prints them"),
-                               cl::value_desc("prompts.txt"), cl::cat(deploymentCategory));
-cl::list<int64_t> statsLengths("print-static-shape-stats",
-                               cl::desc("Print the static programs' prefill FLOPs for prompts "
-                                        "of these lengths"),
-                               cl::CommaSeparated, cl::cat(deploymentCategory));
+// The deployment options, as DeploymentOptions.def declares them.
+namespace deployment {
+#define LLMC_OPTION(TYPE, FIELD, NAME, DEFAULT, HELP)                                    \
+  cl::opt<TYPE> FIELD(NAME, cl::desc(HELP), cl::init(DEFAULT), cl::cat(deploymentCategory));
+#define LLMC_LIST_OPTION(TYPE, FIELD, NAME, HELP)                                        \
+  cl::list<TYPE> FIELD(NAME, cl::desc(HELP), cl::CommaSeparated, cl::cat(deploymentCategory));
+#include "llmc/Target/DeploymentOptions.def"
+} // namespace deployment
 
 /// The deployment options given on the command line; llm.weights is
 /// relative to the input's folder.
 void setDeploymentOptions(llmc::DeploymentOptions &options, StringRef modelDirectory) {
-  options.maxSeqLen = maxSeqLen.getValue();
-  options.prefillBuckets = SmallVector<int64_t>(prefillBuckets.begin(), prefillBuckets.end());
-  options.prefillChunk = prefillChunk.getValue();
-  options.batch = batch.getValue();
-  options.mlaForm = mlaForm.getValue();
-  options.bakePrefix = SmallVector<int64_t>(bakePrefix.begin(), bakePrefix.end());
+#define LLMC_OPTION(TYPE, FIELD, NAME, DEFAULT, HELP) options.FIELD = deployment::FIELD.getValue();
+#define LLMC_LIST_OPTION(TYPE, FIELD, NAME, HELP)                                        \
+  options.FIELD = SmallVector<TYPE>(deployment::FIELD.begin(), deployment::FIELD.end());
+#include "llmc/Target/DeploymentOptions.def"
   options.modelDir = modelDirectory.str();
-  options.statsPromptLengths = SmallVector<int64_t>(statsLengths.begin(), statsLengths.end());
-  options.fp16Safety = fp16Safety.getValue();
-  options.reportFP16Hazards = reportFP16Hazards.getValue();
-  options.normStrategy = normStrategy.getValue();
-  options.calibrate = calibrate.getValue();
 }
 
 int fail(const Twine &message) {
@@ -187,7 +146,7 @@ int compile(const llmc::Target &target) {
   StringRef inputDirectory = sys::path::parent_path(inputFilename);
   std::string modelDirectory =
       imported ? outputDirectory : (inputDirectory.empty() ? "." : inputDirectory.str());
-  if (!statsLengths.empty() && maxSeqLen <= 0)
+  if (!deployment::statsPromptLengths.empty() && deployment::maxSeqLen <= 0)
     return fail("--print-static-shape-stats needs --max-seq-len");
   llmc::DeploymentOptions deployment;
   setDeploymentOptions(deployment, modelDirectory);
@@ -203,7 +162,7 @@ int compile(const llmc::Target &target) {
     return fail(error);
   // Keep `llm.weights` naming the same file from where the output lives.
   if (!imported)
-    llmc::rebaseWeightsPath(*module, inputFilename, outputFilename);
+    llmc::llm::rebaseWeightsPath(*module, inputFilename, outputFilename);
   if (failed(target.emit(*module, output->os())))
     return 1;
   output->keep();

@@ -1,20 +1,22 @@
 //===- Executor.h - the reference executor of the llm dialect ---*- C++ -*-===//
 //
-// Runs an `llm`-dialect function on the CPU, op by op, exactly as each op's
-// description says. It is the numeric ground truth of llmc: passes and
-// targets are checked by comparing their results with it.
+// Runs an `llm`-dialect function on the CPU, op by op: a thin interpreter
+// that hands each op to its reference kernel (llmc/Reference/Kernels.h,
+// which define the ops' semantics without MLIR). It is the numeric ground
+// truth of llmc: passes and targets are checked by comparing their results
+// with it.
 //
-// Numerics (see docs/executor.md): by default each op's accumulations are
-// carried in double precision and each result is rounded once to its
-// element type. With `fp16`, the executor models a device that computes only
-// in IEEE binary16: every float result is rounded to f16, and so is every
-// product feeding an accumulation and every partial sum.
+// Numerics (llmc/Reference/Numerics.h, docs/executor.md): by default each
+// op's accumulations are carried in double precision and each result is
+// rounded once to its element type. With `fp16`, the executor models a
+// device that computes only in IEEE binary16.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LLMC_EXECUTOR_EXECUTOR_H
 #define LLMC_EXECUTOR_EXECUTOR_H
 
-#include "llmc/Executor/Tensor.h"
+#include "llmc/Reference/Tensor.h"
+#include "llmc/Runtime/Program.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -30,15 +32,12 @@ class WeightStore;
 
 namespace llmc::exec {
 
+// The interpreter's values are the reference kernels'.
+using ref::Shape;
+using ref::Tensor;
+
 /// Why a run failed; the tools map it to an exit status.
-struct RunError {
-  enum Kind {
-    BadInput,    // inputs, weights or the module are wrong for the run
-    Unsupported, // the module holds an op the executor does not implement
-  };
-  Kind kind = BadInput;
-  std::string message;
-};
+using runtime::RunError;
 
 struct ExecutorOptions {
   /// Model a device that computes only in FP16.
@@ -49,6 +48,9 @@ struct ExecutorOptions {
   /// (calibration watches the values a model computes through it).
   std::function<void(mlir::Operation *, llvm::ArrayRef<Tensor> operands, const Tensor &result)>
       observer;
+  /// Called with each `check` op that does not hold and why; without it, a
+  /// failed check stops the run with an error.
+  std::function<void(mlir::Operation *, const std::string &why)> onCheckFailure;
 };
 
 class Executor {
@@ -81,12 +83,18 @@ std::optional<Tensor> evaluateOp(mlir::Operation *op,
                                  llvm::ArrayRef<Tensor> operands,
                                  RunError &error);
 
+/// "file:line:col: 'llm.op': ", how messages about `op` start.
+std::string locationOf(mlir::Operation *op);
+
 /// The values of a dense constant of type `type`.
 std::optional<Tensor> tensorFromAttr(mlir::ElementsAttr value,
                                      mlir::RankedTensorType type);
 /// `tensor` as a dense attribute of type `type` (same shape).
 mlir::DenseElementsAttr attrFromTensor(const Tensor &tensor,
                                        mlir::RankedTensorType type);
+
+/// The runtime's description of an argument or result of type `type`.
+runtime::TensorSpec specOf(mlir::RankedTensorType type);
 
 /// The empty KV cache for an argument of type `type`: its dynamic sequence
 /// dimension (axis 2) is 0 and any other dynamic dimension (the batch) 1.

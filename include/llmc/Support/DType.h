@@ -8,7 +8,6 @@
 #ifndef LLMC_SUPPORT_DTYPE_H
 #define LLMC_SUPPORT_DTYPE_H
 
-#include "mlir/IR/Types.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -23,9 +22,6 @@ enum class DType { F32, F16, BF16, I1, I8, I32, I64 };
 size_t byteWidth(DType type);
 bool isFloat(DType type);
 llvm::StringRef toString(DType type);
-
-/// The DType of an MLIR element type, if llmc has one for it.
-std::optional<DType> dtypeOf(mlir::Type elementType);
 
 /// IEEE binary16 bits of `value`, rounded to nearest even.
 uint16_t floatToHalfBits(float value);

@@ -1,14 +1,13 @@
-//===- WeightsPath.h - keeping `llm.weights` pointing at its file -*- C++ -*-===//
+//===- WeightsPath.h - paths relative to another directory -----*- C++ -*-===//
 //
-// A module's `llm.weights` path is relative to the directory of the `.mlir`
-// file that holds it. A tool that writes the module somewhere else rewrites
-// the path so it still names the same weights file.
+// Paths relative to one directory, re-expressed relative to another (a
+// module's `llm.weights` path when a tool writes the module elsewhere:
+// llmc/Dialect/LLM/IR/WeightsFile.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef LLMC_SUPPORT_WEIGHTSPATH_H
 #define LLMC_SUPPORT_WEIGHTSPATH_H
 
-#include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
@@ -20,12 +19,6 @@ namespace llmc {
 /// current directory.
 std::string rebasePath(llvm::StringRef path, llvm::StringRef fromDir,
                        llvm::StringRef toDir);
-
-/// Rewrites the module's `llm.weights` path, read from a file at
-/// `inputFile`, for a module written to `outputFile` ("-" means standard
-/// input/output, i.e. the current directory).
-void rebaseWeightsPath(mlir::ModuleOp module, llvm::StringRef inputFile,
-                       llvm::StringRef outputFile);
 
 } // namespace llmc
 

@@ -5,7 +5,8 @@
 // prompt prefix baked into the caches (llm-bake-prefix), static
 // prefill/decode programs over fixed caches (llm-static-shapes), then the
 // FP16 range-safe rewrites (llm-fp16-safety, on the programs as they will
-// run). Options left at their defaults keep the module as it is.
+// run). Options left at their defaults keep the module as it is. The
+// options are declared once, in DeploymentOptions.def.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LLMC_TARGET_DEPLOYMENT_H
@@ -19,47 +20,16 @@
 namespace llmc {
 
 struct DeploymentOptions : public mlir::PassPipelineOptions<DeploymentOptions> {
-  Option<int64_t> maxSeqLen{*this, "max-seq-len",
-                            llvm::cl::desc("Cache slots of the static programs; 0 keeps the "
-                                           "dynamic @forward"),
-                            llvm::cl::init(0)};
-  ListOption<int64_t> prefillBuckets{*this, "prefill-buckets",
-                                     llvm::cl::desc("Static prefill lengths")};
-  Option<int64_t> prefillChunk{*this, "prefill-chunk",
-                               llvm::cl::desc("Prefill program long prompts run through in "
-                                              "chunks"),
-                               llvm::cl::init(0)};
-  Option<int64_t> batch{*this, "batch", llvm::cl::desc("Sequences per call"), llvm::cl::init(1)};
-  Option<std::string> mlaForm{*this, "mla-form",
-                              llvm::cl::desc("Latent attention form: naive, absorbed or auto"),
-                              llvm::cl::init("auto")};
-  ListOption<int64_t> bakePrefix{*this, "bake-prefix",
-                                 llvm::cl::desc("Token ids of a prompt prefix whose caches are "
-                                                "computed at compile time")};
+#define LLMC_OPTION(TYPE, FIELD, NAME, DEFAULT, HELP)                                    \
+  Option<TYPE> FIELD{*this, NAME, llvm::cl::desc(HELP), llvm::cl::init(DEFAULT)};
+#define LLMC_LIST_OPTION(TYPE, FIELD, NAME, HELP) ListOption<TYPE> FIELD{*this, NAME, llvm::cl::desc(HELP)};
+#include "llmc/Target/DeploymentOptions.def"
+
+  /// Not a user's choice: the driver sets it from the input's location.
   Option<std::string> modelDir{*this, "model-dir",
                                llvm::cl::desc("Directory llm.weights is relative to (for "
-                                              "bake-prefix)"),
+                                              "bake-prefix and calibrate)"),
                                llvm::cl::init(".")};
-  ListOption<int64_t> statsPromptLengths{
-      *this, "stats-prompt-lengths",
-      llvm::cl::desc("Print the static programs' prefill FLOPs for these prompt lengths")};
-  Option<bool> fp16Safety{*this, "fp16-safety",
-                          llvm::cl::desc("Rewrite what can overflow on an FP16-only device "
-                                         "(llm-fp16-safety)"),
-                          llvm::cl::init(false)};
-  Option<bool> reportFP16Hazards{*this, "report-fp16-hazards",
-                                 llvm::cl::desc("Print the FP16 hazards llm-fp16-safety finds "
-                                                "and fixes (implies fp16-safety)"),
-                                 llvm::cl::init(false)};
-  Option<std::string> normStrategy{
-      *this, "norm-strategy",
-      llvm::cl::desc("How llm-fp16-safety makes norms safe: dynamic, static (needs calibrate) "
-                     "or none; default: the target's (none where it accumulates in FP32)"),
-      llvm::cl::init("")};
-  Option<std::string> calibrate{*this, "calibrate",
-                                llvm::cl::desc("File of calibration prompts: record each op's "
-                                               "value range (llm-calibrate-ranges) first"),
-                                llvm::cl::init("")};
 
   /// Whether any deployment pass is asked for.
   bool any() const {

@@ -1,6 +1,7 @@
 //===- GraphImporter.cpp - ONNX graphs to llm ops -------------------------===//
 #include "GraphImporter.h"
 
+#include "llmc/Dialect/LLM/IR/ElementType.h"
 #include "llmc/Executor/Executor.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -9,6 +10,7 @@
 using namespace mlir;
 using namespace llmc;
 using namespace llmc::exec;
+using namespace llmc::ref;
 using namespace llmc::onnximport;
 
 llvm::Error GraphImporter::error(const llvm::Twine &message) const {

@@ -9,7 +9,7 @@
 #define LLMC_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
 
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
-#include "llmc/Executor/Tensor.h"
+#include "llmc/Reference/Tensor.h"
 #include "llmc/Support/SafeTensors.h"
 
 #include "mlir/IR/Builders.h"
@@ -62,7 +62,7 @@ public:
   llvm::Expected<mlir::Value> input(int i);
   bool hasInput(int i) const;
   /// The values of input `i`, which must be known at import time.
-  llvm::Expected<exec::Tensor> constantInput(int i);
+  llvm::Expected<ref::Tensor> constantInput(int i);
   /// Integer values of input `i`, known at import time.
   llvm::Expected<std::vector<int64_t>> intsInput(int i);
 
@@ -77,13 +77,13 @@ public:
   int numOutputs() const { return current->output_size(); }
 
   /// A dense constant of the given type and values.
-  mlir::Value constant(const exec::Tensor &tensor, mlir::Type elementType);
+  mlir::Value constant(const ref::Tensor &tensor, mlir::Type elementType);
   mlir::Value scalarLike(mlir::Value like, double value);
   /// The constant values of `value`, if it is an llm.constant.
-  std::optional<exec::Tensor> constantValue(mlir::Value value) const;
+  std::optional<ref::Tensor> constantValue(mlir::Value value) const;
 
   /// Converts an ONNX tensor to values (and its MLIR element type).
-  llvm::Expected<exec::Tensor> tensorValues(const onnx::TensorProto &tensor);
+  llvm::Expected<ref::Tensor> tensorValues(const onnx::TensorProto &tensor);
   llvm::Expected<mlir::Type> elementType(int32_t onnxType) const;
 
 private:

@@ -4,7 +4,7 @@
 #include "GraphImporter.h"
 #include "llmc/Support/WeightsPath.h"
 #include "llmc/Executor/Executor.h"
-#include "llmc/Executor/Tensor.h"
+#include "llmc/Reference/Tensor.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -173,7 +173,7 @@ llmc::importONNX(MLIRContext *context, llvm::StringRef path,
       if (inserted)
         for (const PendingWeight &w : weights)
           if (w.name == op.getName()) {
-            exec::Tensor t = exec::Tensor::fromBytes(w.dtype, w.dtype, w.shape, w.bytes.data());
+            ref::Tensor t = ref::Tensor::fromBytes(w.dtype, w.dtype, w.shape, w.bytes.data());
             it->second = exec::attrFromTensor(t, op.getType());
             break;
           }

@@ -16,6 +16,7 @@
 using namespace mlir;
 using namespace llmc;
 using namespace llmc::exec;
+using namespace llmc::ref;
 using namespace llmc::onnximport;
 using llvm::Error;
 

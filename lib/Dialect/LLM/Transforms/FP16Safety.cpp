@@ -10,6 +10,7 @@
 #include "SafeNorms.h"
 #include "ValueRanges.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
+#include "llmc/Dialect/LLM/IR/WeightsFile.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 #include "llmc/Support/SafeTensors.h"
 
@@ -57,17 +58,12 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
 
   /// The module's weights, or null with the reason in `note`.
   std::unique_ptr<WeightStore> openWeights(std::string &note) {
-    auto path = getOperation()->getAttrOfType<StringAttr>("llm.weights");
-    if (!path) {
+    if (!llm::resolveWeightsPath(getOperation(), modelDir)) {
       note = "no weights file";
       return nullptr;
     }
-    SmallString<256> full(path.getValue());
-    if (!llvm::sys::path::is_absolute(full)) {
-      full = modelDir;
-      llvm::sys::path::append(full, path.getValue());
-    }
-    llvm::Expected<std::unique_ptr<WeightStore>> store = WeightStore::open(full);
+    llvm::Expected<std::unique_ptr<WeightStore>> store =
+        llm::openWeights(getOperation(), modelDir);
     if (!store) {
       note = "weights not read: " + llvm::toString(store.takeError());
       return nullptr;

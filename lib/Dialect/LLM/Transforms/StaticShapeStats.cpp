@@ -1,7 +1,7 @@
 //===- StaticShapeStats.cpp - what static programs cost a prompt ----------===//
 #include "StaticShapeStats.h"
 
-#include "llmc/Dialect/LLM/Transforms/PrefillSchedule.h"
+#include "llmc/Runtime/PrefillSchedule.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
@@ -10,6 +10,8 @@
 
 using namespace mlir;
 using namespace llmc::llm;
+using llmc::runtime::PrefillCall;
+using llmc::runtime::schedulePrefill;
 
 namespace {
 

@@ -1,0 +1,27 @@
+//===- CacheFile.h - KV caches saved between runs ---------------*- C++ -*-===//
+//
+// A cache file is a safetensors file of float tensors `cache.0` ..
+// `cache.<n-1>`, each [B, H, P, D] holding the P positions of a prompt, in
+// the order of the program's cache arguments (`llmc-run --save-cache`,
+// `--load-cache`).
+//
+//===----------------------------------------------------------------------===//
+#ifndef LLMC_RUNTIME_CACHEFILE_H
+#define LLMC_RUNTIME_CACHEFILE_H
+
+#include "llmc/Runtime/Program.h"
+
+#include <optional>
+#include <vector>
+
+namespace llmc::runtime {
+
+/// The caches of a file written by `saveCaches`, as f32.
+std::optional<std::vector<Tensor>> loadCaches(llvm::StringRef path, RunError &error);
+
+/// Writes `caches` (as f32) to `path`.
+bool saveCaches(llvm::StringRef path, llvm::ArrayRef<Tensor> caches, RunError &error);
+
+} // namespace llmc::runtime
+
+#endif // LLMC_RUNTIME_CACHEFILE_H
