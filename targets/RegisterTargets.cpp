@@ -15,12 +15,12 @@ namespace {
 /// clear error instead of "unknown target".
 class PlannedTarget final : public Target {
 public:
-  PlannedTarget(llvm::StringRef name, llvm::StringRef description, bool fp32Accumulation)
-      : name(name), description(description), fp32Accumulation(fp32Accumulation) {}
+  PlannedTarget(llvm::StringRef name, llvm::StringRef description, DeviceDescription device)
+      : name(name), description(description), device(device) {}
   llvm::StringRef getName() const override { return name; }
   llvm::StringRef getDescription() const override { return description; }
   bool isAvailable() const override { return false; }
-  bool accumulatesInFP32() const override { return fp32Accumulation; }
+  DeviceDescription getDevice() const override { return device; }
   void buildPipeline(mlir::OpPassManager &) const override {}
   mlir::LogicalResult emit(mlir::ModuleOp, llvm::raw_ostream &) const override {
     return mlir::failure();
@@ -28,7 +28,7 @@ public:
 
 private:
   std::string name, description;
-  bool fp32Accumulation;
+  DeviceDescription device;
 };
 
 } // namespace
@@ -39,10 +39,12 @@ void llmc::registerAllTargets() {
     return;
   registered = true;
   registerTarget(createMLIRTarget());
+  // An FP16-only device with a few MiB of SRAM.
   registerTarget(std::make_unique<PlannedTarget>(
       "npu", "FlatBuffers program for the reference NPU simulator",
-      /*fp32Accumulation=*/false)); // an FP16-only device
+      DeviceDescription{/*accumulatesInFP32=*/false, /*sramBytes=*/4 << 20}));
+  // f32 arithmetic, or FP16 products widened into f32 sums; no managed SRAM.
   registerTarget(std::make_unique<PlannedTarget>(
       "arm", "AArch64 code through LLVM",
-      /*fp32Accumulation=*/true)); // f32 arithmetic, or FP16 products widened into f32 sums
+      DeviceDescription{/*accumulatesInFP32=*/true, /*sramBytes=*/0}));
 }

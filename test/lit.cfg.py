@@ -5,11 +5,14 @@ import os
 import lit.formats
 from lit.llvm import llvm_config
 
-config.name = "llmc"
+config.name = getattr(config, "llmc_suite_name", "llmc")
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
-config.test_source_root = os.path.dirname(__file__)
-config.test_exec_root = os.path.join(config.llmc_obj_root, "test")
+# This file configures test/ and, with the same rules, the targets' own
+# tests (targets/<t>/test/, a suite whose site config names its folders).
+config.test_source_root = getattr(config, "llmc_suite_source_root", os.path.dirname(__file__))
+config.test_exec_root = getattr(config, "llmc_suite_exec_root",
+                                os.path.join(config.llmc_obj_root, "test"))
 # Unit/ is a suite of its own (GoogleTest binaries).
 config.excludes = ["Inputs", "Unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 

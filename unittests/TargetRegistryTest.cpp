@@ -39,7 +39,7 @@ TEST(Deployment, NormStrategyDefaultsToTheTargets) {
     llvm::StringRef getDescription() const override { return "fake"; }
     void buildPipeline(OpPassManager &) const override {}
     LogicalResult emit(ModuleOp, llvm::raw_ostream &) const override { return success(); }
-    bool accumulatesInFP32() const override { return fp32; }
+    llmc::DeviceDescription getDevice() const override { return {fp32, 0}; }
     bool fp32;
   };
   DialectRegistry registry;

@@ -86,7 +86,7 @@ example() {
 # given (a tier), and ends with one line of counts.
 lit_suite() {
   local results="$BUILD/test-results.json" status=0
-  "$PYTHON" "$LIT" -sv -j"$(nproc)" -o "$results" "$@" "$BUILD/test" "$BUILD/test/Unit" || status=$?
+  "$PYTHON" "$LIT" -sv -j"$(nproc)" -o "$results" "$@" "$BUILD/test" "$BUILD/test/Unit" "$BUILD/targets" || status=$?
   # One closing line with the counts, whatever lit's own summary looks like.
   "$PYTHON" - "$results" <<'PY'
 import json, sys

@@ -35,7 +35,7 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     llm::FP16SafetyOptions safety;
     safety.report = options.reportFP16Hazards;
     safety.normStrategy = !options.normStrategy.empty() ? options.normStrategy.getValue()
-                          : target.accumulatesInFP32() ? "none"
+                          : target.getDevice().accumulatesInFP32 ? "none"
                                                        : "dynamic";
     safety.modelDir = options.modelDir;
     pm.addPass(llm::createFP16Safety(safety));

@@ -22,6 +22,19 @@
 
 namespace llmc {
 
+/// The device a target compiles for, as far as passes need to know it.
+struct DeviceDescription {
+  /// FP16 products and sums accumulate in FP32 (an FP32 accumulator, or a
+  /// CPU computing in f32): a norm's sum of squares cannot overflow there,
+  /// and llm-fp16-safety leaves norms alone unless asked otherwise. False
+  /// for a device that computes only in FP16: norms get the dynamic
+  /// range-safe form.
+  bool accumulatesInFP32 = false;
+  /// On-chip memory the buffer planner may place tensors in; 0 when the
+  /// device has none (a CPU's caches are not managed by the compiler).
+  int64_t sramBytes = 0;
+};
+
 class Target {
 public:
   virtual ~Target();
@@ -47,12 +60,11 @@ public:
   /// True when `emit` writes bytes rather than text.
   virtual bool emitsBinary() const { return false; }
 
-  /// True when the device accumulates FP16 products and sums in FP32 (an
-  /// FP32 accumulator, or a CPU computing in f32): a norm's sum of squares
-  /// cannot overflow there, and llm-fp16-safety leaves norms alone unless
-  /// asked otherwise. False (the default) for a device that computes only
-  /// in FP16: norms get the dynamic range-safe form.
-  virtual bool accumulatesInFP32() const { return false; }
+  /// What the compiler may know of the device: the deployment pipeline
+  /// derives its defaults from it (the FP16-safety norm strategy), and a
+  /// target passes what its own passes need as their options, so that each
+  /// pass stays runnable and lit-testable alone in llmc-opt.
+  virtual DeviceDescription getDevice() const { return {}; }
 };
 
 /// Registers `target` under its name; names are unique.

@@ -1,4 +1,4 @@
-// Each available target's pipeline is registered by name; unavailable targets
+// The mlir target's pipeline (and each available target's) is registered by name; unavailable targets
 // have none.
 // RUN: llmc-opt --llmc-mlir-pipeline %s | FileCheck %s
 // RUN: llmc-opt --pass-pipeline='builtin.module(llmc-mlir-pipeline)' %s | FileCheck %s
