@@ -157,10 +157,13 @@ def LLM_Dialect : Dialect {
     values, rounded once to the result element type (round to nearest
     even). Accumulations (the sums inside `llm.linear`, `llm.matmul`,
     `llm.attention`, `llm.mla_attention`, the norms, the reductions and
-    softmax) are part of that exact function. An FP16-only device rounds
-    them as it goes; the reference executor's FP16 mode models that, and
-    the FP16-safety pass rewrites ops so that such rounding cannot
-    overflow.
+    softmax) are part of that exact function; the reference kernels carry
+    them in double precision, which is exact for models' values but not
+    for cancellations beyond it (`1e30 + 1 - 1e30`). Integer ops are exact
+    in 64 bits. An FP16-only device rounds float accumulations as it
+    goes; the reference executor's FP16 mode models that
+    (`llmc/Reference/Numerics.h`), and the FP16-safety pass rewrites ops
+    so that such rounding cannot overflow.
 
     ## Calibration
 
