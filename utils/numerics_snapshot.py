@@ -23,13 +23,14 @@ import argparse
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "test", "models", "Inputs"))
+from runner import run_tool as run  # noqa: E402  (runs a tool, shows its stderr on failure)
 MODELS = os.path.join(ROOT, "models")
 FAMILIES = {"gpt2-tiny": "gpt2", "llama-tiny": "llama", "qwen2-tiny": "qwen2",
             "deepseek-v2-tiny": "deepseek_v2"}
@@ -40,14 +41,6 @@ STATIC = {
     "static-prefix": ["--max-seq-len=48", "--prefill-buckets=4", "--bake-prefix=11,12,13"],
     "static-fp16safe": ["--max-seq-len=48", "--prefill-buckets=8", "--fp16-safety"],
 }
-
-
-def run(command):
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.stderr.write(result.stderr)
-        raise SystemExit(f"{' '.join(command)}: exit code {result.returncode}")
-    return result.stdout
 
 
 def digest(path):

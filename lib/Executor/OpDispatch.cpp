@@ -132,6 +132,9 @@ struct OpCall {
     auto binary = [&](ref::BinaryFn fn) {
       return ref::binary(num, fn, in(0), in(1), result());
     };
+    auto reduce = [&](ref::ReduceFn fn, auto op) {
+      return ref::reduce(num, fn, in(0), op.getDims(), op.getKeepDims(), result());
+    };
     return llvm::TypeSwitch<Operation *, KernelResult>(op)
         .Case([&](NegOp) { return unary(ref::UnaryFn::Neg); })
         .Case([&](AbsOp) { return unary(ref::UnaryFn::Abs); })
@@ -179,22 +182,10 @@ struct OpCall {
                                 n.getEpsilon().convertToDouble(), result());
         })
         .Case([&](SoftmaxOp s) { return ref::softmax(num, in(0), s.getDim(), result()); })
-        .Case([&](ReduceSumOp r) {
-          return ref::reduce(num, ref::ReduceFn::Sum, in(0), r.getDims(), r.getKeepDims(),
-                             result());
-        })
-        .Case([&](ReduceMeanOp r) {
-          return ref::reduce(num, ref::ReduceFn::Mean, in(0), r.getDims(), r.getKeepDims(),
-                             result());
-        })
-        .Case([&](ReduceMaxOp r) {
-          return ref::reduce(num, ref::ReduceFn::Max, in(0), r.getDims(), r.getKeepDims(),
-                             result());
-        })
-        .Case([&](ReduceMinOp r) {
-          return ref::reduce(num, ref::ReduceFn::Min, in(0), r.getDims(), r.getKeepDims(),
-                             result());
-        })
+        .Case([&](ReduceSumOp r) { return reduce(ref::ReduceFn::Sum, r); })
+        .Case([&](ReduceMeanOp r) { return reduce(ref::ReduceFn::Mean, r); })
+        .Case([&](ReduceMaxOp r) { return reduce(ref::ReduceFn::Max, r); })
+        .Case([&](ReduceMinOp r) { return reduce(ref::ReduceFn::Min, r); })
         .Case([&](ArgMaxOp a) { return ref::argmax(in(0), a.getDim(), a.getKeepDims()); })
         .Case([&](RopeOp r) {
           llvm::SmallVector<double> inverse = r.computeInverseFrequencies();

@@ -52,26 +52,31 @@ void llmc::llm::setAliasedArgument(func::FuncOp function, unsigned result, unsig
                          b.getI64IntegerAttr(int64_t(argument)));
 }
 
-std::optional<int64_t> llmc::llm::getMaxSeqLen(ModuleOp module) {
-  if (auto slots = module->getAttrOfType<IntegerAttr>(LLMDialect::getMaxSeqLenAttrName()))
-    return slots.getInt();
+/// An integer module attribute, if present.
+static std::optional<int64_t> integerAttr(ModuleOp module, StringRef name) {
+  if (auto value = module->getAttrOfType<IntegerAttr>(name))
+    return value.getInt();
   return std::nullopt;
+}
+
+static void setIntegerAttr(ModuleOp module, StringRef name, int64_t value) {
+  module->setAttr(name, Builder(module.getContext()).getI64IntegerAttr(value));
+}
+
+std::optional<int64_t> llmc::llm::getMaxSeqLen(ModuleOp module) {
+  return integerAttr(module, LLMDialect::getMaxSeqLenAttrName());
 }
 
 void llmc::llm::setMaxSeqLen(ModuleOp module, int64_t slots) {
-  module->setAttr(LLMDialect::getMaxSeqLenAttrName(),
-                  Builder(module.getContext()).getI64IntegerAttr(slots));
+  setIntegerAttr(module, LLMDialect::getMaxSeqLenAttrName(), slots);
 }
 
 std::optional<int64_t> llmc::llm::getPrefillChunk(ModuleOp module) {
-  if (auto chunk = module->getAttrOfType<IntegerAttr>(LLMDialect::getPrefillChunkAttrName()))
-    return chunk.getInt();
-  return std::nullopt;
+  return integerAttr(module, LLMDialect::getPrefillChunkAttrName());
 }
 
 void llmc::llm::setPrefillChunk(ModuleOp module, int64_t tokens) {
-  module->setAttr(LLMDialect::getPrefillChunkAttrName(),
-                  Builder(module.getContext()).getI64IntegerAttr(tokens));
+  setIntegerAttr(module, LLMDialect::getPrefillChunkAttrName(), tokens);
 }
 
 func::FuncOp llmc::llm::lookupPrefixProgram(ModuleOp module) {
