@@ -29,9 +29,9 @@ TEST(TargetRegistry, ListsAvailableAndPlannedTargets) {
             std::string::npos);
 }
 
-/// A target whose device accumulates in FP32 gets llm-fp16-safety with its
-/// norms left alone; an FP16-only one (the default) gets the dynamic form;
-/// an explicit norm-strategy wins over either.
+/// The deployment pipeline records the target's device before the passes
+/// that read it (llm-fp16-safety's default norm strategy); an explicit
+/// norm-strategy is passed on.
 TEST(Deployment, NormStrategyDefaultsToTheTargets) {
   struct FakeTarget final : public llmc::Target {
     explicit FakeTarget(bool fp32) : fp32(fp32) {}
@@ -56,8 +56,15 @@ TEST(Deployment, NormStrategyDefaultsToTheTargets) {
     pm.printAsTextualPipeline(os);
     return text;
   };
-  EXPECT_NE(pipeline(/*fp32=*/true, "").find("norm-strategy=none"), std::string::npos);
-  EXPECT_NE(pipeline(/*fp32=*/false, "").find("norm-strategy=dynamic"), std::string::npos);
+  // The device is recorded first; llm-fp16-safety reads it when no strategy
+  // is given (test/Dialect/LLM/Transforms/fp16-safety-device.mlir).
+  std::string fp32Device = pipeline(/*fp32=*/true, "");
+  EXPECT_NE(fp32Device.find("llm-set-device{accumulates-in-fp32=true name=fake sram-bytes=0}"),
+            std::string::npos)
+      << fp32Device;
+  EXPECT_LT(fp32Device.find("llm-set-device"), fp32Device.find("llm-fp16-safety"));
+  EXPECT_NE(fp32Device.find("norm-strategy= "), std::string::npos) << fp32Device;
+  EXPECT_NE(pipeline(/*fp32=*/false, "").find("accumulates-in-fp32=false"), std::string::npos);
   EXPECT_NE(pipeline(/*fp32=*/true, "dynamic").find("norm-strategy=dynamic"), std::string::npos);
   // No fp16-safety asked for, and none given: the pass is not run.
   llmc::DeploymentOptions none;

@@ -2,12 +2,23 @@
 #include "llmc/Target/Deployment.h"
 
 #include "llmc/ConstEval/Passes.h"
-
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 
 void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,
                                    const Target &target) {
-  // First, on the dynamic model: the static programs are clones of its
+  // The device the passes compile for, recorded as llm.device for the
+  // passes that read it (today llm-fp16-safety's norm strategy; a module
+  // no such pass runs on is left as it was).
+  if (options.runsFP16Safety()) {
+    DeviceDescription device = target.getDevice();
+    llm::SetDeviceOptions setDevice;
+    setDevice.name = target.getName().str();
+    setDevice.accumulatesInFP32 = device.accumulatesInFP32;
+    setDevice.sramBytes = device.sramBytes;
+    pm.addPass(llm::createSetDevice(setDevice));
+  }
+
+  // Calibration on the dynamic model: the static programs are clones of its
   // ops and carry what was recorded.
   if (!options.calibrate.empty()) {
     consteval::CalibrateRangesOptions calibration;
@@ -34,9 +45,8 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
   if (options.runsFP16Safety()) {
     llm::FP16SafetyOptions safety;
     safety.report = options.reportFP16Hazards;
-    safety.normStrategy = !options.normStrategy.empty() ? options.normStrategy.getValue()
-                          : target.getDevice().accumulatesInFP32 ? "none"
-                                                       : "dynamic";
+    // Empty: the device's (recorded above).
+    safety.normStrategy = options.normStrategy;
     safety.modelDir = options.modelDir;
     pm.addPass(llm::createFP16Safety(safety));
   }

@@ -41,10 +41,11 @@ struct DeploymentOptions : public mlir::PassPipelineOptions<DeploymentOptions> {
   }
 };
 
-/// Appends llm-calibrate-ranges (with calibrate), llm-bake-prefix (with
-/// bake-prefix), llm-static-shapes (with max-seq-len) and llm-fp16-safety
-/// (with fp16-safety or report-fp16-hazards; its norm strategy defaults to
-/// `target`'s) to `pm`.
+/// Appends llm-set-device (the target's device description, as llm.device,
+/// when a pass that reads it runs), llm-calibrate-ranges
+/// (with calibrate), llm-bake-prefix (with bake-prefix), llm-static-shapes
+/// (with max-seq-len) and llm-fp16-safety (with fp16-safety or
+/// report-fp16-hazards; its norm strategy defaults to the device's) to `pm`.
 void buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,
                              const Target &target);
 

@@ -60,10 +60,10 @@ public:
   /// True when `emit` writes bytes rather than text.
   virtual bool emitsBinary() const { return false; }
 
-  /// What the compiler may know of the device: the deployment pipeline
-  /// derives its defaults from it (the FP16-safety norm strategy), and a
-  /// target passes what its own passes need as their options, so that each
-  /// pass stays runnable and lit-testable alone in llmc-opt.
+  /// What the compiler may know of the device. The pipeline records it on
+  /// the module (llm-set-device: `llm.device = #llm.device<...>`) and passes
+  /// read it from there, so each stays runnable and lit-testable alone in
+  /// llmc-opt with the attribute written in the test.
   virtual DeviceDescription getDevice() const { return {}; }
 };
 

@@ -265,6 +265,13 @@ LogicalResult LLMDialect::verifyOperationAttribute(Operation *op,
   if (name == getAliasesAttrName())
     return op->emitError() << "'" << name
                            << "' is an attribute of a function result, not of an operation";
+  if (name == getDeviceAttrName()) {
+    if (!isa<ModuleOp>(op))
+      return op->emitError() << "'" << name << "' belongs on a builtin.module";
+    if (!isa<DeviceAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' must be a #llm.device<...>";
+    return success();
+  }
   if (name == getObservedRangeAttrName() || name == getObservedRowRMSAttrName()) {
     auto range = dyn_cast<DenseF64ArrayAttr>(attr.getValue());
     if (!range || range.size() != 2 || !(range[0] <= range[1]))
@@ -329,6 +336,15 @@ LogicalResult LLMDialect::verifyRegionResultAttribute(Operation *op, unsigned re
     if (getAliasedArgument(function, other) == uint64_t(index))
       return op->emitError() << "results #" << other << " and #" << resultIndex
                              << " both alias argument #" << index;
+  return success();
+}
+
+LogicalResult DeviceAttr::verify(function_ref<InFlightDiagnostic()> emitError, StringRef name,
+                                 bool accumulatesInFP32, int64_t sramBytes) {
+  if (name.empty())
+    return emitError() << "a device needs the name of its target";
+  if (sramBytes < 0)
+    return emitError() << "sram_bytes must not be negative, got " << sramBytes;
   return success();
 }
 

@@ -43,6 +43,12 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // Without a strategy, the device's: its sums of squares cannot overflow
+    // where it accumulates in FP32.
+    if (normStrategy.empty()) {
+      auto device = module->getAttrOfType<DeviceAttr>(LLMDialect::getDeviceAttrName());
+      normStrategy = device && device.getAccumulatesInFp32() ? "none" : "dynamic";
+    }
     if (normStrategy != "dynamic" && normStrategy != "static" && normStrategy != "none") {
       emitError(module.getLoc()) << "norm-strategy must be dynamic, static or none, not '"
                                  << normStrategy << "'";

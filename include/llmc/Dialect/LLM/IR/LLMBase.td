@@ -182,6 +182,11 @@ def LLM_Dialect : Dialect {
   let hasRegionResultAttrVerify = 1;
   let hasConstantMaterializer = 1;
   let extraClassDeclaration = [{
+    /// Name of the module attribute describing the device the module is
+    /// compiled for (#llm.device).
+    static constexpr ::llvm::StringLiteral getDeviceAttrName() {
+      return ::llvm::StringLiteral("llm.device");
+    }
     /// Name of the module attribute that names the weights file (a string,
     /// resolved relative to the directory of the `.mlir` file).
     static constexpr ::llvm::StringLiteral getWeightsAttrName() {
@@ -365,6 +370,37 @@ def LLM_YarnAttr : LLM_Attr<"Yarn", "yarn"> {
     LLM_F64Parameter<"slow-rotation boundary">:$beta_slow,
     LLM_F64Parameter<"magnitude parameter">:$mscale,
     LLM_F64Parameter<"magnitude normaliser">:$mscale_all_dim
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def LLM_DeviceAttr : LLM_Attr<"Device", "device"> {
+  let summary = "What passes may know of the device a module is compiled for";
+  let description = [{
+    The module attribute `llm.device = #llm.device<...>` describes the
+    device a target compiles for, as far as passes need it; the target's
+    pipeline records it (`llm-set-device`) and passes read it, so a lit
+    test gives a pass its device by writing the attribute:
+
+    ```mlir
+    module attributes {llm.device = #llm.device<name = "arm",
+                                                 accumulates_in_fp32 = true,
+                                                 sram_bytes = 0>} { ... }
+    ```
+
+    * `name`: the target's name.
+    * `accumulates_in_fp32`: FP16 products and sums accumulate in FP32 (an
+      FP32 accumulator, or a CPU computing in f32), so a norm's sum of
+      squares cannot overflow; false for a device that computes only in
+      FP16 (llm-fp16-safety's default norm strategy follows it).
+    * `sram_bytes`: on-chip memory the buffer planner may place tensors in
+      (0: none the compiler manages).
+  }];
+  let parameters = (ins
+    StringRefParameter<"the target's name">:$name,
+    "bool":$accumulates_in_fp32,
+    "int64_t":$sram_bytes
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -268,13 +268,38 @@ def FP16Safety : Pass<"llm-fp16-safety", "::mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"normStrategy", "norm-strategy", "std::string", /*default=*/"\"dynamic\"",
+    Option<"normStrategy", "norm-strategy", "std::string", /*default=*/"\"\"",
            "How norms are made FP16-safe: dynamic (scale each row by its max |x|), static "
-           "(a power-of-two pre-scale from calibrated ranges) or none">,
+           "(a power-of-two pre-scale from calibrated ranges) or none; default: none when "
+           "the module's llm.device accumulates in FP32, dynamic otherwise">,
     Option<"report", "report", "bool", /*default=*/"false",
            "Print the FP16 hazards found, with their proven ranges, and what was fixed">,
     Option<"modelDir", "model-dir", "std::string", /*default=*/"\".\"",
            "Directory llm.weights is relative to (the ranges read the weights)">,
+  ];
+}
+
+def SetDevice : Pass<"llm-set-device", "::mlir::ModuleOp"> {
+  let summary = "Record the device the module is compiled for (llm.device)";
+  let description = [{
+    Sets the module attribute `llm.device = #llm.device<name = ...,
+    accumulates_in_fp32 = ..., sram_bytes = ...>` from the options. A
+    target's pipeline starts with it (the deployment pipeline adds it with
+    the target's device description), so that later passes read the device
+    from the module; a lit test of such a pass writes the attribute
+    instead.
+
+    ```
+    llmc-opt --llm-set-device="name=npu sram-bytes=4194304" model.mlir
+    ```
+  }];
+  let dependentDialects = ["::llmc::llm::LLMDialect"];
+  let options = [
+    Option<"name", "name", "std::string", /*default=*/"\"\"", "The target's name">,
+    Option<"accumulatesInFP32", "accumulates-in-fp32", "bool", /*default=*/"false",
+           "FP16 products and sums accumulate in FP32">,
+    Option<"sramBytes", "sram-bytes", "int64_t", /*default=*/"0",
+           "On-chip memory the planner may place tensors in (0: none)">,
   ];
 }
 
