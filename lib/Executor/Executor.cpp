@@ -215,7 +215,7 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
                                          store->getPath().str()};
         return std::nullopt;
       }
-      result = loadWeight(weight, *stored, numerics, storeOwner, error);
+      result = loadWeight(weight, *stored, numerics, this->store, error);
     } else {
       result = dispatchOp(&op, operands, numerics, error);
     }

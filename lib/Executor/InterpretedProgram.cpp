@@ -18,6 +18,7 @@ static std::vector<runtime::TensorSpec> specsOf(TypeRange types) {
 
 std::optional<GenerationABI> exec::describeGeneration(ModuleOp module) {
   GenerationABI abi;
+  // A baked prefix, in a dynamic module as in a static one.
   if (func::FuncOp prefix = llm::lookupPrefixProgram(module)) {
     abi.prefix = prefix.getSymName().str();
     abi.prefixTokens = llm::getProgramTokens(prefix).value_or(0);

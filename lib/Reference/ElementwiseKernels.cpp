@@ -34,6 +34,21 @@ int64_t ref::broadcastOffset(llvm::ArrayRef<int64_t> outIndex, llvm::ArrayRef<in
 
 namespace {
 
+/// `value` as an integer of type `type` holds it: the low bits, two's
+/// complement (`i1`: nonzero).
+int64_t wrapTo(DType type, uint64_t value) {
+  switch (type) {
+  case DType::I1:
+    return value != 0;
+  case DType::I8:
+    return int8_t(uint8_t(value));
+  case DType::I32:
+    return int32_t(uint32_t(value));
+  default:
+    return int64_t(value);
+  }
+}
+
 /// Visits every index of `shape` in row-major order with, for each operand
 /// shape, the offset of the element that broadcasts to it.
 template <typename Fn>
@@ -140,18 +155,24 @@ KernelResult ref::binary(const Numerics &num, BinaryFn fn, const Tensor &a, cons
     bool divideByZero = false;
     forEachBroadcast(*shape, shapes, [&](int64_t i, llvm::ArrayRef<int64_t> at) {
       int64_t x = a.ints()[at[0]], y = b.ints()[at[1]];
+      // Sums and products in unsigned arithmetic (defined on overflow),
+      // wrapped to the element type.
+      uint64_t ux = uint64_t(x), uy = uint64_t(y);
       switch (fn) {
       case BinaryFn::Add:
-        out[i] = x + y;
+        out[i] = wrapTo(a.dtype(), ux + uy);
         break;
       case BinaryFn::Sub:
-        out[i] = x - y;
+        out[i] = wrapTo(a.dtype(), ux - uy);
         break;
       case BinaryFn::Mul:
-        out[i] = x * y;
+        out[i] = wrapTo(a.dtype(), ux * uy);
         break;
       case BinaryFn::Div:
-        y == 0 ? (divideByZero = true, out[i] = 0) : out[i] = x / y;
+        if (y == 0)
+          divideByZero = true, out[i] = 0;
+        else // INT64_MIN / -1 wraps like the product
+          out[i] = y == -1 ? wrapTo(a.dtype(), 0 - ux) : wrapTo(a.dtype(), uint64_t(x / y));
         break;
       case BinaryFn::Maximum:
         out[i] = std::max(x, y);
@@ -242,7 +263,7 @@ KernelResult ref::cast(const Numerics &num, const Tensor &x, DType to) {
   std::vector<int64_t> out(x.size());
   for (int64_t i = 0; i < x.size(); ++i) {
     if (!x.isFloat()) {
-      out[i] = to == DType::I1 ? x.ints()[i] != 0 : x.ints()[i];
+      out[i] = wrapTo(to, uint64_t(x.ints()[i]));
       continue;
     }
     double v = x.floats()[i];
@@ -252,7 +273,9 @@ KernelResult ref::cast(const Numerics &num, const Tensor &x, DType to) {
     }
     // The truncated value must fit the integer type.
     double t = std::trunc(v);
-    double limit = to == DType::I8 ? 128.0 : to == DType::I32 ? 2147483648.0 : 9.2e18;
+    double limit = to == DType::I8    ? 128.0
+                   : to == DType::I32 ? 2147483648.0
+                                      : 9223372036854775808.0; // 2^63
     if (std::isnan(v) || t >= limit || t < -limit)
       return kernelError("cannot convert " + std::to_string(v) + " to " + toString(to));
     out[i] = int64_t(t);

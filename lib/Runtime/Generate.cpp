@@ -63,12 +63,37 @@ public:
                                        std::to_string(abi.caches.size())};
       return false;
     }
+    int64_t length = !initial.empty() && initial.front().rank() == 4 ? initial.front().dim(2) : 0;
+    for (auto [i, cache] : llvm::enumerate(initial))
+      if (!fits(cache, abi.caches[i], i, length))
+        return false;
     position = initial.empty() ? 0 : initial.front().dim(2);
     caches.clear();
     for (auto [i, spec] : llvm::enumerate(abi.caches))
       caches.push_back(initial.empty()
                            ? emptyCache(spec)
                            : withSlots(initial[i], capacity().value_or(position), position));
+    return true;
+  }
+
+  /// Whether initial cache `i` is one the program takes: [B, H, P, D] with
+  /// the program's B, H and D, P within the capacity, as long as the first.
+  bool fits(const Tensor &cache, const TensorSpec &spec, size_t i, int64_t length) {
+    auto mismatch = [&](const std::string &why) {
+      error = {RunError::BadInput, "initial cache #" + std::to_string(i) + " is " +
+                                       cache.describe() + ": " + why};
+      return false;
+    };
+    if (!cache.isFloat() || cache.rank() != 4 || spec.shape.size() != 4)
+      return mismatch("a cache is a float [B, H, P, D] tensor");
+    for (int64_t d : {0, 1, 3})
+      if (spec.shape[d] != kDynamicSize && spec.shape[d] != cache.dim(d))
+        return mismatch("the program's caches have " + std::to_string(spec.shape[d]) +
+                        " in dimension " + std::to_string(d));
+    if (std::optional<int64_t> slots = capacity(); slots && cache.dim(2) > *slots)
+      return mismatch("more positions than the " + std::to_string(*slots) + " cache slots");
+    if (cache.dim(2) != length)
+      return mismatch("the caches must all hold " + std::to_string(length) + " positions");
     return true;
   }
 

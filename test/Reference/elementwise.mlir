@@ -6,7 +6,7 @@
 // f32) and stated with the arithmetic where it is not obvious.
 // RUN: llmc-run --check %s | FileCheck %s
 // CHECK-NOT: FAIL
-// CHECK: checks: 51 passed, 0 failed
+// CHECK: checks: 53 passed, 0 failed
 
 // ---------------------------------------------------------------------------
 // Unary ops
@@ -519,5 +519,22 @@ func.func @compare_i64_beyond_2p53() {
   check.expect_eq %lt, dense<[true, false]> : tensor<2xi1>
   %eq = llm.compare <eq>, %a, %b : tensor<2xi64>
   check.expect_eq %eq, dense<[false, true]> : tensor<2xi1>
+  return
+}
+
+// Integers wrap to their element type (two's complement): 300 = 0x12C keeps
+// its low byte 0x2C = 44 as an i8, -200 = 0x...F38 keeps 0x38 = 56; an i32
+// sum past 2^31 - 1 wraps to -2^31.
+func.func @integer_cast_wraps() {
+  %a = llm.constant dense<[300, -200, 5]> : tensor<3xi64>
+  %b = llm.cast %a : tensor<3xi64> to tensor<3xi8>
+  check.expect_eq %b, dense<[44, 56, 5]> : tensor<3xi8>
+  return
+}
+func.func @integer_sum_wraps() {
+  %a = llm.constant dense<[2147483647, -2147483648]> : tensor<2xi32>
+  %b = llm.constant dense<[1, -1]> : tensor<2xi32>
+  %c = llm.add %a, %b : tensor<2xi32>, tensor<2xi32>
+  check.expect_eq %c, dense<[-2147483648, 2147483647]> : tensor<2xi32>
   return
 }

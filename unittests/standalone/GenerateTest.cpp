@@ -218,6 +218,30 @@ TEST(Generate, ErrorsSayWhy) {
   EXPECT_EQ(error.message, "the toy cannot run this");
 }
 
+TEST(Generate, LoadedCachesMustFitTheProgram) {
+  llvm::SmallString<128> path;
+  ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("llmc-runtime-test", "safetensors", path));
+  llvm::FileRemover remove(path);
+  RunError error;
+  GenerateOptions options;
+  options.prompt = {1};
+  options.count = 1;
+  options.loadCacheFile = std::string(path);
+  // Longer than the static programs' slots: an error, not a write past them.
+  std::vector<float> twelve(12, 1.0f);
+  ASSERT_TRUE(saveCaches(path, {Tensor::fromFloats(DType::F32, {1, 1, 12, 1}, twelve)}, error));
+  ToyProgram programs(8, {4}, std::nullopt);
+  EXPECT_FALSE(generate(programs, options, error));
+  EXPECT_EQ(error.message,
+            "initial cache #0 is f32[1, 1, 12, 1]: more positions than the 8 cache slots");
+  // Another head count than the program's.
+  ASSERT_TRUE(saveCaches(path, {Tensor::fromFloats(DType::F32, {1, 2, 1, 1}, {1, 2})}, error));
+  ToyProgram dynamic(0, {}, std::nullopt);
+  EXPECT_FALSE(generate(dynamic, options, error));
+  EXPECT_EQ(error.message,
+            "initial cache #0 is f32[1, 2, 1, 1]: the program's caches have 1 in dimension 1");
+}
+
 TEST(CacheFile, RejectsWhatIsNotACache) {
   llvm::SmallString<128> path;
   ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("llmc-runtime-test", "safetensors", path));

@@ -73,8 +73,9 @@ private:
 
   mlir::ModuleOp module;
   ExecutorOptions options;
-  std::unique_ptr<WeightStore> store;
-  std::shared_ptr<const void> storeOwner;
+  /// Shared with the weight views it backs, so that a value outlives the
+  /// run (or the executor) that loaded it.
+  std::shared_ptr<const WeightStore> store;
 };
 
 /// Evaluates one llm op on the given operand values, as `run` would (used to

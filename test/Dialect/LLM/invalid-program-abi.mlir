@@ -157,7 +157,7 @@ module attributes {llm.max_seq_len = 8 : i64} {
   func.func private @decode(tensor<1x1xi64>, tensor<i64>, tensor<i64>, tensor<1x1x8x2xf32>)
       -> (tensor<1x1x4xf32>, tensor<1x1x8x2xf32> {llm.aliases = 3 : i64})
       attributes {llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64}
-  // expected-error @+1 {{the ids (argument #0) of a prefill program of llm.tokens = 4 must be an integer tensor [B, 4], not 'tensor<1x2xi64>'}}
+  // expected-error @+1 {{the ids (argument #0) of a prefill program of llm.tokens = 4 must be an i64 tensor [B, 4], not 'tensor<1x2xi64>'}}
   func.func private @prefill_4(tensor<1x2xi64>, tensor<i64>, tensor<i64>, tensor<1x1x8x2xf32>)
       -> (tensor<1x1x4xf32>, tensor<1x1x8x2xf32> {llm.aliases = 3 : i64})
       attributes {llm.phase = #llm.phase<prefill>, llm.tokens = 4 : i64}
@@ -166,7 +166,7 @@ module attributes {llm.max_seq_len = 8 : i64} {
 // -----
 
 module attributes {llm.max_seq_len = 8 : i64} {
-  // expected-error @+1 {{the ids (argument #0) of a decode program of llm.tokens = 1 must be an integer tensor [B, 1], not 'tensor<1x1xf32>'}}
+  // expected-error @+1 {{the ids (argument #0) of a decode program of llm.tokens = 1 must be an i64 tensor [B, 1], not 'tensor<1x1xf32>'}}
   func.func private @decode(tensor<1x1xf32>, tensor<i64>, tensor<i64>, tensor<1x1x8x2xf32>)
       -> (tensor<1x1x4xf32>, tensor<1x1x8x2xf32> {llm.aliases = 3 : i64})
       attributes {llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64}
@@ -175,7 +175,7 @@ module attributes {llm.max_seq_len = 8 : i64} {
 // -----
 
 module attributes {llm.max_seq_len = 8 : i64} {
-  // expected-error @+1 {{the position (argument #1) of a decode program must be a 0-d integer tensor, not 'tensor<1xi64>'}}
+  // expected-error @+1 {{the position (argument #1) of a decode program must be tensor<i64>, not 'tensor<1xi64>'}}
   func.func private @decode(tensor<1x1xi64>, tensor<1xi64>, tensor<i64>, tensor<1x1x8x2xf32>)
       -> (tensor<1x1x4xf32>, tensor<1x1x8x2xf32> {llm.aliases = 3 : i64})
       attributes {llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64}
@@ -184,9 +184,37 @@ module attributes {llm.max_seq_len = 8 : i64} {
 // -----
 
 module attributes {llm.max_seq_len = 8 : i64} {
-  // expected-error @+1 {{the length (argument #2) of a decode program must be a 0-d integer tensor, not 'tensor<f32>'}}
+  // expected-error @+1 {{the length (argument #2) of a decode program must be tensor<i64>, not 'tensor<f32>'}}
   func.func private @decode(tensor<1x1xi64>, tensor<i64>, tensor<f32>, tensor<1x1x8x2xf32>)
       -> (tensor<1x1x4xf32>, tensor<1x1x8x2xf32> {llm.aliases = 3 : i64})
+      attributes {llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64}
+}
+
+// -----
+
+module attributes {llm.max_seq_len = 8 : i64} {
+  // expected-error @+1 {{the ids (argument #0) of a decode program of llm.tokens = 1 must be an i64 tensor [B, 1], not 'tensor<1x1xi32>'}}
+  func.func private @decode(tensor<1x1xi32>, tensor<i64>, tensor<i64>, tensor<1x1x8x2xf32>)
+      -> (tensor<1x1x4xf32>, tensor<1x1x8x2xf32> {llm.aliases = 3 : i64})
+      attributes {llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64}
+}
+
+// -----
+
+// A cache holds max_seq_len slots along axis 2.
+module attributes {llm.max_seq_len = 8 : i64} {
+  // expected-error @+1 {{cache #0 (argument #3) of a decode program must be a float tensor [B, H, 8, D] (llm.max_seq_len slots, static H and D), not 'tensor<1x2x5x4xf32>'}}
+  func.func private @decode(tensor<1x1xi64>, tensor<i64>, tensor<i64>, tensor<1x2x5x4xf32>)
+      -> (tensor<1x1x4xf32>, tensor<1x2x5x4xf32> {llm.aliases = 3 : i64})
+      attributes {llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64}
+}
+
+// -----
+
+module attributes {llm.max_seq_len = 8 : i64} {
+  // expected-error @+1 {{cache #0 (argument #3) of a decode program must be a float tensor [B, H, 8, D] (llm.max_seq_len slots, static H and D), not 'tensor<3xi1>'}}
+  func.func private @decode(tensor<1x1xi64>, tensor<i64>, tensor<i64>, tensor<3xi1>)
+      -> (tensor<1x1x4xf32>, tensor<3xi1> {llm.aliases = 3 : i64})
       attributes {llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64}
 }
 

@@ -43,11 +43,6 @@ Operation *LLMDialect::materializeConstant(OpBuilder &builder, Attribute value,
 
 namespace {
 
-bool isIntegerTensor(Type type, int64_t rank) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor && tensor.getRank() == rank && isa<IntegerType>(tensor.getElementType());
-}
-
 /// The module's decode program, if it has one (the module's own check
 /// reports a static module without).
 func::FuncOp findDecodeProgram(Operation *function) {
@@ -81,26 +76,38 @@ LogicalResult verifyCachesOfDecode(func::FuncOp function, TypeRange caches, Stri
 
 /// (ids [B, N], position, length, caches...) -> (logits [B, 1, V], caches
 /// written in place of their arguments...).
-LogicalResult verifyProgramSignature(func::FuncOp function, StringRef phase, int64_t tokens) {
+LogicalResult verifyProgramSignature(func::FuncOp function, StringRef phase, int64_t tokens,
+                                     int64_t slots) {
   FunctionType type = function.getFunctionType();
   if (type.getNumInputs() < kFirstCacheArgument)
     return function.emitError() << "a " << phase
                                 << " program takes (ids, position, length, caches...), not "
                                 << type.getNumInputs() << " arguments";
   auto ids = dyn_cast<RankedTensorType>(type.getInput(kIdsArgument));
-  if (!ids || ids.getRank() != 2 || !isa<IntegerType>(ids.getElementType()) ||
+  if (!ids || ids.getRank() != 2 || !ids.getElementType().isInteger(64) ||
       ids.getDimSize(1) != tokens)
     return function.emitError() << "the ids (argument #" << kIdsArgument << ") of a " << phase
                                 << " program of llm.tokens = " << tokens
-                                << " must be an integer tensor [B, " << tokens << "], not "
+                                << " must be an i64 tensor [B, " << tokens << "], not "
                                 << type.getInput(kIdsArgument);
+  Type i64Scalar = RankedTensorType::get({}, IntegerType::get(function.getContext(), 64));
   for (auto [index, name] : {std::pair(kPositionArgument, "position"),
                              std::pair(kLengthArgument, "length")})
-    if (!isIntegerTensor(type.getInput(index), 0))
+    if (type.getInput(index) != i64Scalar)
       return function.emitError() << "the " << name << " (argument #" << index << ") of a "
-                                  << phase << " program must be a 0-d integer tensor, not "
+                                  << phase << " program must be tensor<i64>, not "
                                   << type.getInput(index);
   unsigned caches = type.getNumInputs() - kFirstCacheArgument;
+  for (unsigned i = 0; i < caches; ++i) {
+    auto cache = dyn_cast<RankedTensorType>(type.getInput(kFirstCacheArgument + i));
+    if (!cache || cache.getRank() != 4 || !isa<FloatType>(cache.getElementType()) ||
+        cache.isDynamicDim(1) || cache.isDynamicDim(3) || cache.getDimSize(2) != slots)
+      return function.emitError()
+             << "cache #" << i << " (argument #" << kFirstCacheArgument + i << ") of a "
+             << phase << " program must be a float tensor [B, H, " << slots << ", D] ("
+             << LLMDialect::getMaxSeqLenAttrName() << " slots, static H and D), not "
+             << type.getInput(kFirstCacheArgument + i);
+  }
   if (type.getNumResults() != kFirstCacheResult + caches)
     return function.emitError() << "a " << phase
                                 << " program returns the logits and one result per cache "
@@ -182,7 +189,7 @@ LogicalResult verifyPhase(Operation *op, Attribute value) {
     return op->emitError() << "a " << phaseName << " program of " << *tokens
                            << " tokens does not fit " << LLMDialect::getMaxSeqLenAttrName()
                            << " = " << *slots << " cache slots";
-  if (failed(verifyProgramSignature(function, phaseName, *tokens)))
+  if (failed(verifyProgramSignature(function, phaseName, *tokens, *slots)))
     return failure();
   return verifyCachesOfDecode(
       function, function.getFunctionType().getInputs().drop_front(kFirstCacheArgument), "takes");

@@ -41,17 +41,22 @@ void printLocation(llvm::raw_ostream &os, Location loc) {
 struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
   using FP16SafetyBase::FP16SafetyBase;
 
+  /// The norm strategy for the module being run on.
+  std::string strategy;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     // Without a strategy, the device's: its sums of squares cannot overflow
-    // where it accumulates in FP32.
-    if (normStrategy.empty()) {
+    // where it accumulates in FP32. (Decided per module: the option itself
+    // stays as given.)
+    strategy = normStrategy;
+    if (strategy.empty()) {
       auto device = module->getAttrOfType<DeviceAttr>(LLMDialect::getDeviceAttrName());
-      normStrategy = device && device.getAccumulatesInFp32() ? "none" : "dynamic";
+      strategy = device && device.getAccumulatesInFp32() ? "none" : "dynamic";
     }
-    if (normStrategy != "dynamic" && normStrategy != "static" && normStrategy != "none") {
+    if (strategy != "dynamic" && strategy != "static" && strategy != "none") {
       emitError(module.getLoc()) << "norm-strategy must be dynamic, static or none, not '"
-                                 << normStrategy << "'";
+                                 << strategy << "'";
       return signalPassFailure();
     }
     std::string weightsNote;
@@ -133,7 +138,7 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
                                     << llvm::format("%.3g", hazard.bound * scale);
       return how;
     }
-    if (hazard.kind != FP16Hazard::SumOfSquares || normStrategy == "none")
+    if (hazard.kind != FP16Hazard::SumOfSquares || strategy == "none")
       return std::string();
     return fixNorm(hazard.op, observed);
   }
@@ -143,7 +148,7 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
     Value input = op->getOperand(0);
     NormPrescale how;
     std::string note = "rows scaled by their max |x|";
-    if (normStrategy == "static") {
+    if (strategy == "static") {
       double magnitude = observed ? observed->get(input).magnitude() : INFINITY;
       if (!std::isfinite(magnitude))
         return op->emitError("norm-strategy=static needs the range this norm's input took on "

@@ -159,8 +159,9 @@ def LLM_Dialect : Dialect {
     `llm.attention`, `llm.mla_attention`, the norms, the reductions and
     softmax) are part of that exact function; the reference kernels carry
     them in double precision, which is exact for models' values but not
-    for cancellations beyond it (`1e30 + 1 - 1e30`). Integer ops are exact
-    in 64 bits. An FP16-only device rounds float accumulations as it
+    for cancellations beyond it (`1e30 + 1 - 1e30`). Integer ops compute
+    in two's complement and wrap to their element type (`i8`, `i32`,
+    `i64`); comparisons, reductions and `argmax` of integers are exact. An FP16-only device rounds float accumulations as it
     goes; the reference executor's FP16 mode models that
     (`llmc/Reference/Numerics.h`), and the FP16-safety pass rewrites ops
     so that such rounding cannot overflow.
@@ -379,9 +380,9 @@ def LLM_DeviceAttr : LLM_Attr<"Device", "device"> {
   let summary = "What passes may know of the device a module is compiled for";
   let description = [{
     The module attribute `llm.device = #llm.device<...>` describes the
-    device a target compiles for, as far as passes need it; the target's
-    pipeline records it (`llm-set-device`) and passes read it, so a lit
-    test gives a pass its device by writing the attribute:
+    device a target compiles for, as far as passes need it; the deployment
+    pipeline records it (`llm-set-device`) before the passes that read it,
+    so a lit test gives a pass its device by writing the attribute:
 
     ```mlir
     module attributes {llm.device = #llm.device<name = "arm",

@@ -117,7 +117,8 @@ def LLM_CastOp : LLM_KnownOp<"cast", [Pure, SameOperandsAndResultShape]> {
     Converts each element to the result element type: float to float
     rounds to nearest even (values beyond the target's range become inf);
     float to integer truncates toward zero (NaN and out-of-range values are
-    a run-time error); integer to float rounds to nearest even; to `i1`
+    a run-time error); integer to float rounds to nearest even; integer
+    to a narrower integer keeps the low bits (two's complement); to `i1`
     means `!= 0`; from `i1` gives 0 or 1.
 
     ```mlir

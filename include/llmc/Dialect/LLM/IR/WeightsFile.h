@@ -3,8 +3,8 @@
 // A model module's `llm.weights` attribute names its weights file, relative
 // to the directory of the `.mlir` file that holds it. This is the one place
 // that resolves that path (for the interpreter, the range analysis and the
-// compile-time passes) and that rewrites it when a tool writes the module
-// to another directory.
+// compile-time passes) and that rebases it when a tool writes the module to
+// another directory. (The importers set it when they write the weights.)
 //
 //===----------------------------------------------------------------------===//
 #ifndef LLMC_DIALECT_LLM_IR_WEIGHTSFILE_H

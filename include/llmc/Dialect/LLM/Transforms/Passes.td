@@ -283,10 +283,10 @@ def SetDevice : Pass<"llm-set-device", "::mlir::ModuleOp"> {
   let summary = "Record the device the module is compiled for (llm.device)";
   let description = [{
     Sets the module attribute `llm.device = #llm.device<name = ...,
-    accumulates_in_fp32 = ..., sram_bytes = ...>` from the options. A
-    target's pipeline starts with it (the deployment pipeline adds it with
-    the target's device description), so that later passes read the device
-    from the module; a lit test of such a pass writes the attribute
+    accumulates_in_fp32 = ..., sram_bytes = ...>` from the options. The
+    deployment pipeline runs it with the target's device description before
+    the passes that read the device from the module (today
+    `llm-fp16-safety`); a lit test of such a pass writes the attribute
     instead.
 
     ```
