@@ -13,16 +13,19 @@ namespace {
 
 /// A target that is part of the plan but not built yet: naming it gives a
 /// clear error instead of "unknown target".
-class PlannedTarget final : public Target {
+class PlannedTarget final : public TargetWithOptions<> {
 public:
   PlannedTarget(llvm::StringRef name, llvm::StringRef description, DeviceDescription device)
       : name(name), description(description), device(device) {}
   llvm::StringRef getName() const override { return name; }
   llvm::StringRef getDescription() const override { return description; }
   bool isAvailable() const override { return false; }
-  DeviceDescription getDevice() const override { return device; }
-  void buildPipeline(mlir::OpPassManager &) const override {}
-  mlir::LogicalResult emit(mlir::ModuleOp, llvm::raw_ostream &) const override {
+
+protected:
+  DeviceDescription getDeviceWith(const Options &) const override { return device; }
+  void buildPipelineWith(mlir::OpPassManager &, const Options &) const override {}
+  mlir::LogicalResult emitWith(mlir::ModuleOp, llvm::raw_ostream &,
+                               const Options &) const override {
     return mlir::failure();
   }
 

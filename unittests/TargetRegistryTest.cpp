@@ -33,15 +33,18 @@ TEST(TargetRegistry, ListsAvailableAndPlannedTargets) {
 /// that read it (llm-fp16-safety's default norm strategy); an explicit
 /// norm-strategy is passed on.
 TEST(Deployment, NormStrategyDefaultsToTheTargets) {
-  struct FakeTarget final : public llmc::Target {
+  struct FakeTarget final : public llmc::TargetWithOptions<> {
     explicit FakeTarget(bool fp32) : fp32(fp32) {}
     llvm::StringRef getName() const override { return "fake"; }
     llvm::StringRef getDescription() const override { return "fake"; }
-    void buildPipeline(OpPassManager &) const override {}
-    LogicalResult emit(ModuleOp, llvm::raw_ostream &) const override { return success(); }
-    llmc::DeviceDescription getDevice() const override { return {fp32, 0}; }
+    void buildPipelineWith(OpPassManager &, const Options &) const override {}
+    LogicalResult emitWith(ModuleOp, llvm::raw_ostream &, const Options &) const override {
+      return success();
+    }
+    llmc::DeviceDescription getDeviceWith(const Options &) const override { return {fp32, 0}; }
     bool fp32;
   };
+  EmptyPipelineOptions noOptions;
   DialectRegistry registry;
   llmc::registerAllDialects(registry);
   MLIRContext context(registry);
@@ -50,7 +53,7 @@ TEST(Deployment, NormStrategyDefaultsToTheTargets) {
     options.fp16Safety = true;
     options.normStrategy = strategy.str();
     PassManager pm(&context);
-    llmc::buildDeploymentPipeline(pm, options, FakeTarget(fp32));
+    llmc::buildDeploymentPipeline(pm, options, FakeTarget(fp32), noOptions);
     std::string text;
     llvm::raw_string_ostream os(text);
     pm.printAsTextualPipeline(os);
@@ -69,8 +72,31 @@ TEST(Deployment, NormStrategyDefaultsToTheTargets) {
   // No fp16-safety asked for, and none given: the pass is not run.
   llmc::DeploymentOptions none;
   PassManager pm(&context);
-  llmc::buildDeploymentPipeline(pm, none, FakeTarget(false));
+  llmc::buildDeploymentPipeline(pm, none, FakeTarget(false), noOptions);
   EXPECT_EQ(pm.size(), 0u);
+}
+
+/// A target's options are parsed by the target; the device it describes
+/// follows them, and a wrong option names the target and what it takes.
+TEST(TargetRegistry, TargetOptionsReachTheDevice) {
+  llmc::registerAllTargets();
+  const llmc::Target *target = llmc::lookupTarget("mlir");
+  ASSERT_NE(target, nullptr);
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  std::unique_ptr<llmc::TargetOptions> options =
+      llmc::parseTargetOptions(*target, "accumulates-in-fp32 sram-bytes=1024", errorStream);
+  ASSERT_TRUE(options) << errors;
+  llmc::DeviceDescription device = target->getDevice(*options);
+  EXPECT_TRUE(device.accumulatesInFP32);
+  EXPECT_EQ(device.sramBytes, 1024);
+  llmc::DeviceDescription defaults = target->getDevice(*target->createOptions());
+  EXPECT_FALSE(defaults.accumulatesInFP32);
+  EXPECT_EQ(defaults.sramBytes, 0);
+
+  EXPECT_FALSE(llmc::parseTargetOptions(*target, "no-such-option=1", errorStream));
+  EXPECT_NE(errors.find("invalid options for target 'mlir'"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("sram-bytes=0"), std::string::npos) << errors;
 }
 
 /// Builds `attention(q, k, v)` for 4 query heads over 2 KV heads from C++,
@@ -107,12 +133,13 @@ TEST(LLMOps, BuildersInferResultTypes) {
   llmc::registerAllTargets();
   const llmc::Target *target = llmc::lookupTarget("mlir");
   ASSERT_NE(target, nullptr);
+  std::unique_ptr<llmc::TargetOptions> options = target->createOptions();
   PassManager pm(&context);
-  target->buildPipeline(pm);
+  target->buildPipeline(pm, *options);
   ASSERT_TRUE(succeeded(pm.run(module)));
   std::string text;
   llvm::raw_string_ostream os(text);
-  ASSERT_TRUE(succeeded(target->emit(module, os)));
+  ASSERT_TRUE(succeeded(target->emit(module, os, *options)));
   EXPECT_NE(text.find("llm.attention"), std::string::npos);
   module->erase();
 }

@@ -5,12 +5,12 @@
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 
 void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,
-                                   const Target &target) {
+                                   const Target &target, const TargetOptions &targetOptions) {
   // The device the passes compile for, recorded as llm.device for the
   // passes that read it (today llm-fp16-safety's norm strategy; a module
   // no such pass runs on is left as it was).
   if (options.runsFP16Safety()) {
-    DeviceDescription device = target.getDevice();
+    DeviceDescription device = target.getDevice(targetOptions);
     llm::SetDeviceOptions setDevice;
     setDevice.name = target.getName().str();
     setDevice.accumulatesInFP32 = device.accumulatesInFP32;
@@ -50,4 +50,10 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     safety.modelDir = options.modelDir;
     pm.addPass(llm::createFP16Safety(safety));
   }
+}
+
+void llmc::buildCompilationPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,
+                                    const Target &target, const TargetOptions &targetOptions) {
+  buildDeploymentPipeline(pm, options, target, targetOptions);
+  target.buildPipeline(pm, targetOptions);
 }

@@ -46,17 +46,52 @@ std::string llmc::describeTargets() {
   return text;
 }
 
+std::unique_ptr<TargetOptions> llmc::parseTargetOptions(const Target &target,
+                                                        llvm::StringRef text,
+                                                        llvm::raw_ostream &errors) {
+  std::unique_ptr<TargetOptions> options = target.createOptions();
+  std::string parserErrors;
+  llvm::raw_string_ostream parserStream(parserErrors);
+  if (succeeded(options->parseFromString(text, parserStream)))
+    return options;
+  // The parser's message, then what the target takes (with defaults).
+  std::unique_ptr<TargetOptions> defaults = target.createOptions();
+  std::string known;
+  llvm::raw_string_ostream knownStream(known);
+  defaults->print(knownStream);
+  llvm::StringRef message = llvm::StringRef(parserErrors).trim();
+  message.consume_front("<Pass-Options-Parser>: ");
+  errors << "invalid options for target '" << target.getName() << "': "
+         << message << "; it takes "
+         << (known.empty() ? std::string("no options") : known);
+  return nullptr;
+}
+
 void llmc::registerTargetPipelines() {
   for (const Target *target : getRegisteredTargets()) {
     if (!target->isAvailable())
       continue;
     std::string name = ("llmc-" + target->getName() + "-pipeline").str();
-    // The deployment passes the options ask for, then the target's own.
-    mlir::PassPipelineRegistration<DeploymentOptions>(
+    // The deployment options, with the target's own as target-options={...}.
+    mlir::registerPassPipeline(
         name, target->getDescription(),
-        [target](mlir::OpPassManager &pm, const DeploymentOptions &options) {
-          buildDeploymentPipeline(pm, options, *target);
-          target->buildPipeline(pm);
+        [target](mlir::OpPassManager &pm, llvm::StringRef text,
+                 llvm::function_ref<mlir::LogicalResult(const llvm::Twine &)> errorHandler)
+            -> mlir::LogicalResult {
+          DeploymentOptions deployment;
+          std::string errors;
+          llvm::raw_string_ostream errorStream(errors);
+          if (failed(deployment.parseFromString(text, errorStream)))
+            return errorHandler(llvm::StringRef(errors).trim());
+          std::unique_ptr<TargetOptions> targetOptions =
+              parseTargetOptions(*target, deployment.targetOptions, errorStream);
+          if (!targetOptions)
+            return errorHandler(errors);
+          buildCompilationPipeline(pm, deployment, *target, *targetOptions);
+          return mlir::success();
+        },
+        [](llvm::function_ref<void(const TargetOptions &)> optionHandler) {
+          optionHandler(DeploymentOptions());
         });
   }
 }

@@ -1,28 +1,53 @@
 //===- MLIRTarget.cpp - the `mlir` target ---------------------------------===//
 #include "targets/mlir/MLIRTarget.h"
 
-#include "mlir/IR/Verifier.h"
+#include "mlir/IR/OperationSupport.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace llmc;
 
 namespace {
 
-class MLIRTarget final : public Target {
+/// The toolchain the MLIR is handed to compiles for a device llmc does not
+/// know, so the user describes it; and it may be built against another MLIR
+/// release, which reads the generic form.
+struct MLIRTargetOptions : public mlir::PassPipelineOptions<MLIRTargetOptions> {
+  Option<bool> accumulatesInFP32{
+      *this, "accumulates-in-fp32",
+      llvm::cl::desc("The device accumulates FP16 products and sums in FP32 "
+                     "(fp16-safety then leaves norms alone by default)"),
+      llvm::cl::init(false)};
+  Option<int64_t> sramBytes{*this, "sram-bytes",
+                            llvm::cl::desc("The device's on-chip memory in bytes"),
+                            llvm::cl::init(0)};
+  Option<bool> generic{*this, "generic",
+                       llvm::cl::desc("Print the generic operation form"),
+                       llvm::cl::init(false)};
+};
+
+class MLIRTarget final : public TargetWithOptions<MLIRTargetOptions> {
 public:
   llvm::StringRef getName() const override { return "mlir"; }
   llvm::StringRef getDescription() const override {
     return "the llm-dialect module after the target-independent passes";
   }
-  void buildPipeline(mlir::OpPassManager &pm) const override {
+
+protected:
+  void buildPipelineWith(mlir::OpPassManager &pm, const Options &) const override {
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addPass(mlir::createCSEPass());
   }
-  mlir::LogicalResult emit(mlir::ModuleOp module,
-                           llvm::raw_ostream &os) const override {
-    module->print(os);
+  mlir::LogicalResult emitWith(mlir::ModuleOp module, llvm::raw_ostream &os,
+                               const Options &options) const override {
+    mlir::OpPrintingFlags flags;
+    if (options.generic)
+      flags.printGenericOpForm();
+    module->print(os, flags);
     os << "\n";
     return mlir::success();
+  }
+  DeviceDescription getDeviceWith(const Options &options) const override {
+    return DeviceDescription{options.accumulatesInFP32, options.sramBytes};
   }
 };
 

@@ -50,8 +50,14 @@ cl::opt<std::string> targetName("target",
                                          "--list-targets)"),
                                 cl::value_desc("name"), cl::cat(driverCategory));
 
+cl::opt<std::string> targetOptionsText(
+    "target-options",
+    cl::desc("The target's own options, as name=value pairs separated by spaces (see "
+             "--list-targets)"),
+    cl::value_desc("options"), cl::init(""), cl::cat(driverCategory));
+
 cl::opt<bool> listTargets("list-targets",
-                          cl::desc("Print the targets and exit"),
+                          cl::desc("Print the targets and their options, and exit"),
                           cl::init(false), cl::cat(driverCategory));
 
 cl::OptionCategory deploymentCategory("llmc deployment options (static programs, baked prefix)");
@@ -102,7 +108,7 @@ FailureOr<const llmc::Target *> selectTarget() {
   return target;
 }
 
-int compile(const llmc::Target &target) {
+int compile(const llmc::Target &target, const llmc::TargetOptions &targetOptions) {
   mlir::DialectRegistry registry;
   llmc::registerAllDialects(registry);
   mlir::MLIRContext context(registry);
@@ -150,8 +156,7 @@ int compile(const llmc::Target &target) {
     return fail("--print-static-shape-stats needs --max-seq-len");
   llmc::DeploymentOptions deployment;
   setDeploymentOptions(deployment, modelDirectory);
-  llmc::buildDeploymentPipeline(pm, deployment, target);
-  target.buildPipeline(pm);
+  llmc::buildCompilationPipeline(pm, deployment, target, targetOptions);
   if (failed(pm.run(*module)))
     return 1;
 
@@ -163,7 +168,7 @@ int compile(const llmc::Target &target) {
   // Keep `llm.weights` naming the same file from where the output lives.
   if (!imported)
     llmc::llm::rebaseWeightsPath(*module, inputFilename, outputFilename);
-  if (failed(target.emit(*module, output->os())))
+  if (failed(target.emit(*module, output->os(), targetOptions)))
     return 1;
   output->keep();
   return 0;
@@ -183,13 +188,22 @@ int main(int argc, char **argv) {
       "llmc: compiles a decoder-only language model for an NPU or CPU target\n");
 
   if (listTargets) {
-    for (const llmc::Target *target : llmc::getRegisteredTargets())
+    for (const llmc::Target *target : llmc::getRegisteredTargets()) {
       outs() << "  " << target->getName() << " - " << target->getDescription()
              << (target->isAvailable() ? "" : " (not available yet)") << "\n";
+      if (target->isAvailable())
+        target->createOptions()->printHelp(/*indent=*/4, /*descIndent=*/30);
+    }
     return 0;
   }
   FailureOr<const llmc::Target *> target = selectTarget();
   if (failed(target))
     return 1;
-  return compile(**target);
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  std::unique_ptr<llmc::TargetOptions> targetOptions =
+      llmc::parseTargetOptions(**target, targetOptionsText, errorStream);
+  if (!targetOptions)
+    return fail(errors);
+  return compile(**target, *targetOptions);
 }

@@ -31,6 +31,14 @@ struct DeploymentOptions : public mlir::PassPipelineOptions<DeploymentOptions> {
                                               "bake-prefix and calibrate)"),
                                llvm::cl::init(".")};
 
+  /// The target's own options (Target.h), parsed by the target; spelled
+  /// `target-options={generic}` in a pipeline string.
+  Option<std::string> targetOptions{
+      *this, "target-options",
+      llvm::cl::desc("The target's own options, as name=value pairs (see the target's "
+                     "documentation)"),
+      llvm::cl::init("")};
+
   /// Whether any deployment pass is asked for.
   bool any() const {
     return maxSeqLen > 0 || !bakePrefix.empty() || runsFP16Safety() || !calibrate.empty();
@@ -47,7 +55,12 @@ struct DeploymentOptions : public mlir::PassPipelineOptions<DeploymentOptions> {
 /// (with max-seq-len) and llm-fp16-safety (with fp16-safety or
 /// report-fp16-hazards; its norm strategy defaults to the device's) to `pm`.
 void buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,
-                             const Target &target);
+                             const Target &target, const TargetOptions &targetOptions);
+
+/// What `llmc -target=<t>` runs and `--llmc-<t>-pipeline` names: the
+/// deployment passes, then the target's pipeline.
+void buildCompilationPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,
+                              const Target &target, const TargetOptions &targetOptions);
 
 } // namespace llmc
 

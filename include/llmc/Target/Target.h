@@ -1,10 +1,11 @@
 //===- Target.h - what a compilation target provides ------------*- C++ -*-===//
 //
 // A target turns a verified `llm`-dialect module into an artifact. It owns
-// its pass pipeline (the one place that pipeline is defined: the `llmc`
-// driver runs it, and `llmc-opt` exposes it as `--llmc-<name>-pipeline`) and
-// its emitter. Vendors add a target under `targets/<name>/` and register it
-// in `targets/RegisterTargets.cpp`.
+// its options, its pass pipeline (the one place that pipeline is defined:
+// the `llmc` driver runs it, and `llmc-opt` exposes it as
+// `--llmc-<name>-pipeline`), the device description passes read, and its
+// emitter. Vendors add a target under `targets/<name>/` (derived from
+// TargetWithOptions) and register it in `targets/RegisterTargets.cpp`.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LLMC_TARGET_TARGET_H
@@ -12,6 +13,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
 #include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
@@ -35,6 +37,16 @@ struct DeviceDescription {
   int64_t sramBytes = 0;
 };
 
+/// A target's own options, in MLIR's pass-option syntax: given to `llmc` as
+/// `-target-options="name=value ..."` and to `--llmc-<name>-pipeline` as
+/// `target-options={name=value ...}`. Each target declares a struct of
+/// them (a PassPipelineOptions); targets without options use
+/// mlir::EmptyPipelineOptions.
+using TargetOptions = mlir::detail::PassOptions;
+
+/// The registry's view of a target, over type-erased options. Targets derive
+/// from TargetWithOptions, which hands their hooks the options struct they
+/// declared.
 class Target {
 public:
   virtual ~Target();
@@ -49,13 +61,17 @@ public:
   /// for it is a clear error rather than an unknown name.
   virtual bool isAvailable() const { return true; }
 
+  /// The target's options at their defaults; parseTargetOptions fills them.
+  virtual std::unique_ptr<TargetOptions> createOptions() const = 0;
+
   /// Appends the passes that take a verified `llm` module to what `emit`
-  /// expects.
-  virtual void buildPipeline(mlir::OpPassManager &pm) const = 0;
+  /// expects. `options` came from this target's createOptions.
+  virtual void buildPipeline(mlir::OpPassManager &pm,
+                             const TargetOptions &options) const = 0;
 
   /// Writes the artifact of a module the pipeline has run on.
-  virtual mlir::LogicalResult emit(mlir::ModuleOp module,
-                                   llvm::raw_ostream &os) const = 0;
+  virtual mlir::LogicalResult emit(mlir::ModuleOp module, llvm::raw_ostream &os,
+                                   const TargetOptions &options) const = 0;
 
   /// True when `emit` writes bytes rather than text.
   virtual bool emitsBinary() const { return false; }
@@ -64,8 +80,46 @@ public:
   /// the module (llm-set-device: `llm.device = #llm.device<...>`) and passes
   /// read it from there, so each stays runnable and lit-testable alone in
   /// llmc-opt with the attribute written in the test.
-  virtual DeviceDescription getDevice() const { return {}; }
+  virtual DeviceDescription getDevice(const TargetOptions &options) const = 0;
 };
+
+/// The base of every target: `OptionsT` is the struct of its options
+/// (a mlir::PassPipelineOptions), and its hooks receive that struct.
+template <typename OptionsT = mlir::EmptyPipelineOptions>
+class TargetWithOptions : public Target {
+public:
+  using Options = OptionsT;
+
+  std::unique_ptr<TargetOptions> createOptions() const final {
+    return std::make_unique<OptionsT>();
+  }
+  void buildPipeline(mlir::OpPassManager &pm,
+                     const TargetOptions &options) const final {
+    buildPipelineWith(pm, static_cast<const OptionsT &>(options));
+  }
+  mlir::LogicalResult emit(mlir::ModuleOp module, llvm::raw_ostream &os,
+                           const TargetOptions &options) const final {
+    return emitWith(module, os, static_cast<const OptionsT &>(options));
+  }
+  DeviceDescription getDevice(const TargetOptions &options) const final {
+    return getDeviceWith(static_cast<const OptionsT &>(options));
+  }
+
+protected:
+  virtual void buildPipelineWith(mlir::OpPassManager &pm,
+                                 const OptionsT &options) const = 0;
+  virtual mlir::LogicalResult emitWith(mlir::ModuleOp module,
+                                       llvm::raw_ostream &os,
+                                       const OptionsT &options) const = 0;
+  virtual DeviceDescription getDeviceWith(const OptionsT &) const { return {}; }
+};
+
+/// `target`'s options parsed from `text` (MLIR's pass-option syntax); null
+/// after writing to `errors` what was wrong, naming the target and listing
+/// the options it has.
+std::unique_ptr<TargetOptions> parseTargetOptions(const Target &target,
+                                                  llvm::StringRef text,
+                                                  llvm::raw_ostream &errors);
 
 /// Registers `target` under its name; names are unique.
 void registerTarget(std::unique_ptr<Target> target);
