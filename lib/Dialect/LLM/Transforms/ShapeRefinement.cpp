@@ -164,11 +164,12 @@ void dropStaticShapeOperand(Operation *op) {
 }
 
 /// Replaces `op` by what it folds to (a constant, or one of its operands of
-/// the same type), given the constant operands; true if it did. The op's
-/// result leaves `original` (a new value may take its address).
-bool foldAway(Operation &op, OriginalTypes &original) {
+/// the same type), given the constant operands; returns that value, or
+/// null. The op's result leaves `original` (a new value may take its
+/// address).
+Value foldAway(Operation &op, OriginalTypes &original) {
   if (op.getNumOperands() == 0 || op.getNumResults() != 1 || isa<ConstantOp>(op))
-    return false;
+    return nullptr;
   SmallVector<Attribute> constants;
   for (Value operand : op.getOperands()) {
     Attribute attr;
@@ -176,44 +177,98 @@ bool foldAway(Operation &op, OriginalTypes &original) {
   }
   SmallVector<OpFoldResult> folded;
   if (failed(op.fold(constants, folded)) || folded.size() != 1)
-    return false;
+    return nullptr;
   Value result = op.getResult(0), replacement;
   if (auto attr = dyn_cast<Attribute>(folded[0])) {
     OpBuilder b(&op);
     Operation *constant =
         op.getDialect()->materializeConstant(b, attr, result.getType(), op.getLoc());
     if (!constant)
-      return false;
+      return nullptr;
     replacement = constant->getResult(0);
   } else {
     replacement = cast<Value>(folded[0]);
     if (replacement == result || replacement.getType() != result.getType())
-      return false; // folded in place, or not to a drop-in value
+      return nullptr; // folded in place, or not to a drop-in value
   }
   result.replaceAllUsesWith(replacement);
   original.erase(result);
+  op.erase();
+  return replacement;
+}
+
+/// Replaces `op` by a constant when the padder knows its integer value for
+/// every position (a comparison or minimum of shape arithmetic that plain
+/// folding cannot decide); true if it did.
+bool replaceByKnownConstant(Operation &op, SequencePadder &padder, OriginalTypes &original) {
+  if (op.getNumResults() != 1 || isa<ConstantOp>(op))
+    return false;
+  Value result = op.getResult(0);
+  auto type = dyn_cast<RankedTensorType>(result.getType());
+  std::optional<SmallVector<PositionAffine>> values = padder.affineValues(result);
+  if (!type || !values ||
+      !llvm::all_of(*values, [](PositionAffine v) { return v.isConstant(); }))
+    return false;
+  auto element = cast<IntegerType>(type.getElementType());
+  SmallVector<APInt> ints;
+  for (PositionAffine v : *values)
+    ints.push_back(APInt(element.getWidth(), v.offset, /*isSigned=*/true));
+  OpBuilder b(&op);
+  Value constant = b.create<ConstantOp>(op.getLoc(), DenseElementsAttr::get(type, ints));
+  result.replaceAllUsesWith(constant);
+  original.erase(result);
+  padder.forget(result);
   op.erase();
   return true;
 }
 
 } // namespace
 
-LogicalResult llmc::llm::refineShapes(func::FuncOp function) {
+LogicalResult llmc::llm::refineShapes(func::FuncOp function,
+                                     const SequencePaddingOptions *padding) {
   Block &body = function.getBody().front();
   OriginalTypes original;
   for (Operation &op : body)
     for (Value result : op.getResults())
       original[result] = result.getType();
+  std::optional<SequencePadder> padder;
+  if (padding)
+    padder.emplace(*padding);
   for (Operation &op : llvm::make_early_inc_range(body)) {
     if (isa<func::ReturnOp>(op))
       continue;
+    if (padder) {
+      // A replaced op's value keeps the type it was written with (a
+      // reshape without a shape reads it).
+      Value result = op.getNumResults() == 1 ? op.getResult(0) : Value();
+      Type written = result ? original.lookup(result) : Type();
+      Value replacement;
+      if (failed(padder->rewrite(&op, replacement)))
+        return failure();
+      if (replacement) {
+        original.erase(result);
+        original[replacement] = written;
+        continue;
+      }
+    }
     if (op.getNumResults() == 1)
       if (Type refined = refinedType(&op, original)) {
         op.getResult(0).setType(refined);
         dropStaticShapeOperand(&op);
       }
-    if (foldAway(op, original))
+    Value result = op.getNumResults() == 1 ? op.getResult(0) : Value();
+    if (Value folded = foldAway(op, original)) {
+      // The value it folded to is what the result was (padded or not).
+      if (padder)
+        padder->replace(result, folded);
       continue;
+    }
+    if (padder) {
+      if (failed(padder->record(&op)))
+        return failure();
+      if (replaceByKnownConstant(op, *padder, original))
+        continue;
+    }
     for (Value result : op.getResults())
       if (auto type = dyn_cast<RankedTensorType>(result.getType()); type && !type.hasStaticShape())
         return op.emitError() << "the result stays dynamic (" << type

@@ -49,6 +49,7 @@ struct ProgramScalars {
   Value position, length;
   Value positions; ///< [B, N]: position + 0..N-1
   Value allowed;   ///< [N, M] i1: slot j <= position + min(i, length - 1)
+  Value written;   ///< [1, M] i1: slot j < position + length (the real keys)
   Value lastRow;   ///< [1]: length - 1
 };
 
@@ -78,6 +79,8 @@ ProgramScalars buildScalars(OpBuilder &b, Location loc, Value position, Value le
   s.allowed = b.create<CompareOp>(loc, CompareDirectionAttr::get(ctx, CompareDirection::le),
                                   slotRow, seenColumn);
   s.lastRow = b.create<ReshapeOp>(loc, i64Tensor({1}, ctx), last, Value());
+  s.written = b.create<CompareOp>(loc, CompareDirectionAttr::get(ctx, CompareDirection::lt),
+                                  slotRow, b.create<AddOp>(loc, position, length));
   return s;
 }
 
@@ -265,7 +268,12 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       }
       pb.clone(op, mapping);
     }
-    if (failed(refineShapes(program)))
+    // What the graph sizes by the past length (the total key length, masks
+    // and ranges built from it) is padded to the cache's capacity.
+    SequencePaddingOptions padding{body->getArgument(kPositionArgument), maxSeqLen, {}};
+    for (unsigned i = 0; i < caches; ++i)
+      padding.caches.push_back({body->getArgument(kFirstCacheArgument + i), 2});
+    if (failed(refineShapes(program, &padding)))
       return failure();
     // Each present cache is its past cache updated in place.
     auto ret = cast<func::ReturnOp>(body->getTerminator());
@@ -416,20 +424,32 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     return success();
   }
 
-  /// Attention over the whole fixed cache, masked by position and length.
+  /// Attention over the whole fixed cache: causal attention by the
+  /// position and length (`allowed`), other attention by its own mask
+  /// (which the graph computed over the padded keys) and the real keys
+  /// (`written`). An additive mask keeps its values where the keys are
+  /// allowed and is -inf elsewhere.
   LogicalResult lowerAttention(OpBuilder &pb, AttentionOp attention, IRMapping &mapping,
                                const ProgramScalars &scalars) {
-    if (!attention.getCausal())
-      return attention.emitError("only causal attention has a static form here");
-    Value mask = scalars.allowed;
+    Location loc = attention.getLoc();
+    Value keys = attention.getCausal() ? scalars.allowed : scalars.written;
+    Value mask = keys;
     if (Value extra = attention.getMask()) {
-      if (!cast<RankedTensorType>(extra.getType()).getElementType().isInteger(1))
-        return attention.emitError("an additive mask over the dynamic keys has no static form");
-      auto boolType = RankedTensorType::get({}, pb.getI1Type());
-      Value no = pb.create<ConstantOp>(attention.getLoc(), DenseElementsAttr::get(boolType, false));
-      mask = pb.create<WhereOp>(attention.getLoc(), mapping.lookup(extra), mask, no);
+      Value given = mapping.lookup(extra);
+      auto element = cast<RankedTensorType>(extra.getType()).getElementType();
+      auto scalarType = RankedTensorType::get({}, element);
+      if (element.isInteger(1)) {
+        Value no = pb.create<ConstantOp>(loc, DenseElementsAttr::get(scalarType, false));
+        mask = pb.create<WhereOp>(loc, given, keys, no);
+      } else {
+        auto floatType = cast<FloatType>(element);
+        Value excluded = pb.create<ConstantOp>(
+            loc, DenseElementsAttr::get(
+                     scalarType, APFloat::getInf(floatType.getFloatSemantics(), /*Negative=*/true)));
+        mask = pb.create<WhereOp>(loc, keys, given, excluded);
+      }
     }
-    Value o = pb.create<AttentionOp>(attention.getLoc(), mapping.lookup(attention.getQuery()),
+    Value o = pb.create<AttentionOp>(loc, mapping.lookup(attention.getQuery()),
                                      mapping.lookup(attention.getKey()),
                                      mapping.lookup(attention.getValue()), mask,
                                      attention.getScaleAttr(), nullptr,

@@ -117,7 +117,18 @@ def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
     graph builds on them (concat, gather, iota, a reshape's run-time
     target) folds to constants, by the reference executor's semantics
     (the llm dialect's constant folder), so the programs hold no run-time
-    shapes.
+    shapes. What the graph sizes by the past length instead (the total
+    key length `P + S`, a `Range` or `Trilu` over it, a mask buffer sliced
+    by it, the `zeros[S, P]` an additive mask is concatenated from) is
+    computed padded to `M` slots, whatever it computes: integer values are
+    followed as `scale * position + offset`, which also decides the
+    comparisons and minima of shape arithmetic; a run-time slice becomes a
+    gather of clamped indices; a concat along a padded axis selects each
+    part at its real offset; padded entries are -inf before a softmax or
+    maximum and 0 in sums and contractions; attention keeps a graph's own
+    mask (boolean, or additive with -inf outside) within the real keys
+    `j < position + length`. A padded axis merged with another by a
+    reshape, or cut by a static slice, is an error naming the op.
 
     A caller runs a prompt of `L` tokens with the smallest bucket that
     holds what is left, or, when none does, chunks of `prefill-chunk`
