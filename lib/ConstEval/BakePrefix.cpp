@@ -74,8 +74,9 @@ struct BakePrefixPass : public llmc::consteval::impl::BakePrefixBase<BakePrefixP
     std::vector<Tensor> inputs{Tensor::fromInts(DType::I64, {1, length}, tokens)};
     if (entry.hasPositions())
       inputs.push_back(Tensor::fromInts(DType::I64, {1, length}, positions));
-    for (Type cache : entry.cacheTypes())
-      inputs.push_back(emptyCacheFor(cast<RankedTensorType>(cache)));
+    for (auto [i, cache] : llvm::enumerate(entry.cacheTypes()))
+      inputs.push_back(emptyCacheFor(cast<RankedTensorType>(cache),
+                                     entry.cacheSequenceAxis(i).value_or(2)));
     ExecutorOptions options;
     options.moduleDirectory = modelDir;
     Executor executor(getOperation(), options);

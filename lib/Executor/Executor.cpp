@@ -23,7 +23,11 @@ runtime::TensorSpec exec::specOf(RankedTensorType type) {
   return spec;
 }
 
-Tensor exec::emptyCacheFor(RankedTensorType type) { return runtime::emptyCache(specOf(type)); }
+Tensor exec::emptyCacheFor(RankedTensorType type, int64_t sequenceAxis) {
+  runtime::TensorSpec spec = specOf(type);
+  spec.sequenceAxis = sequenceAxis;
+  return runtime::emptyCache(spec);
+}
 
 Executor::Executor(ModuleOp module, ExecutorOptions options)
     : module(module), options(std::move(options)) {}

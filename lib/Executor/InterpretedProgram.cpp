@@ -44,6 +44,8 @@ std::optional<GenerationABI> exec::describeGeneration(ModuleOp module) {
   abi.form = entry->hasPositions() ? GenerationABI::Form::Forward : GenerationABI::Form::Main;
   abi.entry = entry->function.getSymName().str();
   abi.caches = specsOf(entry->cacheTypes());
+  for (unsigned i = 0; i < entry->numCaches(); ++i)
+    abi.caches[i].sequenceAxis = entry->cacheSequenceAxis(i).value_or(2);
   return abi;
 }
 

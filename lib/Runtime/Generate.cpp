@@ -14,14 +14,17 @@ namespace {
 
 /// A cache [B, H, S, D] with `slots` slots: its first `keep` slots, then
 /// zeros.
-Tensor withSlots(const Tensor &cache, int64_t slots, int64_t keep) {
-  int64_t outer = cache.dim(0) * cache.dim(1), width = cache.dim(3);
+Tensor withSlots(const Tensor &cache, int64_t slots, int64_t keep, int64_t axis) {
+  int64_t outer = 1, width = 1;
+  for (int64_t d = 0; d < cache.rank(); ++d)
+    (d < axis ? outer : width) *= d == axis ? 1 : cache.dim(d);
   std::vector<float> values(outer * slots * width, 0.0f);
   for (int64_t o = 0; o < outer; ++o)
-    std::copy_n(cache.floats() + o * cache.dim(2) * width, keep * width,
+    std::copy_n(cache.floats() + o * cache.dim(axis) * width, keep * width,
                 values.begin() + o * slots * width);
-  return Tensor::fromFloats(cache.dtype(), {cache.dim(0), cache.dim(1), slots, width},
-                            std::move(values));
+  Shape shape(cache.shape());
+  shape[axis] = slots;
+  return Tensor::fromFloats(cache.dtype(), shape, std::move(values));
 }
 
 /// Index of the largest logit of the last position; ties go to the lowest.
@@ -63,45 +66,51 @@ public:
                                        std::to_string(abi.caches.size())};
       return false;
     }
-    int64_t length = !initial.empty() && initial.front().rank() == 4 ? initial.front().dim(2) : 0;
+    int64_t axis = abi.caches.empty() ? 2 : abi.caches.front().sequenceAxis;
+    int64_t length = !initial.empty() && initial.front().rank() > axis
+                         ? initial.front().dim(axis)
+                         : 0;
     for (auto [i, cache] : llvm::enumerate(initial))
       if (!fits(cache, abi.caches[i], i, length))
         return false;
-    position = initial.empty() ? 0 : initial.front().dim(2);
+    position = length;
     caches.clear();
     for (auto [i, spec] : llvm::enumerate(abi.caches))
-      caches.push_back(initial.empty()
-                           ? emptyCache(spec)
-                           : withSlots(initial[i], capacity().value_or(position), position));
+      caches.push_back(initial.empty() ? emptyCache(spec)
+                                       : withSlots(initial[i], capacity().value_or(position),
+                                                   position, spec.sequenceAxis));
     return true;
   }
 
-  /// Whether initial cache `i` is one the program takes: [B, H, P, D] with
-  /// the program's B, H and D, P within the capacity, as long as the first.
+  /// Whether initial cache `i` is one the program takes: the program's
+  /// shape but for its length P along the sequence axis ([B, H, P, D] for a
+  /// static program), P within the capacity, as long as the first.
   bool fits(const Tensor &cache, const TensorSpec &spec, size_t i, int64_t length) {
     auto mismatch = [&](const std::string &why) {
       error = {RunError::BadInput, "initial cache #" + std::to_string(i) + " is " +
                                        cache.describe() + ": " + why};
       return false;
     };
-    if (!cache.isFloat() || cache.rank() != 4 || spec.shape.size() != 4)
-      return mismatch("a cache is a float [B, H, P, D] tensor");
-    for (int64_t d : {0, 1, 3})
-      if (spec.shape[d] != kDynamicSize && spec.shape[d] != cache.dim(d))
+    int64_t axis = spec.sequenceAxis;
+    if (!cache.isFloat() || cache.rank() != int64_t(spec.shape.size()) || axis >= cache.rank())
+      return mismatch("the program's caches are float tensors of rank " +
+                      std::to_string(spec.shape.size()));
+    for (int64_t d = 0; d < cache.rank(); ++d)
+      if (d != axis && spec.shape[d] != kDynamicSize && spec.shape[d] != cache.dim(d))
         return mismatch("the program's caches have " + std::to_string(spec.shape[d]) +
                         " in dimension " + std::to_string(d));
-    if (std::optional<int64_t> slots = capacity(); slots && cache.dim(2) > *slots)
+    if (std::optional<int64_t> slots = capacity(); slots && cache.dim(axis) > *slots)
       return mismatch("more positions than the " + std::to_string(*slots) + " cache slots");
-    if (cache.dim(2) != length)
+    if (cache.dim(axis) != length)
       return mismatch("the caches must all hold " + std::to_string(length) + " positions");
     return true;
   }
 
-  /// The caches' first `position` slots, [B, H, position, D] each.
+  /// The caches' first `position` slots along their sequence axis.
   std::vector<Tensor> used() const {
     std::vector<Tensor> prefix;
-    for (const Tensor &cache : caches)
-      prefix.push_back(withSlots(cache, position, position));
+    for (auto [cache, spec] : llvm::zip(caches, abi.caches))
+      prefix.push_back(withSlots(cache, position, position, spec.sequenceAxis));
     return prefix;
   }
 
@@ -112,8 +121,8 @@ public:
       return std::nullopt;
     // A static program's prefix holds all slots; its first prefixTokens
     // are the prefix.
-    for (Tensor &cache : *results)
-      cache = withSlots(cache, abi.prefixTokens, abi.prefixTokens);
+    for (auto [cache, spec] : llvm::zip(*results, abi.caches))
+      cache = withSlots(cache, abi.prefixTokens, abi.prefixTokens, spec.sequenceAxis);
     return results;
   }
 

@@ -9,7 +9,7 @@ Program::~Program() = default;
 Tensor runtime::emptyCache(const TensorSpec &spec) {
   Shape shape;
   for (auto [d, size] : llvm::enumerate(spec.shape))
-    shape.push_back(size != kDynamicSize ? size : d == 2 ? 0 : 1);
+    shape.push_back(size != kDynamicSize ? size : int64_t(d) == spec.sequenceAxis ? 0 : 1);
   if (isFloat(spec.dtype))
     return Tensor::fromFloats(spec.dtype, shape, std::vector<float>(ref::numElements(shape)));
   return Tensor::fromInts(spec.dtype, shape, std::vector<int64_t>(ref::numElements(shape)));

@@ -10,9 +10,9 @@
 // failure at any step leaves no output file behind.
 //
 //===----------------------------------------------------------------------===//
+#include "llmc/Dialect/LLM/IR/WeightsFile.h"
 #include "llmc/Import/Import.h"
 #include "llmc/InitAll.h"
-#include "llmc/Dialect/LLM/IR/WeightsFile.h"
 #include "llmc/Target/Deployment.h"
 #include "llmc/Target/Target.h"
 
@@ -23,6 +23,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -37,9 +38,10 @@ namespace {
 
 cl::OptionCategory driverCategory("llmc options");
 
-cl::opt<std::string> inputFilename(cl::Positional,
-                                   cl::desc("<model.mlir | checkpoint-dir>"),
-                                   cl::init("-"), cl::cat(driverCategory));
+cl::list<std::string> inputFilenames(
+    cl::Positional,
+    cl::desc("<model.mlir | checkpoint-dir | model.onnx | prefill.onnx decode.onnx>"),
+    cl::cat(driverCategory));
 
 cl::opt<std::string> outputFilename("o", cl::desc("Output file ('-' is stdout)"),
                                     cl::value_desc("file"), cl::init("-"),
@@ -115,8 +117,22 @@ int compile(const llmc::Target &target, const llmc::TargetOptions &targetOptions
 
   std::string error;
   mlir::OwningOpRef<mlir::ModuleOp> module;
+  std::string importedWeights;
+  bool succeeded = false;
+  auto removeWeights = llvm::make_scope_exit([&] {
+    if (!succeeded && !importedWeights.empty())
+      sys::fs::remove(importedWeights);
+  });
   SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  // One model, or the two graphs of a prefill/decode export.
+  std::string inputFilename = inputFilenames.empty() ? "-" : inputFilenames.front();
+  if (inputFilenames.size() > 2)
+    return fail("give one model, or the two ONNX graphs of a prefill/decode export");
+  bool pair = inputFilenames.size() == 2;
+  if (pair && !(StringRef(inputFilenames[0]).ends_with(".onnx") &&
+                StringRef(inputFilenames[1]).ends_with(".onnx")))
+    return fail("two inputs are the prefill and decode graphs of one export: both .onnx");
   bool imported = llmc::isImportable(inputFilename);
   // Paths in an imported module are relative to the output's folder.
   std::string outputDirectory =
@@ -126,10 +142,17 @@ int compile(const llmc::Target &target, const llmc::TargetOptions &targetOptions
   if (imported) {
     // A checkpoint folder or an ONNX model is imported as llmc-import would.
     Expected<mlir::OwningOpRef<mlir::ModuleOp>> result =
-        llmc::importModel(&context, inputFilename, outputDirectory);
+        pair ? llmc::importExportPair(&context, inputFilenames[0], inputFilenames[1],
+                                      outputDirectory)
+             : llmc::importModel(&context, inputFilename, outputDirectory);
     if (!result)
       return fail(toString(result.takeError()));
     module = std::move(*result);
+    // The weights file written by the import is output too: it goes when
+    // the compilation fails.
+    if (std::optional<std::string> weights =
+            llmc::llm::resolveWeightsPath(*module, outputDirectory))
+      importedWeights = *weights;
   } else {
     std::unique_ptr<MemoryBuffer> input =
         mlir::openInputFile(inputFilename, &error);
@@ -171,6 +194,7 @@ int compile(const llmc::Target &target, const llmc::TargetOptions &targetOptions
   if (failed(target.emit(*module, output->os(), targetOptions)))
     return 1;
   output->keep();
+  succeeded = true;
   return 0;
 }
 

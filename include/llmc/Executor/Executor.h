@@ -98,8 +98,9 @@ mlir::DenseElementsAttr attrFromTensor(const Tensor &tensor,
 runtime::TensorSpec specOf(mlir::RankedTensorType type);
 
 /// The empty KV cache for an argument of type `type`: its dynamic sequence
-/// dimension (axis 2) is 0 and any other dynamic dimension (the batch) 1.
-Tensor emptyCacheFor(mlir::RankedTensorType type);
+/// dimension (`sequenceAxis`) is 0 and any other dynamic dimension (the
+/// batch) 1.
+Tensor emptyCacheFor(mlir::RankedTensorType type, int64_t sequenceAxis = 2);
 
 } // namespace llmc::exec
 

@@ -26,6 +26,15 @@ llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
 importModel(mlir::MLIRContext *context, llvm::StringRef path,
             llvm::StringRef outputDirectory, llvm::StringRef weightsFile = "");
 
+/// Imports a model exported as two ONNX graphs, a prefill graph (ids ->
+/// logits, present caches) and a decode graph (ids, past caches -> logits,
+/// present caches), in either order: the module of the decode graph, which
+/// with an empty past is the prefill, after checking on a probe prompt that
+/// the prefill graph computes the same logits and caches (within 1e-4).
+llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+importExportPair(mlir::MLIRContext *context, llvm::StringRef first, llvm::StringRef second,
+                 llvm::StringRef outputDirectory);
+
 } // namespace llmc
 
 #endif // LLMC_IMPORT_IMPORT_H

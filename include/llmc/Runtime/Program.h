@@ -47,6 +47,10 @@ constexpr int64_t kDynamicSize = -1;
 struct TensorSpec {
   DType dtype = DType::F32;
   Shape shape; ///< kDynamicSize where the call decides
+  /// For a cache: the axis it grows along (its length). Static programs'
+  /// caches are [B, H, M, D]; a dynamic entry's may be laid out otherwise
+  /// ([B, P, H, D], a latent [B, P, C]).
+  int64_t sequenceAxis = 2;
 };
 
 /// How a program is driven to generate: one dynamic entry point, or the

@@ -1,6 +1,8 @@
 //===- GenerationEntry.cpp - a model's dynamic entry point ----------------===//
 #include "llmc/Dialect/LLM/IR/GenerationEntry.h"
 
+#include "llmc/Dialect/LLM/IR/LLMOps.h"
+
 using namespace mlir;
 using namespace llmc::llm;
 
@@ -22,6 +24,24 @@ bool isGenerationSignature(FunctionType type, unsigned leading) {
 }
 
 } // namespace
+
+std::optional<int64_t> GenerationEntry::cacheSequenceAxis(unsigned i) const {
+  std::optional<int64_t> axis;
+  for (Operation *user : cache(i).getUsers()) {
+    std::optional<int64_t> appended;
+    if (auto append = dyn_cast<KVAppendOp>(user); append && append.getCache() == cache(i))
+      appended = 2;
+    else if (auto concat = dyn_cast<ConcatOp>(user);
+             concat && concat.getInputs().size() == 2 && concat.getInputs()[0] == cache(i))
+      appended = concat.getDim();
+    if (!appended)
+      continue;
+    if (axis && *axis != *appended)
+      return std::nullopt;
+    axis = appended;
+  }
+  return axis;
+}
 
 bool llmc::llm::isForwardSignature(FunctionType type) { return isGenerationSignature(type, 2); }
 

@@ -35,6 +35,10 @@ struct SequencePaddingOptions {
   /// The cache arguments and their sequence axis: M slots of which the
   /// first P are the past.
   llvm::SmallVector<std::pair<mlir::Value, int64_t>> caches;
+  /// Values that stand for a value of the dynamic entry with this type (a
+  /// view of a cache in the entry's layout): a reshape without a shape
+  /// reads its dynamic dimensions from it.
+  llvm::DenseMap<mlir::Value, mlir::Type> writtenTypes;
 };
 
 /// `scale * P + offset`.

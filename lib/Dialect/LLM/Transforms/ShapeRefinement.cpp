@@ -232,8 +232,11 @@ LogicalResult llmc::llm::refineShapes(func::FuncOp function,
     for (Value result : op.getResults())
       original[result] = result.getType();
   std::optional<SequencePadder> padder;
-  if (padding)
+  if (padding) {
     padder.emplace(*padding);
+    for (auto [value, type] : padding->writtenTypes)
+      original[value] = type;
+  }
   for (Operation &op : llvm::make_early_inc_range(body)) {
     if (isa<func::ReturnOp>(op))
       continue;

@@ -89,20 +89,49 @@ std::string programName(Phase phase, int64_t tokens) {
   return phase == Phase::decode ? kDecodeProgramName.str() : prefillProgramName(tokens);
 }
 
+/// How a past cache of the entry point is laid out, and the program's
+/// cache argument that holds it: `[B, X..., P, Y...]` with the sequence axis
+/// found from the graph (where it is appended to), kept as
+/// `[B, prod(X), M, prod(Y)]` (the same elements in the same order, so a
+/// reshape views one as the other).
+struct CacheLayout {
+  int64_t seqAxis = 2;
+  SmallVector<int64_t> shape; ///< the entry's, with B and P dynamic
+  int64_t heads = 1, width = 1;
+
+  /// The entry's own `[B, H, P, D]` form: its argument is the cache.
+  bool isCanonical() const { return shape.size() == 4 && seqAxis == 2; }
+  /// The entry's shape with `batch` and `slots`.
+  SmallVector<int64_t> sized(int64_t batch, int64_t slots) const {
+    SmallVector<int64_t> sizes(shape);
+    sizes[0] = batch;
+    sizes[seqAxis] = slots;
+    return sizes;
+  }
+};
+
 struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesPass> {
   using StaticShapesBase::StaticShapesBase;
 
   /// The dynamic entry point the programs are cloned from.
   GenerationEntry entry;
+  /// Its past caches' layouts, in order.
+  SmallVector<CacheLayout> layouts;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
     std::optional<GenerationEntry> entry = lookupGenerationEntry(module);
     if (!entry) {
+      auto main = module.lookupSymbol<func::FuncOp>("main");
       if (auto forward = module.lookupSymbol<func::FuncOp>("forward"))
         forward.emitError("@forward must take ids [B, S], positions [B, S] and the past "
                           "caches, and return the logits [B, S, V] and one cache per past "
                           "cache");
+      else if (main && main.getNumArguments() == 1 && main.getNumResults() > 1)
+        emitError(main.getLoc(), "this graph takes no past caches: it is a prefill-only graph, the "
+                       "first half of a two-graph export, and has no decode step; give its "
+                       "decode graph too (llmc prefill.onnx decode.onnx), or export the "
+                       "generation graph (ids and past caches in)");
       else
         emitError(module.getLoc(),
                   "llm-static-shapes needs a dynamic @forward, or an imported @main (see the "
@@ -169,20 +198,41 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     });
     if (tables.wasInterrupted())
       return failure();
+    layouts.clear();
     for (unsigned i = 0; i < entry.numCaches(); ++i) {
       auto cache = dyn_cast<RankedTensorType>(entry.cacheTypes()[i]);
-      if (!cache || cache.getRank() != 4 || ShapedType::isDynamic(cache.getDimSize(1)) ||
-          ShapedType::isDynamic(cache.getDimSize(3)))
+      if (!cache || cache.getRank() < 2 || !isa<FloatType>(cache.getElementType()))
         return function.emitError() << "past cache #" << i
-                                    << " must be [B, H, P, D] with static H and D";
+                                    << " must be a float tensor [B, ..., P, ...]";
       for (Operation *user : entry.cache(i).getUsers()) {
         auto append = dyn_cast<KVAppendOp>(user);
-        if ((append && append.getCache() == entry.cache(i)) || isa<DimOp>(user))
+        auto concat = dyn_cast<ConcatOp>(user);
+        if ((append && append.getCache() == entry.cache(i)) ||
+            (concat && concat.getInputs().size() == 2 && concat.getInputs()[0] == entry.cache(i)) ||
+            isa<DimOp>(user))
           continue;
         return user->emitError() << "past cache #" << i
-                                 << " is used other than by llm.kv_append or llm.dim; a static "
-                                    "program cannot lower it";
+                                 << " is used other than by llm.kv_append, an append (concat "
+                                    "after it) or llm.dim; a static program cannot lower it";
       }
+      // The sequence axis is where the graph appends to the cache.
+      std::optional<int64_t> axis = entry.cacheSequenceAxis(i);
+      if (!axis || *axis == 0)
+        return function.emitError() << "past cache #" << i
+                                    << " is never appended to, or along more than one axis or "
+                                       "the batch; its sequence axis is not known";
+      CacheLayout layout;
+      layout.seqAxis = *axis;
+      layout.shape.assign(cache.getShape().begin(), cache.getShape().end());
+      for (int64_t d = 1; d < cache.getRank(); ++d) {
+        if (d == layout.seqAxis)
+          continue;
+        if (cache.isDynamicDim(d))
+          return function.emitError() << "past cache #" << i << " must be static but for its "
+                                      << "batch and sequence axes, not " << cache;
+        (d < layout.seqAxis ? layout.heads : layout.width) *= cache.getDimSize(d);
+      }
+      layouts.push_back(layout);
     }
     return success();
   }
@@ -201,8 +251,8 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
                              i64Tensor({}, ctx), i64Tensor({}, ctx)};
     for (unsigned i = 0; i < caches; ++i) {
       auto cache = cast<RankedTensorType>(entry.cacheTypes()[i]);
-      inputs.push_back(RankedTensorType::get(
-          {batch, cache.getDimSize(1), maxSeqLen, cache.getDimSize(3)}, cache.getElementType()));
+      inputs.push_back(RankedTensorType::get({batch, layouts[i].heads, maxSeqLen, layouts[i].width},
+                                             cache.getElementType()));
     }
     std::string symbol = !name.empty() ? name.str() : programName(phase, tokens);
     auto program = b.create<func::FuncOp>(loc, symbol, FunctionType::get(ctx, inputs, {}));
@@ -216,9 +266,65 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     mapping.map(entry.ids(), body->getArgument(kIdsArgument));
     if (entry.hasPositions())
       mapping.map(entry.positions(), scalars.positions);
-    for (unsigned i = 0; i < caches; ++i)
-      mapping.map(entry.cache(i), body->getArgument(kFirstCacheArgument + i));
+    // A cache in another layout is read through a view of the argument
+    // in the entry's shape; its appends write the argument in place.
+    llvm::DenseMap<Value, Value> canonicalOfView;
+    llvm::DenseMap<Value, Type> writtenTypes;
+    for (unsigned i = 0; i < caches; ++i) {
+      Value arg = body->getArgument(kFirstCacheArgument + i);
+      if (layouts[i].isCanonical()) {
+        mapping.map(entry.cache(i), arg);
+        continue;
+      }
+      auto element = cast<RankedTensorType>(arg.getType()).getElementType();
+      Value view = pb.create<ReshapeOp>(
+          loc, RankedTensorType::get(layouts[i].sized(batch, maxSeqLen), element), arg);
+      mapping.map(entry.cache(i), view);
+      writtenTypes[view] = entry.cache(i).getType();
+    }
+    auto pastIndex = [&](Value v) -> std::optional<unsigned> {
+      for (unsigned i = 0; i < caches; ++i)
+        if (entry.cache(i) == v)
+          return i;
+      return std::nullopt;
+    };
     for (Operation &op : source.getBody().front()) {
+      if (auto dim = dyn_cast<DimOp>(op)) {
+        // The length of a past cache (along its sequence axis) is the
+        // position.
+        if (std::optional<unsigned> i = pastIndex(dim.getInput());
+            i && int64_t(dim.getDim()) == layouts[*i].seqAxis && !layouts[*i].isCanonical()) {
+          mapping.map(dim.getResult(), scalars.position);
+          continue;
+        }
+      }
+      if (auto concat = dyn_cast<ConcatOp>(op)) {
+        std::optional<unsigned> i =
+            concat.getInputs().size() == 2 ? pastIndex(concat.getInputs()[0]) : std::nullopt;
+        if (i && !layouts[*i].isCanonical()) {
+          // An append: the update, viewed as [B, H, N, D], written at the
+          // position; the result viewed back in the entry's layout.
+          Value arg = body->getArgument(kFirstCacheArgument + *i);
+          auto argType = cast<RankedTensorType>(arg.getType());
+          Value update = mapping.lookup(concat.getInputs()[1]);
+          auto updateType = cast<RankedTensorType>(update.getType());
+          SmallVector<int64_t> updateShape{updateType.getDimSize(0), layouts[*i].heads,
+                                           updateType.getDimSize(layouts[*i].seqAxis),
+                                           layouts[*i].width};
+          Value canonicalUpdate = pb.create<ReshapeOp>(
+              concat.getLoc(), RankedTensorType::get(updateShape, argType.getElementType()), update);
+          Value written = pb.create<CacheUpdateOp>(concat.getLoc(), arg, canonicalUpdate,
+                                                   scalars.position, scalars.length);
+          Value view = pb.create<ReshapeOp>(
+              concat.getLoc(),
+              RankedTensorType::get(layouts[*i].sized(batch, maxSeqLen), argType.getElementType()),
+              written);
+          canonicalOfView[view] = written;
+          writtenTypes[view] = concat.getType();
+          mapping.map(concat.getResult(), view);
+          continue;
+        }
+      }
       if (auto dim = dyn_cast<DimOp>(op); dim && dim.getDim() == 2) {
         // The length of a past cache is the position; of a present one
         // (after kv_append), the position plus the program's tokens.
@@ -260,8 +366,10 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       }
       if (auto ret = dyn_cast<func::ReturnOp>(op)) {
         SmallVector<Value> results;
-        for (Value v : ret.getOperands())
-          results.push_back(mapping.lookup(v));
+        for (Value v : ret.getOperands()) {
+          Value result = mapping.lookup(v);
+          results.push_back(canonicalOfView.lookup(result) ? canonicalOfView.lookup(result) : result);
+        }
         results[kLogitsResult] = lastTokenLogits(pb, results[kLogitsResult], scalars.lastRow);
         pb.create<func::ReturnOp>(ret.getLoc(), results);
         continue;
@@ -270,7 +378,8 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     }
     // What the graph sizes by the past length (the total key length, masks
     // and ranges built from it) is padded to the cache's capacity.
-    SequencePaddingOptions padding{body->getArgument(kPositionArgument), maxSeqLen, {}};
+    SequencePaddingOptions padding{body->getArgument(kPositionArgument), maxSeqLen, {},
+                                   std::move(writtenTypes)};
     for (unsigned i = 0; i < caches; ++i)
       padding.caches.push_back({body->getArgument(kFirstCacheArgument + i), 2});
     if (failed(refineShapes(program, &padding)))
@@ -364,7 +473,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       if (arg.getArgNumber() < entry.firstCache)
         shape[1] = tokens;
       else
-        shape[2] = past;
+        shape[layouts[arg.getArgNumber() - entry.firstCache].seqAxis] = past;
       arg.setType(RankedTensorType::get(shape, type.getElementType()));
     }
     copy.setType(FunctionType::get(copy.getContext(), body.getArgumentTypes(), {}));
@@ -403,11 +512,23 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     Value zero = i64Constant(b, loc, {}, {0});
     Value count = i64Constant(b, loc, {}, {length});
     SmallVector<Value> initial;
-    for (Value cache : ret.getOperands()) {
+    for (auto [i, baked] : llvm::enumerate(ret.getOperands())) {
+      auto bakedType = cast<RankedTensorType>(baked.getType());
+      const CacheLayout &layout = layouts[i];
+      if (bakedType.getRank() != int64_t(layout.shape.size()) ||
+          bakedType.getDimSize(layout.seqAxis) != length)
+        return prefix.emitError() << "baked cache #" << i << " must have " << length
+                                  << " entries along axis " << layout.seqAxis << ", not "
+                                  << bakedType;
+      // In the programs' [B, H, P, D] form.
+      Value cache = baked;
+      if (!layout.isCanonical())
+        cache = b.create<ReshapeOp>(
+            loc,
+            RankedTensorType::get({bakedType.getDimSize(0), layout.heads, length, layout.width},
+                                  bakedType.getElementType()),
+            baked);
       auto type = cast<RankedTensorType>(cache.getType());
-      if (type.getRank() != 4 || type.getDimSize(2) != length)
-        return prefix.emitError() << "a baked cache must be [B, H, " << length << ", D], not "
-                                  << type;
       SmallVector<int64_t> shape{batch, type.getDimSize(1), maxSeqLen, type.getDimSize(3)};
       auto full = RankedTensorType::get(shape, type.getElementType());
       Value empty = b.create<ConstantOp>(

@@ -62,7 +62,7 @@ module attributes {llm.weights = "w.safetensors"} {
       -> (tensor<1x?x8xf32>, tensor<1x1x?x8xf32>) {
     %emb = llm.weight "embed" : tensor<32x8xf32>
     %h = llm.embedding %emb[%ids] : tensor<32x8xf32>, tensor<1x?xi64>
-    // expected-error @+1 {{past cache #0 is used other than by llm.kv_append or llm.dim; a static program cannot lower it}}
+    // expected-error @+1 {{past cache #0 is used other than by llm.kv_append, an append (concat after it) or llm.dim; a static program cannot lower it}}
     %t = llm.transpose %k0 [0, 2, 1, 3] : tensor<1x1x?x8xf32>
     %k1 = llm.kv_append %k0, %t : tensor<1x1x?x8xf32>, tensor<1x?x1x8xf32>
     return %h, %k1 : tensor<1x?x8xf32>, tensor<1x1x?x8xf32>

@@ -44,7 +44,7 @@ module attributes {llm.weights = "w.safetensors"} {
       -> (tensor<1x?x16xf32>, tensor<1x2x?x16xf32>) {
     %emb = llm.weight "embed" : tensor<64x16xf32>
     %h = llm.embedding %emb[%ids] : tensor<64x16xf32>, tensor<1x?xi64>
-    // expected-error @+1 {{past cache #0 is used other than by llm.kv_append or llm.dim; a static program cannot lower it}}
+    // expected-error @+1 {{past cache #0 is used other than by llm.kv_append, an append (concat after it) or llm.dim; a static program cannot lower it}}
     return %h, %k0 : tensor<1x?x16xf32>, tensor<1x2x?x16xf32>
   }
 }

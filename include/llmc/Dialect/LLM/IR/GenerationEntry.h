@@ -39,6 +39,11 @@ struct GenerationEntry {
   mlir::TypeRange cacheTypes() const {
     return function.getFunctionType().getInputs().drop_front(firstCache);
   }
+  /// The axis past cache `i` grows along: where the entry appends to it
+  /// (`llm.kv_append`: 2; an append written as `concat(past, new)`: its
+  /// axis), so `[B, H, P, D]`, `[B, P, H, D]` and a latent `[B, P, C]` are
+  /// all caches. None when it is never appended to, or along two axes.
+  std::optional<int64_t> cacheSequenceAxis(unsigned i) const;
 };
 
 /// Whether `type` is @forward's: (ids [B, S], positions [B, S], past

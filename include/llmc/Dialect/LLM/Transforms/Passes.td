@@ -130,6 +130,15 @@ def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
     `j < position + length`. A padded axis merged with another by a
     reshape, or cut by a static slice, is an error naming the op.
 
+    A past cache may be laid out otherwise than `[B, H, P, D]`: its
+    sequence axis is where the graph appends to it (`llm.kv_append`, or a
+    `concat` after the past), as in `[B, P, H, D]` or DeepSeek's latent
+    `[B, P, C]`. The programs hold it as `[B, prod(before), M,
+    prod(after)]` (the same elements in the same order), read through a
+    reshape to the graph's layout, with the append an in-place
+    `llm.cache_update`. A graph without past caches (a prefill-only export)
+    is an error that says so.
+
     A caller runs a prompt of `L` tokens with the smallest bucket that
     holds what is left, or, when none does, chunks of `prefill-chunk`
     tokens (of the largest bucket when no chunk size is given), then
