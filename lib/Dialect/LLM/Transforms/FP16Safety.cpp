@@ -85,13 +85,14 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
 
   LogicalResult runOnFunction(func::FuncOp function, WeightStatistics &statistics,
                               StringRef weightsNote) {
-    ValueRanges ranges(function, &statistics);
-    std::optional<ValueRanges> observed = ValueRanges::observed(function, &statistics);
-    std::vector<FP16Hazard> hazards = findFP16Hazards(function, ranges);
     if (report)
       llvm::errs() << "llm-fp16-safety: FP16 hazards of @" << function.getSymName()
                    << " (proven ranges, " << weightsNote << ")\n";
-    int fixed = 0;
+    int saturated = saturateExclusionFills(function);
+    ValueRanges ranges(function, &statistics);
+    std::optional<ValueRanges> observed = ValueRanges::observed(function, &statistics);
+    std::vector<FP16Hazard> hazards = findFP16Hazards(function, ranges);
+    int fixed = saturated;
     for (const FP16Hazard &hazard : hazards) {
       Location loc = hazard.op->getLoc();
       OperationName name = hazard.op->getName();
@@ -114,9 +115,43 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
       llvm::errs() << ": " << (fix->empty() ? "not fixed" : "fixed (" + *fix + ")") << "\n";
     }
     if (report)
-      llvm::errs() << "  " << hazards.size() << " hazards: " << fixed << " fixed, "
-                   << hazards.size() - fixed << " not fixed\n";
+      llvm::errs() << "  " << hazards.size() + saturated << " hazards: " << fixed << " fixed, "
+                   << hazards.size() + saturated - fixed << " not fixed\n";
     return success();
+  }
+
+  /// Exporters exclude entries with a fill of their dtype's lowest value
+  /// (`torch.finfo(float32).min`, or -1e9): beyond FP16's range, such a
+  /// constant is -inf on an FP16 device, and -inf minus -inf is NaN in a
+  /// row where every entry is excluded. A uniform fill at or below FP16's
+  /// lowest is written as FP16's lowest (-65504, what finfo(float16).min
+  /// means to the same code), which excludes as well: exp(-65504 - max)
+  /// is 0. Returns how many were rewritten (each reported).
+  int saturateExclusionFills(func::FuncOp function) {
+    int count = 0;
+    function.walk([&](ConstantOp constant) {
+      auto attr = dyn_cast<DenseFPElementsAttr>(constant.getValue());
+      if (!attr || !attr.isSplat())
+        return;
+      double value = attr.getSplatValue<APFloat>().convertToDouble();
+      if (!std::isfinite(value) || value >= -kFP16Max)
+        return;
+      auto type = cast<RankedTensorType>(attr.getType());
+      auto element = cast<FloatType>(type.getElementType());
+      APFloat lowest(-kFP16Max);
+      bool lost;
+      lowest.convert(element.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      constant.setValueAttr(DenseElementsAttr::get(type, lowest));
+      ++count;
+      if (!report)
+        return;
+      llvm::errs() << "  ";
+      printLocation(llvm::errs(), constant.getLoc());
+      llvm::errs() << ": llm.constant: a fill of " << llvm::format("%.3g", value)
+                   << " is beyond FP16 (-inf there): fixed (FP16's lowest, -65504, excludes "
+                      "as well)\n";
+    });
+    return count;
   }
 
   /// Rewrites the op of `hazard` if this pass can: how (empty: not fixed).

@@ -43,13 +43,13 @@ func.func @block(%ids: tensor<1x4xi64>) -> tensor<1x1x4x4xf32> {
 // Wk's rows have L1 norms of at most 100 and the latent is within 10, so a
 // decompressed key is within 1000, and a score within
 // 2 * 40 * 1000 + 2 * 40 * 10 = 80800; both query parts are scaled by 0.5
-// first, keeping it to 40400. A float32 mask fill (-3.4e38) is -inf as
-// FP16, a `values` hazard reported where it is defined.
+// first, keeping it to 40400. A float32 mask fill (-3.4e38), -inf as FP16,
+// is written as FP16's lowest, -65504, reported where it is defined.
 // RUN: llmc-opt %s --llm-fp16-safety=report 2>&1 >/dev/null | FileCheck --check-prefix=LATENT %s
 // LATENT:      llm-fp16-safety: FP16 hazards of @latent (proven ranges, no weights file)
-// LATENT-NEXT:   {{.*}}fp16-hazards.mlir:65:11: llm.constant: values up to 3.4e+38 (values [-3.4e+38, -3.4e+38]): not fixed
+// LATENT-NEXT:   {{.*}}fp16-hazards.mlir:65:11: llm.constant: a fill of -3.4e+38 is beyond FP16 (-inf there): fixed (FP16's lowest, -65504, excludes as well)
 // LATENT-NEXT:   {{.*}}fp16-hazards.mlir:66:8: llm.mla_attention: scores up to 8.08e+04 (query [-40, 40], latent [-10, 10], rope key [10, 10]): fixed (scale folded into the query: scores up to 4.04e+04)
-// LATENT-NEXT:   2 hazards: 1 fixed, 1 not fixed
+// LATENT-NEXT:   2 hazards: 2 fixed, 0 not fixed
 // CHECK-LABEL: func.func @latent
 // CHECK:       %[[S:.*]] = llm.constant dense<5.000000e-01> : tensor<f32>
 // CHECK-NEXT:  %[[QN:.*]] = llm.mul %{{.*}}, %[[S]] : tensor<1x1x2x2xf32>, tensor<f32>

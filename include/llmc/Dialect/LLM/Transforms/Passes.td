@@ -248,6 +248,14 @@ def FP16Safety : Pass<"llm-fp16-safety", "::mlir::ModuleOp"> {
     the scale set to 1: the same function
     (`test/models/Inputs/check_fp16_safety.py` checks it in f32 too).
 
+    **Exclusion fills.** Exporters exclude entries (masked scores, padded
+    keys) with a fill of their dtype's lowest value, `finfo(float32).min`
+    or -1e9: -inf on an FP16 device, where a row with every entry excluded
+    turns from uniform weights (f32) into -inf minus -inf. A uniform
+    constant below -65504 is written as -65504, FP16's lowest (what
+    `finfo(float16).min` means to the same model code), which excludes as
+    well (`exp(-65504 - max)` is 0), and is reported.
+
     **Range analysis.** Which ops need a rewrite is decided by interval
     propagation (`ValueRanges.cpp`): from the weights' values (read from
     `llm.weights`, relative to `model-dir`; the largest L1 norm of one
