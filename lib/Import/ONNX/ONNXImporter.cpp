@@ -2,6 +2,7 @@
 #include "llmc/Import/ONNX.h"
 
 #include "GraphImporter.h"
+#include "MergedDecoder.h"
 #include "llmc/Support/WeightsPath.h"
 #include "llmc/Executor/Executor.h"
 #include "llmc/Reference/Tensor.h"
@@ -88,10 +89,32 @@ llmc::importONNX(MLIRContext *context, llvm::StringRef path,
   llvm::StringSet<> initializers;
   for (const onnx::TensorProto &t : graph.initializer())
     initializers.insert(t.name());
+  // A merged decoder's branch condition is bound to its cache branch.
+  llvm::StringMap<NpyArray> boundInputs = options.boundInputs;
+  {
+    llvm::StringSet<> known = initializers;
+    for (const auto &bound : boundInputs)
+      known.insert(bound.getKey());
+    for (const auto &[name, value] : cacheBranchConditions(graph, known)) {
+      for (const onnx::ValueInfoProto &input : graph.input()) {
+        const onnx::TypeProto_Tensor &t = input.type().tensor_type();
+        if (input.name() != name || t.elem_type() != onnx::TensorProto::BOOL)
+          continue;
+        NpyArray array;
+        array.dtype = DType::I1;
+        for (const onnx::TensorShapeProto_Dimension &d : t.shape().dim())
+          array.shape.push_back(d.has_dim_value() ? d.dim_value() : 1);
+        if (array.numElements() == 1) {
+          array.bytes.assign(1, char(value));
+          boundInputs[name] = std::move(array);
+        }
+      }
+    }
+  }
   llvm::SmallVector<Type> argTypes;
   llvm::SmallVector<std::string> argNames;
   for (const onnx::ValueInfoProto &input : graph.input()) {
-    if (initializers.contains(input.name()) || options.boundInputs.count(input.name()))
+    if (initializers.contains(input.name()) || boundInputs.count(input.name()))
       continue;
     const onnx::TypeProto_Tensor &t = input.type().tensor_type();
     if (!input.type().has_tensor_type())
@@ -110,7 +133,7 @@ llmc::importONNX(MLIRContext *context, llvm::StringRef path,
   b.setInsertionPointToEnd(body);
   for (auto [name, arg] : llvm::zip(argNames, body->getArguments()))
     importer.define(name, arg);
-  for (const auto &bound : options.boundInputs) {
+  for (const auto &bound : boundInputs) {
     onnx::TensorProto t;
     t.set_name(bound.getKey().str());
     const NpyArray &array = bound.getValue();
