@@ -143,6 +143,40 @@ Error variadic(GraphImporter &g) {
 Error translateMax(GraphImporter &g) { return variadic<llm::MaximumOp>(g); }
 Error translateMin(GraphImporter &g) { return variadic<llm::MinimumOp>(g); }
 
+Error translateRelu(GraphImporter &g) {
+  LLMC_REQUIRE(x, g.input(0));
+  if (Error e = expectArithmetic(g, *x))
+    return e;
+  return g.setOutput(0, g.builder().create<llm::MaximumOp>(g.loc(), *x, g.scalarLike(*x, 0)));
+}
+
+/// Clip: min(max(x, lo), hi) (hi where lo > hi, as ONNX says); the bounds
+/// are inputs 1 and 2 (opset 11+) or the attributes min and max.
+Error translateClip(GraphImporter &g) {
+  LLMC_REQUIRE(x, g.input(0));
+  if (Error e = expectArithmetic(g, *x))
+    return e;
+  OpBuilder &b = g.builder();
+  Value r = *x;
+  for (auto [slot, name] : {std::pair<int, llvm::StringRef>{1, "min"}, {2, "max"}}) {
+    Value bound;
+    if (g.getOpset() < 11) {
+      if (g.attribute(name))
+        bound = g.scalarLike(*x, g.floatAttr(name, 0));
+    } else if (g.hasInput(slot)) {
+      LLMC_REQUIRE(v, g.input(slot));
+      if (typeOf(*v).getElementType() != typeOf(*x).getElementType())
+        return g.error("the " + name + " bound's element type differs from the input's");
+      bound = *v;
+    }
+    if (bound && name == "min")
+      r = b.create<llm::MaximumOp>(g.loc(), r, bound);
+    else if (bound)
+      r = b.create<llm::MinimumOp>(g.loc(), r, bound);
+  }
+  return g.setOutput(0, r);
+}
+
 Error compare(GraphImporter &g, llm::CompareDirection direction) {
   LLMC_REQUIRE(a, g.input(0));
   LLMC_REQUIRE(c, g.input(1));
@@ -158,6 +192,67 @@ Error translateGreater(GraphImporter &g) { return compare(g, llm::CompareDirecti
 Error translateLess(GraphImporter &g) { return compare(g, llm::CompareDirection::lt); }
 Error translateGreaterOrEqual(GraphImporter &g) { return compare(g, llm::CompareDirection::ge); }
 Error translateLessOrEqual(GraphImporter &g) { return compare(g, llm::CompareDirection::le); }
+
+//===----------------------------------------------------------------------===//
+// Boolean logic: llm.where on i1 operands (broadcasting like ONNX)
+//===----------------------------------------------------------------------===//
+
+Value boolConstant(GraphImporter &g, bool value) {
+  return g.constant(Tensor::fromInts(DType::I1, {}, {value}), g.builder().getI1Type());
+}
+
+/// Input `i`, which must be a BOOL tensor.
+llvm::Expected<Value> boolInput(GraphImporter &g, int i) {
+  LLMC_REQUIRE(v, g.input(i));
+  if (!typeOf(*v).getElementType().isInteger(1))
+    return g.error(g.node().op_type() + " takes BOOL tensors");
+  return *v;
+}
+
+Value logicalNot(GraphImporter &g, Value x) {
+  return g.builder().create<llm::WhereOp>(g.loc(), x, boolConstant(g, false), boolConstant(g, true));
+}
+
+Error translateNot(GraphImporter &g) {
+  LLMC_REQUIRE(x, boolInput(g, 0));
+  return g.setOutput(0, logicalNot(g, *x));
+}
+
+/// And: a ? b : false; Or: a ? true : b; Xor: a ? !b : b.
+Error logical(GraphImporter &g) {
+  LLMC_REQUIRE(a, boolInput(g, 0));
+  LLMC_REQUIRE(c, boolInput(g, 1));
+  if (!llm::broadcastShapes(typeOf(*a).getShape(), typeOf(*c).getShape()))
+    return g.error("shapes " + llm::formatShape(typeOf(*a).getShape()) + " and " +
+                   llm::formatShape(typeOf(*c).getShape()) + " do not broadcast");
+  llvm::StringRef op = g.node().op_type();
+  Value onTrue = op == "And" ? *c : op == "Or" ? boolConstant(g, true) : logicalNot(g, *c);
+  Value onFalse = op == "And" ? boolConstant(g, false) : *c;
+  return g.setOutput(0, g.builder().create<llm::WhereOp>(g.loc(), *a, onTrue, onFalse));
+}
+Error translateAnd(GraphImporter &g) { return logical(g); }
+Error translateOr(GraphImporter &g) { return logical(g); }
+Error translateXor(GraphImporter &g) { return logical(g); }
+
+/// Sign: 1, -1 or 0 (NaN stays NaN).
+Error translateSign(GraphImporter &g) {
+  LLMC_REQUIRE(x, g.input(0));
+  if (Error e = expectArithmetic(g, *x))
+    return e;
+  OpBuilder &b = g.builder();
+  Location loc = g.loc();
+  auto test = [&](llm::CompareDirection d, Value lhs, Value rhs) -> Value {
+    return b.create<llm::CompareOp>(loc, llm::CompareDirectionAttr::get(b.getContext(), d), lhs, rhs);
+  };
+  Value zero = g.scalarLike(*x, 0);
+  Value r = b.create<llm::WhereOp>(
+      loc, test(llm::CompareDirection::gt, *x, zero), g.scalarLike(*x, 1),
+      b.create<llm::WhereOp>(loc, test(llm::CompareDirection::lt, *x, zero), g.scalarLike(*x, -1),
+                             zero));
+  if (isa<FloatType>(typeOf(*x).getElementType())) // x != x only for NaN
+    r = b.create<llm::WhereOp>(loc, test(llm::CompareDirection::ne, *x, *x), *x, r);
+  return g.setOutput(0, r);
+}
 
 Error translateIdentity(GraphImporter &g) {
   LLMC_REQUIRE(x, g.input(0));
@@ -427,6 +522,26 @@ Value dimEntry(GraphImporter &g, Value x, int64_t d) {
   return reshapeTo(g, dim, {1});
 }
 
+/// The product of dimensions [from, to) of `x` as a [1] i64 tensor: a
+/// constant when they are static, llm.dim products otherwise.
+Value productOfDims(GraphImporter &g, Value x, int64_t from, int64_t to) {
+  int64_t known = 1;
+  Value dynamic;
+  for (int64_t d = from; d < to; ++d) {
+    if (!typeOf(x).isDynamicDim(d)) {
+      known *= typeOf(x).getDimSize(d);
+      continue;
+    }
+    Value size = dimEntry(g, x, d);
+    dynamic = dynamic ? g.builder().create<llm::MulOp>(g.loc(), dynamic, size) : size;
+  }
+  if (!dynamic)
+    return entryConstant(g, known);
+  if (known == 1)
+    return dynamic;
+  return g.builder().create<llm::MulOp>(g.loc(), dynamic, entryConstant(g, known));
+}
+
 /// Entry `i` of a 1-D shape value, as a [1] tensor.
 Value shapeEntry(GraphImporter &g, Value shape, int64_t i,
                  const std::vector<std::optional<int64_t>> &known) {
@@ -473,9 +588,7 @@ Error reshapeToRunTimeShape(GraphImporter &g, Value x, Value target) {
   }
   if (inferred >= 0) {
     // -1: the element count divided by the product of the other entries.
-    Value count = entryConstant(g, 1);
-    for (int64_t d = 0; d < typeOf(x).getRank(); ++d)
-      count = b.create<llm::MulOp>(g.loc(), count, dimEntry(g, x, d));
+    Value count = productOfDims(g, x, 0, typeOf(x).getRank());
     Value others = entryConstant(g, 1);
     for (Value p : pieces)
       if (p)
@@ -795,6 +908,29 @@ Error translateShape(GraphImporter &g) {
   return g.setOutput(0, joinEntries(g, pieces));
 }
 
+/// Size: the element count as a 0-D i64, from the static shape or the
+/// product of the dimensions at run time.
+Error translateSize(GraphImporter &g) {
+  LLMC_REQUIRE(x, g.input(0));
+  return g.setOutput(0, reshapeTo(g, productOfDims(g, *x, 0, typeOf(*x).getRank()), {}));
+}
+
+/// Flatten: [d0 * ... * d(axis-1), d(axis) * ... * d(rank-1)].
+Error translateFlatten(GraphImporter &g) {
+  LLMC_REQUIRE(x, g.input(0));
+  int64_t rank = typeOf(*x).getRank(), axis = g.intAttr("axis", 1);
+  int64_t a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a > rank)
+    return g.error("axis " + llvm::Twine(axis) + " is out of range for rank " + llvm::Twine(rank));
+  Value pieces[] = {productOfDims(g, *x, 0, a), productOfDims(g, *x, a, rank)};
+  llvm::SmallVector<int64_t> shape = {staticSizeOf(g, pieces[0]), staticSizeOf(g, pieces[1])};
+  if (llm::countDynamicDims(shape) == 0)
+    return g.setOutput(0, reshapeTo(g, *x, shape));
+  auto type = RankedTensorType::get(shape, typeOf(*x).getElementType());
+  return g.setOutput(0, g.builder().create<llm::ReshapeOp>(g.loc(), type, *x,
+                                                           joinEntries(g, pieces)));
+}
+
 Error translateConstantOfShape(GraphImporter &g) {
   Tensor fill = Tensor::fromFloats(DType::F32, {1}, {0.0f});
   Type element = g.builder().getF32Type();
@@ -962,8 +1098,10 @@ const llvm::StringMap<NodeTranslation> &translations() {
   static const llvm::StringMap<NodeTranslation> table = {
       {"Abs", translateAbs},
       {"Add", translateAdd},
+      {"And", translateAnd},
       {"ArgMax", translateArgMax},
       {"Cast", translateCast},
+      {"Clip", translateClip},
       {"Concat", translateConcat},
       {"Constant", translateConstant},
       {"ConstantOfShape", translateConstantOfShape},
@@ -973,6 +1111,7 @@ const llvm::StringMap<NodeTranslation> &translations() {
       {"Erf", translateErf},
       {"Exp", translateExp},
       {"Expand", translateExpand},
+      {"Flatten", translateFlatten},
       {"Gather", translateGather},
       {"Gemm", translateGemm},
       {"Greater", translateGreater},
@@ -988,6 +1127,8 @@ const llvm::StringMap<NodeTranslation> &translations() {
       {"Min", translateMin},
       {"Mul", translateMul},
       {"Neg", translateNeg},
+      {"Not", translateNot},
+      {"Or", translateOr},
       {"Pow", translatePow},
       {"Range", translateRange},
       {"Reciprocal", translateReciprocal},
@@ -995,10 +1136,13 @@ const llvm::StringMap<NodeTranslation> &translations() {
       {"ReduceMean", translateReduceMean},
       {"ReduceMin", translateReduceMin},
       {"ReduceSum", translateReduceSum},
+      {"Relu", translateRelu},
       {"Reshape", translateReshape},
       {"Shape", translateShape},
       {"Sigmoid", translateSigmoid},
+      {"Sign", translateSign},
       {"Sin", translateSin},
+      {"Size", translateSize},
       {"Slice", translateSlice},
       {"Softmax", translateSoftmax},
       {"Split", translateSplit},
@@ -1010,6 +1154,7 @@ const llvm::StringMap<NodeTranslation> &translations() {
       {"Trilu", translateTrilu},
       {"Unsqueeze", translateUnsqueeze},
       {"Where", translateWhere},
+      {"Xor", translateXor},
   };
   return table;
 }

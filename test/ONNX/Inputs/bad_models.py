@@ -19,7 +19,7 @@ def save(name, nodes, inputs, outputs, opset=17):
 x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])
 y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])
 good = save("good", [helper.make_node("Relu", ["x"], ["y"], name="relu_1")], [x], [y])
-save("unsupported", [helper.make_node("Relu", ["x"], ["y"], name="relu_1")], [x], [y])
+save("unsupported", [helper.make_node("Hardmax", ["x"], ["y"], name="hardmax_1")], [x], [y])
 z = helper.make_tensor_value_info("z", TensorProto.FLOAT, [4, 3])
 save("shapes", [helper.make_node("Add", ["x", "z"], ["y"], name="add_1")], [x, z], [y])
 save("old-opset", [helper.make_node("Add", ["x", "x"], ["y"])], [x], [y], opset=6)
