@@ -108,6 +108,12 @@ double applyUnary(UnaryFn fn, double v) {
     return std::cos(v);
   case UnaryFn::Sin:
     return std::sin(v);
+  case UnaryFn::Floor:
+    return std::floor(v);
+  case UnaryFn::Ceil:
+    return std::ceil(v);
+  case UnaryFn::Round:
+    return std::nearbyint(v); // the default rounding mode: halves to even
   }
   llvm_unreachable("every unary function is handled");
 }

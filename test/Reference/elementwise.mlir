@@ -6,7 +6,7 @@
 // f32) and stated with the arithmetic where it is not obvious.
 // RUN: llmc-run --check %s | FileCheck %s
 // CHECK-NOT: FAIL
-// CHECK: checks: 53 passed, 0 failed
+// CHECK: checks: 54 passed, 0 failed
 
 // ---------------------------------------------------------------------------
 // Unary ops
@@ -23,6 +23,24 @@ func.func @abs() {
   %x = llm.constant dense<[-1.5, 2.0, -0.0, -3.25]> : tensor<4xf32>
   %y = llm.abs %x : tensor<4xf32>
   check.expect_eq %y, dense<[1.5, 2.0, 0.0, 3.25]> : tensor<4xf32>
+  return
+}
+
+// floor/ceil/round keep integers, infinities, NaN and the sign of zero;
+// round takes halves to the even neighbour: 0.5 -> 0, 1.5 -> 2, 2.5 -> 2,
+// -0.5 -> -0, -2.5 -> -2.
+func.func @floor_ceil_round() {
+  %x = llm.constant dense<[1.5, -1.5, 2.5, -0.5, 0.5, 3.0, -0.0, 0x7F800000, 0x7FC00000]> : tensor<9xf32>
+  %f = llm.floor %x : tensor<9xf32>
+  check.expect_eq %f, dense<[1.0, -2.0, 2.0, -1.0, 0.0, 3.0, -0.0, 0x7F800000, 0x7FC00000]> : tensor<9xf32>
+  %c = llm.ceil %x : tensor<9xf32>
+  check.expect_eq %c, dense<[2.0, -1.0, 3.0, -0.0, 1.0, 3.0, -0.0, 0x7F800000, 0x7FC00000]> : tensor<9xf32>
+  %r = llm.round %x : tensor<9xf32>
+  check.expect_eq %r, dense<[2.0, -2.0, 2.0, -0.0, 0.0, 3.0, -0.0, 0x7F800000, 0x7FC00000]> : tensor<9xf32>
+  // f16 (spacing 0.5 below 1024): 1023.5 is a half and ties to 1024.
+  %h = llm.constant dense<[1023.5, -1023.5, 0.25]> : tensor<3xf16>
+  %hr = llm.round %h : tensor<3xf16>
+  check.expect_eq %hr, dense<[1024.0, -1024.0, 0.0]> : tensor<3xf16>
   return
 }
 

@@ -33,7 +33,9 @@ using KernelResult = llvm::Expected<Tensor>;
 
 // Elementwise (ElementwiseKernels.cpp) --------------------------------------
 
-enum class UnaryFn { Neg, Abs, Exp, Log, Sqrt, Rsqrt, Reciprocal, Tanh, Erf, Sigmoid, Cos, Sin };
+enum class UnaryFn {
+  Neg, Abs, Exp, Log, Sqrt, Rsqrt, Reciprocal, Tanh, Erf, Sigmoid, Cos, Sin, Floor, Ceil, Round
+};
 enum class BinaryFn { Add, Sub, Mul, Div, Pow, Maximum, Minimum };
 enum class CompareFn { EQ, NE, LT, LE, GT, GE };
 enum class GeluForm { Erf, Tanh };

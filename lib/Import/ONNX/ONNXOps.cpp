@@ -68,6 +68,9 @@ Error unary(GraphImporter &g, llvm::StringRef opType) {
                 .Case("Cos", [&] { return b.create<llm::CosOp>(loc, *x).getResult(); })
                 .Case("Sin", [&] { return b.create<llm::SinOp>(loc, *x).getResult(); })
                 .Case("Abs", [&] { return b.create<llm::AbsOp>(loc, *x).getResult(); })
+                .Case("Floor", [&] { return b.create<llm::FloorOp>(loc, *x).getResult(); })
+                .Case("Ceil", [&] { return b.create<llm::CeilOp>(loc, *x).getResult(); })
+                .Case("Round", [&] { return b.create<llm::RoundOp>(loc, *x).getResult(); })
                 .Default([&] { return b.create<llm::SigmoidOp>(loc, *x).getResult(); })();
   return g.setOutput(0, r);
 }
@@ -85,6 +88,9 @@ UNARY(Sigmoid)
 UNARY(Cos)
 UNARY(Sin)
 UNARY(Abs)
+UNARY(Floor)
+UNARY(Ceil)
+UNARY(Round)
 #undef UNARY
 
 /// Fails unless `v` holds a type llm arithmetic takes (floats, i32, i64).
@@ -1101,6 +1107,7 @@ const llvm::StringMap<NodeTranslation> &translations() {
       {"And", translateAnd},
       {"ArgMax", translateArgMax},
       {"Cast", translateCast},
+      {"Ceil", translateCeil},
       {"Clip", translateClip},
       {"Concat", translateConcat},
       {"Constant", translateConstant},
@@ -1112,6 +1119,7 @@ const llvm::StringMap<NodeTranslation> &translations() {
       {"Exp", translateExp},
       {"Expand", translateExpand},
       {"Flatten", translateFlatten},
+      {"Floor", translateFloor},
       {"Gather", translateGather},
       {"Gemm", translateGemm},
       {"Greater", translateGreater},
@@ -1138,6 +1146,7 @@ const llvm::StringMap<NodeTranslation> &translations() {
       {"ReduceSum", translateReduceSum},
       {"Relu", translateRelu},
       {"Reshape", translateReshape},
+      {"Round", translateRound},
       {"Shape", translateShape},
       {"Sigmoid", translateSigmoid},
       {"Sign", translateSign},

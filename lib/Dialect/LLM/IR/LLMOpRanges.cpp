@@ -127,6 +127,22 @@ Interval ExpOp::transferRange(const RangeTransferContext &context) {
   return {std::exp(x.lo), std::exp(x.hi)};
 }
 
+// Monotone: the bounds rounded the same way.
+Interval FloorOp::transferRange(const RangeTransferContext &context) {
+  Interval x = context.get(getInput());
+  return {std::floor(x.lo), std::floor(x.hi)};
+}
+
+Interval CeilOp::transferRange(const RangeTransferContext &context) {
+  Interval x = context.get(getInput());
+  return {std::ceil(x.lo), std::ceil(x.hi)};
+}
+
+Interval RoundOp::transferRange(const RangeTransferContext &context) {
+  Interval x = context.get(getInput());
+  return {std::nearbyint(x.lo), std::nearbyint(x.hi)};
+}
+
 Interval TanhOp::transferRange(const RangeTransferContext &) { return {-1, 1}; }
 Interval SigmoidOp::transferRange(const RangeTransferContext &) { return {0, 1}; }
 Interval CosOp::transferRange(const RangeTransferContext &) { return {-1, 1}; }

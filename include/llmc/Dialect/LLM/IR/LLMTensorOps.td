@@ -16,10 +16,11 @@ def LLM_NumericTensor : RankedTensorOf<[F32, F16, BF16, I32, I64]>;
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-class LLM_UnaryOp<string mnemonic, string formula>
+class LLM_UnaryOp<string mnemonic, string formula, string note = "">
     : LLM_KnownOp<mnemonic, [Pure, SameOperandsAndResultType, Elementwise]> {
   let summary = "elementwise " # formula;
-  let description = "`result = " # formula # "`, elementwise.\n\n"
+  let description = "`result = " # formula # "`, elementwise."
+    # !if(!empty(note), "", " " # note) # "\n\n"
     # "```mlir\n%y = llm." # mnemonic # " %x : tensor<4x?xf32>\n```";
   let arguments = (ins LLM_FloatTensor:$input);
   let results = (outs LLM_FloatTensor:$result);
@@ -38,6 +39,16 @@ def LLM_ErfOp : LLM_UnaryOp<"erf", "erf(x)">;
 def LLM_SigmoidOp : LLM_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
 def LLM_CosOp : LLM_UnaryOp<"cos", "cos(x)">;
 def LLM_SinOp : LLM_UnaryOp<"sin", "sin(x)">;
+def LLM_FloorOp : LLM_UnaryOp<"floor", "floor(x)",
+    "The largest integer not above `x`; integers, infinities, NaN and the "
+    # "sign of zero are kept.">;
+def LLM_CeilOp : LLM_UnaryOp<"ceil", "ceil(x)",
+    "The smallest integer not below `x` (`ceil(-0.5) = -0.0`); integers, "
+    # "infinities, NaN and the sign of zero are kept.">;
+def LLM_RoundOp : LLM_UnaryOp<"round", "round(x)",
+    "The nearest integer, halves to the even one (`round(2.5) = 2`, "
+    # "`round(-0.5) = -0.0`), as ONNX `Round` and `numpy.round`; integers, "
+    # "infinities, NaN and the sign of zero are kept.">;
 
 class LLM_BinaryOp<string mnemonic, string formula, Type operandType,
                    string note = "">
