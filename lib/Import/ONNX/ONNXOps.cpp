@@ -121,17 +121,29 @@ Error translateSub(GraphImporter &g) { return binary<llm::SubOp>(g); }
 Error translateMul(GraphImporter &g) { return binary<llm::MulOp>(g); }
 Error translateDiv(GraphImporter &g) { return binary<llm::DivOp>(g); }
 
+/// `v` converted to element type `element` (unchanged if it has it).
+Value castTo(GraphImporter &g, Value v, Type element) {
+  if (typeOf(v).getElementType() == element)
+    return v;
+  return g.builder().create<llm::CastOp>(g.loc(), RankedTensorType::get(typeOf(v).getShape(), element), v);
+}
+
+/// Pow: the result has the base's type. An integer exponent of another
+/// type is converted to the base's; a float exponent of an integer base
+/// computes in the exponent's float type and truncates the power back to
+/// the base's type (as ONNX Runtime does, in double).
 Error translatePow(GraphImporter &g) {
   LLMC_REQUIRE(base, g.input(0));
   LLMC_REQUIRE(exponent, g.input(1));
-  if (!isa<FloatType>(typeOf(*base).getElementType()))
-    return g.error("Pow of an integer base is not supported");
-  Value e = *exponent;
-  // ONNX lets the exponent have another type: convert it to the base's.
-  if (typeOf(e).getElementType() != typeOf(*base).getElementType())
-    e = g.builder().create<llm::CastOp>(
-        g.loc(), RankedTensorType::get(typeOf(e).getShape(), typeOf(*base).getElementType()), e);
-  return g.setOutput(0, g.builder().create<llm::PowOp>(g.loc(), *base, e));
+  for (Value v : {*base, *exponent})
+    if (Error e = expectArithmetic(g, v))
+      return e;
+  Type baseType = typeOf(*base).getElementType(), exponentType = typeOf(*exponent).getElementType();
+  if (isa<FloatType>(baseType) || !isa<FloatType>(exponentType))
+    return g.setOutput(0, g.builder().create<llm::PowOp>(g.loc(), *base,
+                                                         castTo(g, *exponent, baseType)));
+  Value power = g.builder().create<llm::PowOp>(g.loc(), castTo(g, *base, exponentType), *exponent);
+  return g.setOutput(0, castTo(g, power, baseType));
 }
 
 template <typename OpT>
@@ -360,7 +372,7 @@ Error reduce(GraphImporter &g) {
   if (std::optional<std::vector<int64_t>> attr = g.intsAttr("axes")) {
     axes = *attr;
   } else if (g.hasInput(1)) {
-    LLMC_REQUIRE(values, g.intsInput(1));
+    LLMC_REQUIRE(values, g.intsInput(1, "axes"));
     axes = *values;
   }
   if (axes.empty()) {
@@ -553,10 +565,7 @@ Value shapeEntry(GraphImporter &g, Value shape, int64_t i,
                  const std::vector<std::optional<int64_t>> &known) {
   if (known[i])
     return entryConstant(g, *known[i]);
-  Value s = shape;
-  if (typeOf(s).getElementType() != g.builder().getI64Type())
-    s = g.builder().create<llm::CastOp>(
-        g.loc(), RankedTensorType::get(typeOf(s).getShape(), g.builder().getI64Type()), s);
+  Value s = castTo(g, shape, g.builder().getI64Type());
   auto type = RankedTensorType::get({1}, g.builder().getI64Type());
   OpBuilder &b = g.builder();
   return b.create<llm::SliceOp>(g.loc(), type, s, b.getDenseI64ArrayAttr({0}),
@@ -693,49 +702,67 @@ Value sliceOf(GraphImporter &g, Value x, llvm::ArrayRef<int64_t> dims,
                                 unitSteps ? nullptr : b.getDenseI64ArrayAttr(steps));
 }
 
-/// Slice whose starts or ends are known only at run time (axes and steps
-/// must be constants).
-Error sliceAtRunTime(GraphImporter &g, Value x) {
-  int64_t rank = typeOf(x).getRank();
-  LLMC_REQUIRE(startsValue, g.input(1));
-  LLMC_REQUIRE(endsValue, g.input(2));
-  int64_t count = typeOf(*startsValue).getRank() == 1 ? typeOf(*startsValue).getDimSize(0) : -1;
-  if (count < 0 || ShapedType::isDynamic(count))
-    return g.error("run-time Slice bounds must be 1-D with a static length");
+/// The dimensions and steps of a Slice with `count` bounds: inputs 3
+/// (axes; default 0, 1, ...) and 4 (steps; default 1), known at import time.
+llvm::Expected<std::pair<llvm::SmallVector<int64_t>, std::vector<int64_t>>>
+sliceDimsAndSteps(GraphImporter &g, int64_t count, int64_t rank) {
   std::vector<int64_t> axes, steps(count, 1);
   if (g.hasInput(3)) {
-    LLMC_REQUIRE(a, g.intsInput(3));
+    LLMC_REQUIRE(a, g.intsInput(3, "axes"));
     axes = *a;
   } else {
     for (int64_t i = 0; i < count; ++i)
       axes.push_back(i);
   }
   if (g.hasInput(4)) {
-    LLMC_REQUIRE(st, g.intsInput(4));
+    LLMC_REQUIRE(st, g.intsInput(4, "steps"));
     steps = *st;
   }
   if (int64_t(axes.size()) != count || int64_t(steps.size()) != count)
     return g.error("starts, ends, axes and steps differ in length");
-  if (llvm::any_of(steps, [](int64_t s) { return s <= 0; }))
-    return g.error("negative or zero slice steps are not supported");
+  if (llvm::is_contained(steps, 0))
+    return g.error("a Slice step is 0");
   llvm::SmallVector<int64_t> dims;
-  llvm::SmallVector<int64_t> shape(typeOf(x).getShape());
   for (int64_t a : axes) {
     LLMC_REQUIRE(d, normaliseAxis(g, a, rank));
     dims.push_back(*d);
-    shape[*d] = ShapedType::kDynamic;
   }
+  return std::make_pair(dims, steps);
+}
+
+/// Slice whose starts or ends are known only at run time (axes and steps
+/// must be constants, the steps positive).
+Error sliceAtRunTime(GraphImporter &g, Value x) {
+  LLMC_REQUIRE(startsValue, g.input(1));
+  LLMC_REQUIRE(endsValue, g.input(2));
+  int64_t count = typeOf(*startsValue).getRank() == 1 ? typeOf(*startsValue).getDimSize(0) : -1;
+  if (count < 0 || ShapedType::isDynamic(count))
+    return g.error("run-time Slice bounds must be 1-D with a static length");
+  LLMC_REQUIRE(spec, sliceDimsAndSteps(g, count, typeOf(x).getRank()));
+  auto &[dims, steps] = *spec;
+  if (llvm::any_of(steps, [](int64_t s) { return s < 0; }))
+    return g.error("a negative Slice step needs starts and ends known at import time");
+  llvm::SmallVector<int64_t> shape(typeOf(x).getShape());
+  for (int64_t d : dims)
+    shape[d] = ShapedType::kDynamic;
   OpBuilder &b = g.builder();
-  auto asI64 = [&](Value v) -> Value {
-    if (typeOf(v).getElementType().isInteger(64))
-      return v;
-    return b.create<llm::CastOp>(g.loc(), RankedTensorType::get(typeOf(v).getShape(), b.getI64Type()), v);
-  };
+  auto asI64 = [&](Value v) { return castTo(g, v, b.getI64Type()); };
   bool unitSteps = llvm::all_of(steps, [](int64_t s) { return s == 1; });
   return g.setOutput(0, b.create<llm::DynamicSliceOp>(
                             g.loc(), RankedTensorType::get(shape, typeOf(x).getElementType()), x,
                             asI64(*startsValue), asI64(*endsValue), b.getDenseI64ArrayAttr(dims),
                             unitSteps ? nullptr : b.getDenseI64ArrayAttr(steps)));
+}
+
+/// The indices a negative step selects from a dimension of size n (ONNX:
+/// start clamped to [0, n - 1], end to [-1, n - 1]).
+std::vector<int64_t> reverseSliceIndices(int64_t n, int64_t start, int64_t end, int64_t step) {
+  start = std::clamp<int64_t>(start < 0 ? start + n : start, 0, n - 1);
+  end = std::clamp<int64_t>(end < 0 ? end + n : end, -1, n - 1);
+  std::vector<int64_t> indices;
+  for (int64_t i = start; i > end; i += step)
+    indices.push_back(i);
+  return indices;
 }
 
 Error translateSlice(GraphImporter &g) {
@@ -748,30 +775,35 @@ Error translateSlice(GraphImporter &g) {
     return sliceAtRunTime(g, *x);
   LLMC_REQUIRE(starts, g.intsInput(1));
   LLMC_REQUIRE(ends, g.intsInput(2));
-  int64_t rank = typeOf(*x).getRank();
-  std::vector<int64_t> axes, steps(starts->size(), 1);
-  if (g.hasInput(3)) {
-    LLMC_REQUIRE(a, g.intsInput(3));
-    axes = *a;
-  } else {
-    for (size_t i = 0; i < starts->size(); ++i)
-      axes.push_back(i);
-  }
-  if (g.hasInput(4)) {
-    LLMC_REQUIRE(s, g.intsInput(4));
-    steps = *s;
-  }
-  if (axes.size() != starts->size() || ends->size() != starts->size() || steps.size() != starts->size())
+  if (ends->size() != starts->size())
     return g.error("starts, ends, axes and steps differ in length");
-  llvm::SmallVector<int64_t> dims;
-  for (int64_t a : axes) {
-    LLMC_REQUIRE(d, normaliseAxis(g, a, rank));
-    dims.push_back(*d);
+  LLMC_REQUIRE(spec, sliceDimsAndSteps(g, starts->size(), typeOf(*x).getRank()));
+  auto &[dims, steps] = *spec;
+  // Positive steps: one llm.slice; each negative step: a gather of the
+  // indices it selects (reversed order), which needs a static dimension.
+  llvm::SmallVector<int64_t> fDims, fStarts, fEnds, fSteps;
+  for (size_t k = 0; k < dims.size(); ++k) {
+    if (steps[k] < 0)
+      continue;
+    fDims.push_back(dims[k]), fStarts.push_back((*starts)[k]);
+    fEnds.push_back((*ends)[k]), fSteps.push_back(steps[k]);
   }
-  for (int64_t s : steps)
-    if (s <= 0)
-      return g.error("negative or zero slice steps are not supported");
-  return g.setOutput(0, sliceOf(g, *x, dims, *starts, *ends, steps));
+  Value r = *x;
+  if (!fDims.empty())
+    r = sliceOf(g, r, fDims, fStarts, fEnds, fSteps);
+  for (size_t k = 0; k < dims.size(); ++k) {
+    if (steps[k] > 0)
+      continue;
+    int64_t n = typeOf(r).getDimSize(dims[k]);
+    if (ShapedType::isDynamic(n))
+      return g.error("a negative Slice step on dimension " + llvm::Twine(dims[k]) +
+                     " of dynamic size is not supported");
+    std::vector<int64_t> indices = reverseSliceIndices(n, (*starts)[k], (*ends)[k], steps[k]);
+    int64_t m = indices.size();
+    Value at = g.constant(Tensor::fromInts(DType::I64, {m}, std::move(indices)), g.builder().getI64Type());
+    r = g.builder().create<llm::GatherOp>(g.loc(), r, at, dims[k]);
+  }
+  return g.setOutput(0, r);
 }
 
 Error translateSplit(GraphImporter &g) {
@@ -781,7 +813,7 @@ Error translateSplit(GraphImporter &g) {
   int64_t size = typeOf(*x).getDimSize(*axis);
   std::vector<int64_t> sizes;
   if (g.hasInput(1)) {
-    LLMC_REQUIRE(s, g.intsInput(1));
+    LLMC_REQUIRE(s, g.intsInput(1, "split sizes"));
     sizes = *s;
   } else if (std::optional<std::vector<int64_t>> attr = g.intsAttr("split")) {
     sizes = *attr;
@@ -805,7 +837,7 @@ Error translateSplit(GraphImporter &g) {
 /// Axes of Unsqueeze/Squeeze: input 1 (opset 13+) or the attribute.
 llvm::Expected<std::vector<int64_t>> axesOf(GraphImporter &g) {
   if (g.hasInput(1))
-    return g.intsInput(1);
+    return g.intsInput(1, "axes");
   return g.intsAttr("axes").value_or(std::vector<int64_t>{});
 }
 
@@ -970,42 +1002,39 @@ Error translateConstantOfShape(GraphImporter &g) {
   return g.setOutput(0, g.constant(t, element));
 }
 
-/// Range with bounds known only at run time (integers, constant step):
-/// start + iota(max(ceil((limit - start) / delta), 0)) * delta.
+/// Range with bounds known only at run time (a constant delta):
+/// start + iota(n) * delta, n = max(ceil((limit - start) / delta), 0).
 Error rangeAtRunTime(GraphImporter &g) {
   LLMC_REQUIRE(start, g.input(0));
   LLMC_REQUIRE(limit, g.input(1));
-  LLMC_REQUIRE(delta, g.constantInput(2));
-  if (delta->isFloat())
-    return g.error("a Range of floats with run-time bounds is not supported");
-  int64_t step = delta->ints()[0];
-  if (step == 0)
-    return g.error("Range with delta 0");
+  LLMC_REQUIRE(delta, g.constantInput(2, "delta"));
   OpBuilder &b = g.builder();
   Location loc = g.loc();
-  Type i64 = b.getI64Type();
-  auto toI64 = [&](Value v) -> Value {
-    auto scalar = RankedTensorType::get({}, i64);
-    v = reshapeTo(g, v, {});
-    if (typeOf(v).getElementType() == i64)
-      return v;
-    return b.create<llm::CastOp>(loc, scalar, v);
-  };
-  Value s0 = toI64(*start), s1 = toI64(*limit);
-  auto scalar = [&](int64_t v) { return g.constant(Tensor::fromInts(DType::I64, {}, {v}), i64); };
-  // Integer division truncates: ceil(a / d) = (a + d - sign(d)) / d.
-  Value span = b.create<llm::SubOp>(loc, s1, s0);
-  Value count = b.create<llm::DivOp>(
-      loc, b.create<llm::AddOp>(loc, span, scalar(step > 0 ? step - 1 : step + 1)), scalar(step));
-  count = b.create<llm::MaximumOp>(loc, count, scalar(0));
-  Value values = b.create<llm::IotaOp>(loc, count);
-  if (step != 1)
-    values = b.create<llm::MulOp>(loc, values, scalar(step));
-  values = b.create<llm::AddOp>(loc, values, s0);
-  Type element = typeOf(*start).getElementType();
-  if (element != i64)
-    values = b.create<llm::CastOp>(loc, RankedTensorType::get(typeOf(values).getShape(), element), values);
-  return g.setOutput(0, values);
+  Type i64 = b.getI64Type(), element = typeOf(*start).getElementType();
+  if (delta->isFloat() ? delta->floats()[0] == 0 : delta->ints()[0] == 0)
+    return g.error("Range with delta 0");
+  if (typeOf(*limit).getElementType() != element)
+    return g.error("Range's start and limit have different element types");
+  Value s0 = reshapeTo(g, *start, {}), s1 = reshapeTo(g, *limit, {});
+  Value count, step;
+  if (delta->isFloat()) {
+    step = g.scalarLike(s0, delta->floats()[0]);
+    Value n = b.create<llm::CeilOp>(loc, b.create<llm::DivOp>(loc, b.create<llm::SubOp>(loc, s1, s0), step));
+    count = castTo(g, b.create<llm::MaximumOp>(loc, n, g.scalarLike(n, 0)), i64);
+  } else {
+    // In i64; integer division truncates: ceil(a / d) = (a + d - sign(d)) / d.
+    int64_t d = delta->ints()[0];
+    s0 = castTo(g, s0, i64), s1 = castTo(g, s1, i64);
+    auto scalar = [&](int64_t v) { return g.constant(Tensor::fromInts(DType::I64, {}, {v}), i64); };
+    Value span = b.create<llm::SubOp>(loc, s1, s0);
+    count = b.create<llm::DivOp>(loc, b.create<llm::AddOp>(loc, span, scalar(d > 0 ? d - 1 : d + 1)),
+                                 scalar(d));
+    count = b.create<llm::MaximumOp>(loc, count, scalar(0));
+    step = scalar(d);
+  }
+  Value values = castTo(g, b.create<llm::IotaOp>(loc, count), typeOf(s0).getElementType());
+  values = b.create<llm::AddOp>(loc, b.create<llm::MulOp>(loc, values, step), s0);
+  return g.setOutput(0, castTo(g, values, element));
 }
 
 Error translateRange(GraphImporter &g) {
@@ -1015,7 +1044,7 @@ Error translateRange(GraphImporter &g) {
     return rangeAtRunTime(g);
   LLMC_REQUIRE(start, g.constantInput(0));
   LLMC_REQUIRE(limit, g.constantInput(1));
-  LLMC_REQUIRE(delta, g.constantInput(2));
+  LLMC_REQUIRE(delta, g.constantInput(2, "delta"));
   auto value = [](const Tensor &t) { return t.isFloat() ? double(t.floats()[0]) : double(t.ints()[0]); };
   double s = value(*start), l = value(*limit), d = value(*delta);
   if (d == 0)

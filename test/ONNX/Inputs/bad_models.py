@@ -30,3 +30,19 @@ open(os.path.join(d, "garbage.onnx"), "wb").write(b"\x08\x07this is not protobuf
 graph = helper.make_graph([helper.make_node("Add", ["x", "nowhere"], ["y"], name="add_2")], "g", [x], [y])
 model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 open(os.path.join(d, "undefined.onnx"), "wb").write(model.SerializeToString())
+
+# Inputs a translation needs at import time, given as graph inputs.
+i64 = lambda name, shape: helper.make_tensor_value_info(name, TensorProto.INT64, shape)
+save("range-delta", [helper.make_node("Range", ["start", "limit", "delta"], ["r"], name="range_1")],
+     [i64("start", []), i64("limit", []), i64("delta", [])], [i64("r", ["n"])])
+bounds = [helper.make_node("Constant", [], [n], value=helper.make_tensor(n, TensorProto.INT64, [1], [v]))
+          for n, v in [("starts", 0), ("ends", 2)]]
+save("slice-axes", bounds + [helper.make_node("Slice", ["x", "starts", "ends", "axes"], ["y"], name="slice_1")],
+     [x, i64("axes", [1])], [y])
+# Integer Pow of 0 to a negative power: a run-time error of llmc-run.
+exponent = helper.make_node("Constant", [], ["e"], value=helper.make_tensor("e", TensorProto.INT64, [], [-1]))
+save("pow-zero", [exponent, helper.make_node("Pow", ["b", "e"], ["p"], name="pow_1")], [i64("b", [2])],
+     [i64("p", [2])])
+import numpy as np
+np.save(os.path.join(d, "pow-base.npy"), np.array([2, 0], dtype=np.int64))
+np.save(os.path.join(d, "axes.npy"), np.array([1], dtype=np.int64))

@@ -1,5 +1,6 @@
 """Operators over inputs with symbolic sizes, whose results llmc computes at
-run time, against NumPy: Size and Flatten (products of llm.dim).
+run time, against NumPy: Size and Flatten (products of llm.dim), Range with
+run-time bounds, and Slice with negative steps.
 Usage: runtime_shape_ops.py LLMC_RUN WORKDIR"""
 import os
 import subprocess
@@ -39,3 +40,21 @@ for axis in [0, 1, 2, 3, -1]:
     check(f"flatten_axis{axis}", [helper.make_node("Flatten", ["x"], ["y"], axis=axis)], [sym],
           [info("y", TensorProto.FLOAT, ["m", "n"])], [x],
           x.reshape(int(np.prod(x.shape[:axis])), -1) if axis else x.reshape(1, -1))
+
+# Range with run-time bounds: floats (the count is ceil((limit - start) /
+# delta), llm.ceil) and integers with a negative delta.
+f32 = lambda name: info(name, TensorProto.FLOAT, [])
+for kind, elem, start, limit, delta in [("float", TensorProto.FLOAT, 0.5, 3.7, 0.75),
+                                        ("int", TensorProto.INT64, 7, -4, -3)]:
+    dtype = np.float32 if elem == TensorProto.FLOAT else np.int64
+    d = helper.make_node("Constant", [], ["d"], value=helper.make_tensor("d", elem, [], [delta]))
+    check(f"range_{kind}", [d, helper.make_node("Range", ["s", "l", "d"], ["r"])],
+          [info("s", elem, []), info("l", elem, [])], [info("r", elem, ["n"])],
+          [np.array(start, dtype), np.array(limit, dtype)], np.arange(start, limit, delta, dtype=dtype))
+
+# Negative Slice steps on a static dimension, with a positive one on a
+# symbolic dimension: x[:, ::-2, 1::2].
+consts = [helper.make_node("Constant", [], [n], value=helper.make_tensor(n, TensorProto.INT64, [2], v))
+          for n, v in [("starts", [-1, 1]), ("ends", [-100, 100]), ("axes", [1, 2]), ("steps", [-2, 2])]]
+check("slice_negative_step", consts + [helper.make_node("Slice", ["x", "starts", "ends", "axes", "steps"], ["y"])],
+      [sym], [info("y", TensorProto.FLOAT, ["b", 2, "t"])], [x], x[:, ::-2, 1::2])

@@ -81,8 +81,14 @@ def LLM_MaximumOp : LLM_BinaryOp<"maximum", "max(lhs, rhs)", LLM_NumericTensor,
     "NaN if either operand is NaN (as `torch.maximum`).">;
 def LLM_MinimumOp : LLM_BinaryOp<"minimum", "min(lhs, rhs)", LLM_NumericTensor,
     "NaN if either operand is NaN (as `torch.minimum`).">;
-def LLM_PowOp : LLM_BinaryOp<"pow", "lhs ^ rhs", LLM_FloatTensor,
-    "As C's `pow`: a negative base with a non-integer exponent gives NaN.">;
+def LLM_PowOp : LLM_BinaryOp<"pow", "lhs ^ rhs", LLM_NumericTensor,
+    "Floats: as C's `pow` (a negative base with a non-integer exponent "
+    # "gives NaN). Integers: the exact power wrapped to the element type "
+    # "(two's complement, like repeated `llm.mul`); `x ^ 0 = 1` (also "
+    # "`0 ^ 0`); a negative exponent gives the truncated quotient `1 / x ^ "
+    # "-rhs`: 1 for base 1, 1 or -1 (even or odd exponent) for base -1, 0 for "
+    # "any other base (as ONNX Runtime); base 0 with a negative exponent is a "
+    # "run-time error, like an integer division by zero.">;
 
 def LLM_CompareOp : LLM_KnownOp<"compare", [Pure, InferTypeOpAdaptor]> {
   let summary = "elementwise comparison with broadcasting";
