@@ -1110,6 +1110,51 @@ Error translateTrilu(GraphImporter &g) {
   return g.setOutput(0, b.create<llm::WhereOp>(g.loc(), mask, *x, g.scalarLike(*x, 0)));
 }
 
+/// CumSum along `axis`: y[.., i, ..] = sum over j of where(keep(i, j),
+/// x[.., j, ..], 0), keep being j <= i (j < i exclusive; j >= i, j > i
+/// reversed), as one llm.where over [.., i, j, ..] and an llm.reduce_sum
+/// over j. O(n^2) in the axis size: meant for position ids from a mask.
+Error translateCumSum(GraphImporter &g) {
+  LLMC_REQUIRE(x, g.input(0));
+  if (Error e = expectArithmetic(g, *x))
+    return e;
+  LLMC_REQUIRE(axisValues, g.intsInput(1, "axis"));
+  if (axisValues->size() != 1)
+    return g.error("CumSum's axis must hold one value");
+  int64_t rank = typeOf(*x).getRank();
+  LLMC_REQUIRE(axis, normaliseAxis(g, (*axisValues)[0], rank));
+  bool exclusive = g.intAttr("exclusive", 0), reverse = g.intAttr("reverse", 0);
+  llm::CompareDirection keep = reverse ? (exclusive ? llm::CompareDirection::gt : llm::CompareDirection::ge)
+                                       : (exclusive ? llm::CompareDirection::lt : llm::CompareDirection::le);
+  OpBuilder &b = g.builder();
+  Location loc = g.loc();
+  int64_t n = typeOf(*x).getDimSize(*axis);
+  Value mask; // [n (i), n (j)]
+  if (ShapedType::isDynamic(n)) {
+    Value positions = b.create<llm::IotaOp>(loc, b.create<llm::DimOp>(loc, *x, b.getI64IntegerAttr(*axis)));
+    mask = b.create<llm::CompareOp>(loc, llm::CompareDirectionAttr::get(b.getContext(), keep),
+                                     reshapeTo(g, positions, {1, n}), reshapeTo(g, positions, {n, 1}));
+  } else {
+    std::vector<int64_t> bits(n * n);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        bits[i * n + j] = keep == llm::CompareDirection::le ? j <= i
+                          : keep == llm::CompareDirection::lt ? j < i
+                          : keep == llm::CompareDirection::ge ? j >= i
+                                                               : j > i;
+    mask = g.constant(Tensor::fromInts(DType::I1, {n, n}, bits), b.getI1Type());
+  }
+  // The mask broadcasts against x with a unit i dimension inserted before
+  // the axis: [.., 1, n, rest] and [n, n, 1...].
+  llvm::SmallVector<int64_t> maskShape = {n, n}, spread(typeOf(*x).getShape());
+  maskShape.append(rank - *axis - 1, 1);
+  spread.insert(spread.begin() + *axis, 1);
+  Value terms = b.create<llm::WhereOp>(loc, reshapeTo(g, mask, maskShape), reshapeTo(g, *x, spread),
+                                       g.scalarLike(*x, 0));
+  return g.setOutput(0, b.create<llm::ReduceSumOp>(loc, terms, b.getDenseI64ArrayAttr({*axis + 1}),
+                                                   nullptr));
+}
+
 Error translateIf(GraphImporter &g) {
   auto cond = g.constantInput(0);
   if (!cond)
@@ -1142,6 +1187,7 @@ const llvm::StringMap<NodeTranslation> &translations() {
       {"Constant", translateConstant},
       {"ConstantOfShape", translateConstantOfShape},
       {"Cos", translateCos},
+      {"CumSum", translateCumSum},
       {"Div", translateDiv},
       {"Equal", translateEqual},
       {"Erf", translateErf},

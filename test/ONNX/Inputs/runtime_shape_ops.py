@@ -1,6 +1,6 @@
 """Operators over inputs with symbolic sizes, whose results llmc computes at
 run time, against NumPy: Size and Flatten (products of llm.dim), Range with
-run-time bounds, and Slice with negative steps.
+run-time bounds, Slice with negative steps and CumSum.
 Usage: runtime_shape_ops.py LLMC_RUN WORKDIR"""
 import os
 import subprocess
@@ -58,3 +58,16 @@ consts = [helper.make_node("Constant", [], [n], value=helper.make_tensor(n, Tens
           for n, v in [("starts", [-1, 1]), ("ends", [-100, 100]), ("axes", [1, 2]), ("steps", [-2, 2])]]
 check("slice_negative_step", consts + [helper.make_node("Slice", ["x", "starts", "ends", "axes", "steps"], ["y"])],
       [sym], [info("y", TensorProto.FLOAT, ["b", 2, "t"])], [x], x[:, ::-2, 1::2])
+
+# CumSum over a symbolic axis, as Hugging Face computes position ids from
+# the attention mask (int64), in all four exclusive/reverse forms.
+mask = np.array([[0, 1, 1, 1, 0], [1, 1, 1, 1, 1]], dtype=np.int64)
+ax = helper.make_node("Constant", [], ["axis"], value=helper.make_tensor("axis", TensorProto.INT64, [], [-1]))
+for exclusive in [0, 1]:
+    for reverse in [0, 1]:
+        m = mask[:, ::-1] if reverse else mask
+        want = np.cumsum(m, axis=-1) - (m if exclusive else 0)
+        check(f"cumsum_exclusive{exclusive}_reverse{reverse}",
+              [ax, helper.make_node("CumSum", ["m", "axis"], ["y"], exclusive=exclusive, reverse=reverse)],
+              [info("m", TensorProto.INT64, ["b", "s"])], [info("y", TensorProto.INT64, ["b", "s"])], [mask],
+              want[:, ::-1] if reverse else want)
