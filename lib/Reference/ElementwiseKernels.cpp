@@ -49,6 +49,21 @@ int64_t wrapTo(DType type, uint64_t value) {
   }
 }
 
+/// x ^ y for integers, wrapped to `type` (see llm.pow); sets `zeroToNegative`
+/// for 0 to a negative power.
+int64_t integerPow(DType type, int64_t x, int64_t y, bool &zeroToNegative) {
+  if (y < 0) { // the truncated quotient 1 / x^-y
+    if (x == 0)
+      zeroToNegative = true;
+    return x == 1 ? 1 : x == -1 ? ((y & 1) ? -1 : 1) : 0;
+  }
+  uint64_t result = 1, base = uint64_t(x); // unsigned: defined on overflow
+  for (; y; y >>= 1, base *= base)
+    if (y & 1)
+      result *= base;
+  return wrapTo(type, result);
+}
+
 /// Visits every index of `shape` in row-major order with, for each operand
 /// shape, the offset of the element that broadcasts to it.
 template <typename Fn>
@@ -108,6 +123,12 @@ double applyUnary(UnaryFn fn, double v) {
     return std::cos(v);
   case UnaryFn::Sin:
     return std::sin(v);
+  case UnaryFn::Floor:
+    return std::floor(v);
+  case UnaryFn::Ceil:
+    return std::ceil(v);
+  case UnaryFn::Round:
+    return std::nearbyint(v); // the default rounding mode: halves to even
   }
   llvm_unreachable("every unary function is handled");
 }
@@ -149,10 +170,8 @@ KernelResult ref::binary(const Numerics &num, BinaryFn fn, const Tensor &a, cons
     return shape.takeError();
   llvm::ArrayRef<int64_t> shapes[] = {a.shape(), b.shape()};
   if (!a.isFloat()) {
-    if (fn == BinaryFn::Pow)
-      return kernelError("pow of integers is not supported");
     std::vector<int64_t> out(numElements(*shape));
-    bool divideByZero = false;
+    bool divideByZero = false, zeroToNegative = false;
     forEachBroadcast(*shape, shapes, [&](int64_t i, llvm::ArrayRef<int64_t> at) {
       int64_t x = a.ints()[at[0]], y = b.ints()[at[1]];
       // Sums and products in unsigned arithmetic (defined on overflow),
@@ -181,11 +200,14 @@ KernelResult ref::binary(const Numerics &num, BinaryFn fn, const Tensor &a, cons
         out[i] = std::min(x, y);
         break;
       case BinaryFn::Pow:
-        llvm_unreachable("rejected above");
+        out[i] = integerPow(a.dtype(), x, y, zeroToNegative);
+        break;
       }
     });
     if (divideByZero)
       return kernelError("integer division by zero");
+    if (zeroToNegative)
+      return kernelError("integer pow of 0 to a negative exponent");
     return Tensor::fromInts(a.dtype(), *shape, std::move(out));
   }
   std::vector<float> out(numElements(*shape));

@@ -6,7 +6,7 @@
 // f32) and stated with the arithmetic where it is not obvious.
 // RUN: llmc-run --check %s | FileCheck %s
 // CHECK-NOT: FAIL
-// CHECK: checks: 53 passed, 0 failed
+// CHECK: checks: 56 passed, 0 failed
 
 // ---------------------------------------------------------------------------
 // Unary ops
@@ -23,6 +23,24 @@ func.func @abs() {
   %x = llm.constant dense<[-1.5, 2.0, -0.0, -3.25]> : tensor<4xf32>
   %y = llm.abs %x : tensor<4xf32>
   check.expect_eq %y, dense<[1.5, 2.0, 0.0, 3.25]> : tensor<4xf32>
+  return
+}
+
+// floor/ceil/round keep integers, infinities, NaN and the sign of zero;
+// round takes halves to the even neighbour: 0.5 -> 0, 1.5 -> 2, 2.5 -> 2,
+// -0.5 -> -0, -2.5 -> -2.
+func.func @floor_ceil_round() {
+  %x = llm.constant dense<[1.5, -1.5, 2.5, -0.5, 0.5, 3.0, -0.0, 0x7F800000, 0x7FC00000]> : tensor<9xf32>
+  %f = llm.floor %x : tensor<9xf32>
+  check.expect_eq %f, dense<[1.0, -2.0, 2.0, -1.0, 0.0, 3.0, -0.0, 0x7F800000, 0x7FC00000]> : tensor<9xf32>
+  %c = llm.ceil %x : tensor<9xf32>
+  check.expect_eq %c, dense<[2.0, -1.0, 3.0, -0.0, 1.0, 3.0, -0.0, 0x7F800000, 0x7FC00000]> : tensor<9xf32>
+  %r = llm.round %x : tensor<9xf32>
+  check.expect_eq %r, dense<[2.0, -2.0, 2.0, -0.0, 0.0, 3.0, -0.0, 0x7F800000, 0x7FC00000]> : tensor<9xf32>
+  // f16 (spacing 0.5 below 1024): 1023.5 is a half and ties to 1024.
+  %h = llm.constant dense<[1023.5, -1023.5, 0.25]> : tensor<3xf16>
+  %hr = llm.round %h : tensor<3xf16>
+  check.expect_eq %hr, dense<[1024.0, -1024.0, 0.0]> : tensor<3xf16>
   return
 }
 
@@ -270,6 +288,26 @@ func.func @div_i32() {
   %b = llm.constant dense<4> : tensor<i32>
   %y = llm.div %a, %b : tensor<3xi32>, tensor<i32>
   check.expect_eq %y, dense<[2, -2, 0]> : tensor<3xi32>
+  return
+}
+
+// Integer pow is exact and wraps: 3^4 = 81, (-2)^3 = -8, 0^0 = 1, 2^62;
+// 2^63 wraps to -2^63 and 2^64 to 0. A negative exponent truncates 1 / x^n:
+// 1^-3 = 1, (-1)^-3 = -1, (-1)^-2 = 1, 2^-1 = 0, (-5)^-1 = 0.
+func.func @pow_i64() {
+  %a = llm.constant dense<[3, -2, 0, 2, 2, 2, 1, -1, -1, 2, -5]> : tensor<11xi64>
+  %b = llm.constant dense<[4, 3, 0, 62, 63, 64, -3, -3, -2, -1, -1]> : tensor<11xi64>
+  %y = llm.pow %a, %b : tensor<11xi64>
+  check.expect_eq %y, dense<[81, -8, 1, 4611686018427387904, -9223372036854775808, 0, 1, -1, 1, 0, 0]> : tensor<11xi64>
+  return
+}
+
+// i32 wraps at 32 bits: 3^20 = 3486784401 = -808182895 + 2^32.
+func.func @pow_i32() {
+  %a = llm.constant dense<[3, 7, -3]> : tensor<3xi32>
+  %b = llm.constant dense<[20, 2, 3]> : tensor<3xi32>
+  %y = llm.pow %a, %b : tensor<3xi32>
+  check.expect_eq %y, dense<[-808182895, 49, -27]> : tensor<3xi32>
   return
 }
 

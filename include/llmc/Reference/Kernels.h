@@ -33,14 +33,16 @@ using KernelResult = llvm::Expected<Tensor>;
 
 // Elementwise (ElementwiseKernels.cpp) --------------------------------------
 
-enum class UnaryFn { Neg, Abs, Exp, Log, Sqrt, Rsqrt, Reciprocal, Tanh, Erf, Sigmoid, Cos, Sin };
+enum class UnaryFn {
+  Neg, Abs, Exp, Log, Sqrt, Rsqrt, Reciprocal, Tanh, Erf, Sigmoid, Cos, Sin, Floor, Ceil, Round
+};
 enum class BinaryFn { Add, Sub, Mul, Div, Pow, Maximum, Minimum };
 enum class CompareFn { EQ, NE, LT, LE, GT, GE };
 enum class GeluForm { Erf, Tanh };
 
 KernelResult unary(const Numerics &num, UnaryFn fn, const Tensor &x, DType result);
-/// NumPy broadcasting; integer operands compute in int64 (Pow is float-only,
-/// integer division by zero is an error).
+/// NumPy broadcasting; integer operands compute in int64 and wrap to their
+/// type (integer division by zero and 0 to a negative power are errors).
 KernelResult binary(const Numerics &num, BinaryFn fn, const Tensor &a, const Tensor &b,
                     DType result);
 KernelResult compare(CompareFn fn, const Tensor &a, const Tensor &b);

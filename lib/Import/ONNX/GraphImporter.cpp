@@ -44,20 +44,21 @@ std::optional<Tensor> GraphImporter::constantValue(Value value) const {
   return tensorFromAttr(op.getValue(), cast<RankedTensorType>(value.getType()));
 }
 
-llvm::Expected<Tensor> GraphImporter::constantInput(int i) {
+llvm::Expected<Tensor> GraphImporter::constantInput(int i, llvm::StringRef role) {
   llvm::Expected<Value> value = input(i);
   if (!value)
     return value.takeError();
   std::optional<Tensor> tensor = constantValue(*value);
   if (!tensor)
-    return error("input #" + llvm::Twine(i) + " ('" + current->input(i) +
-                 "') must be known at import time (a constant, an initializer "
+    return error("input #" + llvm::Twine(i) + " ('" + current->input(i) + "'" +
+                 (role.empty() ? "" : ", the " + role) +
+                 ") must be known at import time (a constant, an initializer "
                  "or a bound input)");
   return *tensor;
 }
 
-llvm::Expected<std::vector<int64_t>> GraphImporter::intsInput(int i) {
-  llvm::Expected<Tensor> tensor = constantInput(i);
+llvm::Expected<std::vector<int64_t>> GraphImporter::intsInput(int i, llvm::StringRef role) {
+  llvm::Expected<Tensor> tensor = constantInput(i, role);
   if (!tensor)
     return tensor.takeError();
   if (tensor->isFloat())

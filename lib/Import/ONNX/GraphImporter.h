@@ -61,10 +61,11 @@ public:
   /// Input `i` of the current node (an error if absent and required).
   llvm::Expected<mlir::Value> input(int i);
   bool hasInput(int i) const;
-  /// The values of input `i`, which must be known at import time.
-  llvm::Expected<ref::Tensor> constantInput(int i);
+  /// The values of input `i`, which must be known at import time; the
+  /// error names the input and, if given, its `role` ("axes", ...).
+  llvm::Expected<ref::Tensor> constantInput(int i, llvm::StringRef role = {});
   /// Integer values of input `i`, known at import time.
-  llvm::Expected<std::vector<int64_t>> intsInput(int i);
+  llvm::Expected<std::vector<int64_t>> intsInput(int i, llvm::StringRef role = {});
 
   const onnx::AttributeProto *attribute(llvm::StringRef name) const;
   int64_t intAttr(llvm::StringRef name, int64_t fallback) const;

@@ -68,6 +68,9 @@ Error unary(GraphImporter &g, llvm::StringRef opType) {
                 .Case("Cos", [&] { return b.create<llm::CosOp>(loc, *x).getResult(); })
                 .Case("Sin", [&] { return b.create<llm::SinOp>(loc, *x).getResult(); })
                 .Case("Abs", [&] { return b.create<llm::AbsOp>(loc, *x).getResult(); })
+                .Case("Floor", [&] { return b.create<llm::FloorOp>(loc, *x).getResult(); })
+                .Case("Ceil", [&] { return b.create<llm::CeilOp>(loc, *x).getResult(); })
+                .Case("Round", [&] { return b.create<llm::RoundOp>(loc, *x).getResult(); })
                 .Default([&] { return b.create<llm::SigmoidOp>(loc, *x).getResult(); })();
   return g.setOutput(0, r);
 }
@@ -85,6 +88,9 @@ UNARY(Sigmoid)
 UNARY(Cos)
 UNARY(Sin)
 UNARY(Abs)
+UNARY(Floor)
+UNARY(Ceil)
+UNARY(Round)
 #undef UNARY
 
 /// Fails unless `v` holds a type llm arithmetic takes (floats, i32, i64).
@@ -115,17 +121,29 @@ Error translateSub(GraphImporter &g) { return binary<llm::SubOp>(g); }
 Error translateMul(GraphImporter &g) { return binary<llm::MulOp>(g); }
 Error translateDiv(GraphImporter &g) { return binary<llm::DivOp>(g); }
 
+/// `v` converted to element type `element` (unchanged if it has it).
+Value castTo(GraphImporter &g, Value v, Type element) {
+  if (typeOf(v).getElementType() == element)
+    return v;
+  return g.builder().create<llm::CastOp>(g.loc(), RankedTensorType::get(typeOf(v).getShape(), element), v);
+}
+
+/// Pow: the result has the base's type. An integer exponent of another
+/// type is converted to the base's; a float exponent of an integer base
+/// computes in the exponent's float type and truncates the power back to
+/// the base's type (as ONNX Runtime does, in double).
 Error translatePow(GraphImporter &g) {
   LLMC_REQUIRE(base, g.input(0));
   LLMC_REQUIRE(exponent, g.input(1));
-  if (!isa<FloatType>(typeOf(*base).getElementType()))
-    return g.error("Pow of an integer base is not supported");
-  Value e = *exponent;
-  // ONNX lets the exponent have another type: convert it to the base's.
-  if (typeOf(e).getElementType() != typeOf(*base).getElementType())
-    e = g.builder().create<llm::CastOp>(
-        g.loc(), RankedTensorType::get(typeOf(e).getShape(), typeOf(*base).getElementType()), e);
-  return g.setOutput(0, g.builder().create<llm::PowOp>(g.loc(), *base, e));
+  for (Value v : {*base, *exponent})
+    if (Error e = expectArithmetic(g, v))
+      return e;
+  Type baseType = typeOf(*base).getElementType(), exponentType = typeOf(*exponent).getElementType();
+  if (isa<FloatType>(baseType) || !isa<FloatType>(exponentType))
+    return g.setOutput(0, g.builder().create<llm::PowOp>(g.loc(), *base,
+                                                         castTo(g, *exponent, baseType)));
+  Value power = g.builder().create<llm::PowOp>(g.loc(), castTo(g, *base, exponentType), *exponent);
+  return g.setOutput(0, castTo(g, power, baseType));
 }
 
 template <typename OpT>
@@ -143,6 +161,40 @@ Error variadic(GraphImporter &g) {
 Error translateMax(GraphImporter &g) { return variadic<llm::MaximumOp>(g); }
 Error translateMin(GraphImporter &g) { return variadic<llm::MinimumOp>(g); }
 
+Error translateRelu(GraphImporter &g) {
+  LLMC_REQUIRE(x, g.input(0));
+  if (Error e = expectArithmetic(g, *x))
+    return e;
+  return g.setOutput(0, g.builder().create<llm::MaximumOp>(g.loc(), *x, g.scalarLike(*x, 0)));
+}
+
+/// Clip: min(max(x, lo), hi) (hi where lo > hi, as ONNX says); the bounds
+/// are inputs 1 and 2 (opset 11+) or the attributes min and max.
+Error translateClip(GraphImporter &g) {
+  LLMC_REQUIRE(x, g.input(0));
+  if (Error e = expectArithmetic(g, *x))
+    return e;
+  OpBuilder &b = g.builder();
+  Value r = *x;
+  for (auto [slot, name] : {std::pair<int, llvm::StringRef>{1, "min"}, {2, "max"}}) {
+    Value bound;
+    if (g.getOpset() < 11) {
+      if (g.attribute(name))
+        bound = g.scalarLike(*x, g.floatAttr(name, 0));
+    } else if (g.hasInput(slot)) {
+      LLMC_REQUIRE(v, g.input(slot));
+      if (typeOf(*v).getElementType() != typeOf(*x).getElementType())
+        return g.error("the " + name + " bound's element type differs from the input's");
+      bound = *v;
+    }
+    if (bound && name == "min")
+      r = b.create<llm::MaximumOp>(g.loc(), r, bound);
+    else if (bound)
+      r = b.create<llm::MinimumOp>(g.loc(), r, bound);
+  }
+  return g.setOutput(0, r);
+}
+
 Error compare(GraphImporter &g, llm::CompareDirection direction) {
   LLMC_REQUIRE(a, g.input(0));
   LLMC_REQUIRE(c, g.input(1));
@@ -158,6 +210,67 @@ Error translateGreater(GraphImporter &g) { return compare(g, llm::CompareDirecti
 Error translateLess(GraphImporter &g) { return compare(g, llm::CompareDirection::lt); }
 Error translateGreaterOrEqual(GraphImporter &g) { return compare(g, llm::CompareDirection::ge); }
 Error translateLessOrEqual(GraphImporter &g) { return compare(g, llm::CompareDirection::le); }
+
+//===----------------------------------------------------------------------===//
+// Boolean logic: llm.where on i1 operands (broadcasting like ONNX)
+//===----------------------------------------------------------------------===//
+
+Value boolConstant(GraphImporter &g, bool value) {
+  return g.constant(Tensor::fromInts(DType::I1, {}, {value}), g.builder().getI1Type());
+}
+
+/// Input `i`, which must be a BOOL tensor.
+llvm::Expected<Value> boolInput(GraphImporter &g, int i) {
+  LLMC_REQUIRE(v, g.input(i));
+  if (!typeOf(*v).getElementType().isInteger(1))
+    return g.error(g.node().op_type() + " takes BOOL tensors");
+  return *v;
+}
+
+Value logicalNot(GraphImporter &g, Value x) {
+  return g.builder().create<llm::WhereOp>(g.loc(), x, boolConstant(g, false), boolConstant(g, true));
+}
+
+Error translateNot(GraphImporter &g) {
+  LLMC_REQUIRE(x, boolInput(g, 0));
+  return g.setOutput(0, logicalNot(g, *x));
+}
+
+/// And: a ? b : false; Or: a ? true : b; Xor: a ? !b : b.
+Error logical(GraphImporter &g) {
+  LLMC_REQUIRE(a, boolInput(g, 0));
+  LLMC_REQUIRE(c, boolInput(g, 1));
+  if (!llm::broadcastShapes(typeOf(*a).getShape(), typeOf(*c).getShape()))
+    return g.error("shapes " + llm::formatShape(typeOf(*a).getShape()) + " and " +
+                   llm::formatShape(typeOf(*c).getShape()) + " do not broadcast");
+  llvm::StringRef op = g.node().op_type();
+  Value onTrue = op == "And" ? *c : op == "Or" ? boolConstant(g, true) : logicalNot(g, *c);
+  Value onFalse = op == "And" ? boolConstant(g, false) : *c;
+  return g.setOutput(0, g.builder().create<llm::WhereOp>(g.loc(), *a, onTrue, onFalse));
+}
+Error translateAnd(GraphImporter &g) { return logical(g); }
+Error translateOr(GraphImporter &g) { return logical(g); }
+Error translateXor(GraphImporter &g) { return logical(g); }
+
+/// Sign: 1, -1 or 0 (NaN stays NaN).
+Error translateSign(GraphImporter &g) {
+  LLMC_REQUIRE(x, g.input(0));
+  if (Error e = expectArithmetic(g, *x))
+    return e;
+  OpBuilder &b = g.builder();
+  Location loc = g.loc();
+  auto test = [&](llm::CompareDirection d, Value lhs, Value rhs) -> Value {
+    return b.create<llm::CompareOp>(loc, llm::CompareDirectionAttr::get(b.getContext(), d), lhs, rhs);
+  };
+  Value zero = g.scalarLike(*x, 0);
+  Value r = b.create<llm::WhereOp>(
+      loc, test(llm::CompareDirection::gt, *x, zero), g.scalarLike(*x, 1),
+      b.create<llm::WhereOp>(loc, test(llm::CompareDirection::lt, *x, zero), g.scalarLike(*x, -1),
+                             zero));
+  if (isa<FloatType>(typeOf(*x).getElementType())) // x != x only for NaN
+    r = b.create<llm::WhereOp>(loc, test(llm::CompareDirection::ne, *x, *x), *x, r);
+  return g.setOutput(0, r);
+}
 
 Error translateIdentity(GraphImporter &g) {
   LLMC_REQUIRE(x, g.input(0));
@@ -259,7 +372,7 @@ Error reduce(GraphImporter &g) {
   if (std::optional<std::vector<int64_t>> attr = g.intsAttr("axes")) {
     axes = *attr;
   } else if (g.hasInput(1)) {
-    LLMC_REQUIRE(values, g.intsInput(1));
+    LLMC_REQUIRE(values, g.intsInput(1, "axes"));
     axes = *values;
   }
   if (axes.empty()) {
@@ -427,15 +540,32 @@ Value dimEntry(GraphImporter &g, Value x, int64_t d) {
   return reshapeTo(g, dim, {1});
 }
 
+/// The product of dimensions [from, to) of `x` as a [1] i64 tensor: a
+/// constant when they are static, llm.dim products otherwise.
+Value productOfDims(GraphImporter &g, Value x, int64_t from, int64_t to) {
+  int64_t known = 1;
+  Value dynamic;
+  for (int64_t d = from; d < to; ++d) {
+    if (!typeOf(x).isDynamicDim(d)) {
+      known *= typeOf(x).getDimSize(d);
+      continue;
+    }
+    Value size = dimEntry(g, x, d);
+    dynamic = dynamic ? g.builder().create<llm::MulOp>(g.loc(), dynamic, size) : size;
+  }
+  if (!dynamic)
+    return entryConstant(g, known);
+  if (known == 1)
+    return dynamic;
+  return g.builder().create<llm::MulOp>(g.loc(), dynamic, entryConstant(g, known));
+}
+
 /// Entry `i` of a 1-D shape value, as a [1] tensor.
 Value shapeEntry(GraphImporter &g, Value shape, int64_t i,
                  const std::vector<std::optional<int64_t>> &known) {
   if (known[i])
     return entryConstant(g, *known[i]);
-  Value s = shape;
-  if (typeOf(s).getElementType() != g.builder().getI64Type())
-    s = g.builder().create<llm::CastOp>(
-        g.loc(), RankedTensorType::get(typeOf(s).getShape(), g.builder().getI64Type()), s);
+  Value s = castTo(g, shape, g.builder().getI64Type());
   auto type = RankedTensorType::get({1}, g.builder().getI64Type());
   OpBuilder &b = g.builder();
   return b.create<llm::SliceOp>(g.loc(), type, s, b.getDenseI64ArrayAttr({0}),
@@ -473,9 +603,7 @@ Error reshapeToRunTimeShape(GraphImporter &g, Value x, Value target) {
   }
   if (inferred >= 0) {
     // -1: the element count divided by the product of the other entries.
-    Value count = entryConstant(g, 1);
-    for (int64_t d = 0; d < typeOf(x).getRank(); ++d)
-      count = b.create<llm::MulOp>(g.loc(), count, dimEntry(g, x, d));
+    Value count = productOfDims(g, x, 0, typeOf(x).getRank());
     Value others = entryConstant(g, 1);
     for (Value p : pieces)
       if (p)
@@ -574,49 +702,67 @@ Value sliceOf(GraphImporter &g, Value x, llvm::ArrayRef<int64_t> dims,
                                 unitSteps ? nullptr : b.getDenseI64ArrayAttr(steps));
 }
 
-/// Slice whose starts or ends are known only at run time (axes and steps
-/// must be constants).
-Error sliceAtRunTime(GraphImporter &g, Value x) {
-  int64_t rank = typeOf(x).getRank();
-  LLMC_REQUIRE(startsValue, g.input(1));
-  LLMC_REQUIRE(endsValue, g.input(2));
-  int64_t count = typeOf(*startsValue).getRank() == 1 ? typeOf(*startsValue).getDimSize(0) : -1;
-  if (count < 0 || ShapedType::isDynamic(count))
-    return g.error("run-time Slice bounds must be 1-D with a static length");
+/// The dimensions and steps of a Slice with `count` bounds: inputs 3
+/// (axes; default 0, 1, ...) and 4 (steps; default 1), known at import time.
+llvm::Expected<std::pair<llvm::SmallVector<int64_t>, std::vector<int64_t>>>
+sliceDimsAndSteps(GraphImporter &g, int64_t count, int64_t rank) {
   std::vector<int64_t> axes, steps(count, 1);
   if (g.hasInput(3)) {
-    LLMC_REQUIRE(a, g.intsInput(3));
+    LLMC_REQUIRE(a, g.intsInput(3, "axes"));
     axes = *a;
   } else {
     for (int64_t i = 0; i < count; ++i)
       axes.push_back(i);
   }
   if (g.hasInput(4)) {
-    LLMC_REQUIRE(st, g.intsInput(4));
+    LLMC_REQUIRE(st, g.intsInput(4, "steps"));
     steps = *st;
   }
   if (int64_t(axes.size()) != count || int64_t(steps.size()) != count)
     return g.error("starts, ends, axes and steps differ in length");
-  if (llvm::any_of(steps, [](int64_t s) { return s <= 0; }))
-    return g.error("negative or zero slice steps are not supported");
+  if (llvm::is_contained(steps, 0))
+    return g.error("a Slice step is 0");
   llvm::SmallVector<int64_t> dims;
-  llvm::SmallVector<int64_t> shape(typeOf(x).getShape());
   for (int64_t a : axes) {
     LLMC_REQUIRE(d, normaliseAxis(g, a, rank));
     dims.push_back(*d);
-    shape[*d] = ShapedType::kDynamic;
   }
+  return std::make_pair(dims, steps);
+}
+
+/// Slice whose starts or ends are known only at run time (axes and steps
+/// must be constants, the steps positive).
+Error sliceAtRunTime(GraphImporter &g, Value x) {
+  LLMC_REQUIRE(startsValue, g.input(1));
+  LLMC_REQUIRE(endsValue, g.input(2));
+  int64_t count = typeOf(*startsValue).getRank() == 1 ? typeOf(*startsValue).getDimSize(0) : -1;
+  if (count < 0 || ShapedType::isDynamic(count))
+    return g.error("run-time Slice bounds must be 1-D with a static length");
+  LLMC_REQUIRE(spec, sliceDimsAndSteps(g, count, typeOf(x).getRank()));
+  auto &[dims, steps] = *spec;
+  if (llvm::any_of(steps, [](int64_t s) { return s < 0; }))
+    return g.error("a negative Slice step needs starts and ends known at import time");
+  llvm::SmallVector<int64_t> shape(typeOf(x).getShape());
+  for (int64_t d : dims)
+    shape[d] = ShapedType::kDynamic;
   OpBuilder &b = g.builder();
-  auto asI64 = [&](Value v) -> Value {
-    if (typeOf(v).getElementType().isInteger(64))
-      return v;
-    return b.create<llm::CastOp>(g.loc(), RankedTensorType::get(typeOf(v).getShape(), b.getI64Type()), v);
-  };
+  auto asI64 = [&](Value v) { return castTo(g, v, b.getI64Type()); };
   bool unitSteps = llvm::all_of(steps, [](int64_t s) { return s == 1; });
   return g.setOutput(0, b.create<llm::DynamicSliceOp>(
                             g.loc(), RankedTensorType::get(shape, typeOf(x).getElementType()), x,
                             asI64(*startsValue), asI64(*endsValue), b.getDenseI64ArrayAttr(dims),
                             unitSteps ? nullptr : b.getDenseI64ArrayAttr(steps)));
+}
+
+/// The indices a negative step selects from a dimension of size n (ONNX:
+/// start clamped to [0, n - 1], end to [-1, n - 1]).
+std::vector<int64_t> reverseSliceIndices(int64_t n, int64_t start, int64_t end, int64_t step) {
+  start = std::clamp<int64_t>(start < 0 ? start + n : start, 0, n - 1);
+  end = std::clamp<int64_t>(end < 0 ? end + n : end, -1, n - 1);
+  std::vector<int64_t> indices;
+  for (int64_t i = start; i > end; i += step)
+    indices.push_back(i);
+  return indices;
 }
 
 Error translateSlice(GraphImporter &g) {
@@ -629,30 +775,35 @@ Error translateSlice(GraphImporter &g) {
     return sliceAtRunTime(g, *x);
   LLMC_REQUIRE(starts, g.intsInput(1));
   LLMC_REQUIRE(ends, g.intsInput(2));
-  int64_t rank = typeOf(*x).getRank();
-  std::vector<int64_t> axes, steps(starts->size(), 1);
-  if (g.hasInput(3)) {
-    LLMC_REQUIRE(a, g.intsInput(3));
-    axes = *a;
-  } else {
-    for (size_t i = 0; i < starts->size(); ++i)
-      axes.push_back(i);
-  }
-  if (g.hasInput(4)) {
-    LLMC_REQUIRE(s, g.intsInput(4));
-    steps = *s;
-  }
-  if (axes.size() != starts->size() || ends->size() != starts->size() || steps.size() != starts->size())
+  if (ends->size() != starts->size())
     return g.error("starts, ends, axes and steps differ in length");
-  llvm::SmallVector<int64_t> dims;
-  for (int64_t a : axes) {
-    LLMC_REQUIRE(d, normaliseAxis(g, a, rank));
-    dims.push_back(*d);
+  LLMC_REQUIRE(spec, sliceDimsAndSteps(g, starts->size(), typeOf(*x).getRank()));
+  auto &[dims, steps] = *spec;
+  // Positive steps: one llm.slice; each negative step: a gather of the
+  // indices it selects (reversed order), which needs a static dimension.
+  llvm::SmallVector<int64_t> fDims, fStarts, fEnds, fSteps;
+  for (size_t k = 0; k < dims.size(); ++k) {
+    if (steps[k] < 0)
+      continue;
+    fDims.push_back(dims[k]), fStarts.push_back((*starts)[k]);
+    fEnds.push_back((*ends)[k]), fSteps.push_back(steps[k]);
   }
-  for (int64_t s : steps)
-    if (s <= 0)
-      return g.error("negative or zero slice steps are not supported");
-  return g.setOutput(0, sliceOf(g, *x, dims, *starts, *ends, steps));
+  Value r = *x;
+  if (!fDims.empty())
+    r = sliceOf(g, r, fDims, fStarts, fEnds, fSteps);
+  for (size_t k = 0; k < dims.size(); ++k) {
+    if (steps[k] > 0)
+      continue;
+    int64_t n = typeOf(r).getDimSize(dims[k]);
+    if (ShapedType::isDynamic(n))
+      return g.error("a negative Slice step on dimension " + llvm::Twine(dims[k]) +
+                     " of dynamic size is not supported");
+    std::vector<int64_t> indices = reverseSliceIndices(n, (*starts)[k], (*ends)[k], steps[k]);
+    int64_t m = indices.size();
+    Value at = g.constant(Tensor::fromInts(DType::I64, {m}, std::move(indices)), g.builder().getI64Type());
+    r = g.builder().create<llm::GatherOp>(g.loc(), r, at, dims[k]);
+  }
+  return g.setOutput(0, r);
 }
 
 Error translateSplit(GraphImporter &g) {
@@ -662,7 +813,7 @@ Error translateSplit(GraphImporter &g) {
   int64_t size = typeOf(*x).getDimSize(*axis);
   std::vector<int64_t> sizes;
   if (g.hasInput(1)) {
-    LLMC_REQUIRE(s, g.intsInput(1));
+    LLMC_REQUIRE(s, g.intsInput(1, "split sizes"));
     sizes = *s;
   } else if (std::optional<std::vector<int64_t>> attr = g.intsAttr("split")) {
     sizes = *attr;
@@ -686,7 +837,7 @@ Error translateSplit(GraphImporter &g) {
 /// Axes of Unsqueeze/Squeeze: input 1 (opset 13+) or the attribute.
 llvm::Expected<std::vector<int64_t>> axesOf(GraphImporter &g) {
   if (g.hasInput(1))
-    return g.intsInput(1);
+    return g.intsInput(1, "axes");
   return g.intsAttr("axes").value_or(std::vector<int64_t>{});
 }
 
@@ -795,6 +946,29 @@ Error translateShape(GraphImporter &g) {
   return g.setOutput(0, joinEntries(g, pieces));
 }
 
+/// Size: the element count as a 0-D i64, from the static shape or the
+/// product of the dimensions at run time.
+Error translateSize(GraphImporter &g) {
+  LLMC_REQUIRE(x, g.input(0));
+  return g.setOutput(0, reshapeTo(g, productOfDims(g, *x, 0, typeOf(*x).getRank()), {}));
+}
+
+/// Flatten: [d0 * ... * d(axis-1), d(axis) * ... * d(rank-1)].
+Error translateFlatten(GraphImporter &g) {
+  LLMC_REQUIRE(x, g.input(0));
+  int64_t rank = typeOf(*x).getRank(), axis = g.intAttr("axis", 1);
+  int64_t a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a > rank)
+    return g.error("axis " + llvm::Twine(axis) + " is out of range for rank " + llvm::Twine(rank));
+  Value pieces[] = {productOfDims(g, *x, 0, a), productOfDims(g, *x, a, rank)};
+  llvm::SmallVector<int64_t> shape = {staticSizeOf(g, pieces[0]), staticSizeOf(g, pieces[1])};
+  if (llm::countDynamicDims(shape) == 0)
+    return g.setOutput(0, reshapeTo(g, *x, shape));
+  auto type = RankedTensorType::get(shape, typeOf(*x).getElementType());
+  return g.setOutput(0, g.builder().create<llm::ReshapeOp>(g.loc(), type, *x,
+                                                           joinEntries(g, pieces)));
+}
+
 Error translateConstantOfShape(GraphImporter &g) {
   Tensor fill = Tensor::fromFloats(DType::F32, {1}, {0.0f});
   Type element = g.builder().getF32Type();
@@ -828,42 +1002,39 @@ Error translateConstantOfShape(GraphImporter &g) {
   return g.setOutput(0, g.constant(t, element));
 }
 
-/// Range with bounds known only at run time (integers, constant step):
-/// start + iota(max(ceil((limit - start) / delta), 0)) * delta.
+/// Range with bounds known only at run time (a constant delta):
+/// start + iota(n) * delta, n = max(ceil((limit - start) / delta), 0).
 Error rangeAtRunTime(GraphImporter &g) {
   LLMC_REQUIRE(start, g.input(0));
   LLMC_REQUIRE(limit, g.input(1));
-  LLMC_REQUIRE(delta, g.constantInput(2));
-  if (delta->isFloat())
-    return g.error("a Range of floats with run-time bounds is not supported");
-  int64_t step = delta->ints()[0];
-  if (step == 0)
-    return g.error("Range with delta 0");
+  LLMC_REQUIRE(delta, g.constantInput(2, "delta"));
   OpBuilder &b = g.builder();
   Location loc = g.loc();
-  Type i64 = b.getI64Type();
-  auto toI64 = [&](Value v) -> Value {
-    auto scalar = RankedTensorType::get({}, i64);
-    v = reshapeTo(g, v, {});
-    if (typeOf(v).getElementType() == i64)
-      return v;
-    return b.create<llm::CastOp>(loc, scalar, v);
-  };
-  Value s0 = toI64(*start), s1 = toI64(*limit);
-  auto scalar = [&](int64_t v) { return g.constant(Tensor::fromInts(DType::I64, {}, {v}), i64); };
-  // Integer division truncates: ceil(a / d) = (a + d - sign(d)) / d.
-  Value span = b.create<llm::SubOp>(loc, s1, s0);
-  Value count = b.create<llm::DivOp>(
-      loc, b.create<llm::AddOp>(loc, span, scalar(step > 0 ? step - 1 : step + 1)), scalar(step));
-  count = b.create<llm::MaximumOp>(loc, count, scalar(0));
-  Value values = b.create<llm::IotaOp>(loc, count);
-  if (step != 1)
-    values = b.create<llm::MulOp>(loc, values, scalar(step));
-  values = b.create<llm::AddOp>(loc, values, s0);
-  Type element = typeOf(*start).getElementType();
-  if (element != i64)
-    values = b.create<llm::CastOp>(loc, RankedTensorType::get(typeOf(values).getShape(), element), values);
-  return g.setOutput(0, values);
+  Type i64 = b.getI64Type(), element = typeOf(*start).getElementType();
+  if (delta->isFloat() ? delta->floats()[0] == 0 : delta->ints()[0] == 0)
+    return g.error("Range with delta 0");
+  if (typeOf(*limit).getElementType() != element)
+    return g.error("Range's start and limit have different element types");
+  Value s0 = reshapeTo(g, *start, {}), s1 = reshapeTo(g, *limit, {});
+  Value count, step;
+  if (delta->isFloat()) {
+    step = g.scalarLike(s0, delta->floats()[0]);
+    Value n = b.create<llm::CeilOp>(loc, b.create<llm::DivOp>(loc, b.create<llm::SubOp>(loc, s1, s0), step));
+    count = castTo(g, b.create<llm::MaximumOp>(loc, n, g.scalarLike(n, 0)), i64);
+  } else {
+    // In i64; integer division truncates: ceil(a / d) = (a + d - sign(d)) / d.
+    int64_t d = delta->ints()[0];
+    s0 = castTo(g, s0, i64), s1 = castTo(g, s1, i64);
+    auto scalar = [&](int64_t v) { return g.constant(Tensor::fromInts(DType::I64, {}, {v}), i64); };
+    Value span = b.create<llm::SubOp>(loc, s1, s0);
+    count = b.create<llm::DivOp>(loc, b.create<llm::AddOp>(loc, span, scalar(d > 0 ? d - 1 : d + 1)),
+                                 scalar(d));
+    count = b.create<llm::MaximumOp>(loc, count, scalar(0));
+    step = scalar(d);
+  }
+  Value values = castTo(g, b.create<llm::IotaOp>(loc, count), typeOf(s0).getElementType());
+  values = b.create<llm::AddOp>(loc, b.create<llm::MulOp>(loc, values, step), s0);
+  return g.setOutput(0, castTo(g, values, element));
 }
 
 Error translateRange(GraphImporter &g) {
@@ -873,7 +1044,7 @@ Error translateRange(GraphImporter &g) {
     return rangeAtRunTime(g);
   LLMC_REQUIRE(start, g.constantInput(0));
   LLMC_REQUIRE(limit, g.constantInput(1));
-  LLMC_REQUIRE(delta, g.constantInput(2));
+  LLMC_REQUIRE(delta, g.constantInput(2, "delta"));
   auto value = [](const Tensor &t) { return t.isFloat() ? double(t.floats()[0]) : double(t.ints()[0]); };
   double s = value(*start), l = value(*limit), d = value(*delta);
   if (d == 0)
@@ -939,6 +1110,51 @@ Error translateTrilu(GraphImporter &g) {
   return g.setOutput(0, b.create<llm::WhereOp>(g.loc(), mask, *x, g.scalarLike(*x, 0)));
 }
 
+/// CumSum along `axis`: y[.., i, ..] = sum over j of where(keep(i, j),
+/// x[.., j, ..], 0), keep being j <= i (j < i exclusive; j >= i, j > i
+/// reversed), as one llm.where over [.., i, j, ..] and an llm.reduce_sum
+/// over j. O(n^2) in the axis size: meant for position ids from a mask.
+Error translateCumSum(GraphImporter &g) {
+  LLMC_REQUIRE(x, g.input(0));
+  if (Error e = expectArithmetic(g, *x))
+    return e;
+  LLMC_REQUIRE(axisValues, g.intsInput(1, "axis"));
+  if (axisValues->size() != 1)
+    return g.error("CumSum's axis must hold one value");
+  int64_t rank = typeOf(*x).getRank();
+  LLMC_REQUIRE(axis, normaliseAxis(g, (*axisValues)[0], rank));
+  bool exclusive = g.intAttr("exclusive", 0), reverse = g.intAttr("reverse", 0);
+  llm::CompareDirection keep = reverse ? (exclusive ? llm::CompareDirection::gt : llm::CompareDirection::ge)
+                                       : (exclusive ? llm::CompareDirection::lt : llm::CompareDirection::le);
+  OpBuilder &b = g.builder();
+  Location loc = g.loc();
+  int64_t n = typeOf(*x).getDimSize(*axis);
+  Value mask; // [n (i), n (j)]
+  if (ShapedType::isDynamic(n)) {
+    Value positions = b.create<llm::IotaOp>(loc, b.create<llm::DimOp>(loc, *x, b.getI64IntegerAttr(*axis)));
+    mask = b.create<llm::CompareOp>(loc, llm::CompareDirectionAttr::get(b.getContext(), keep),
+                                     reshapeTo(g, positions, {1, n}), reshapeTo(g, positions, {n, 1}));
+  } else {
+    std::vector<int64_t> bits(n * n);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        bits[i * n + j] = keep == llm::CompareDirection::le ? j <= i
+                          : keep == llm::CompareDirection::lt ? j < i
+                          : keep == llm::CompareDirection::ge ? j >= i
+                                                               : j > i;
+    mask = g.constant(Tensor::fromInts(DType::I1, {n, n}, bits), b.getI1Type());
+  }
+  // The mask broadcasts against x with a unit i dimension inserted before
+  // the axis: [.., 1, n, rest] and [n, n, 1...].
+  llvm::SmallVector<int64_t> maskShape = {n, n}, spread(typeOf(*x).getShape());
+  maskShape.append(rank - *axis - 1, 1);
+  spread.insert(spread.begin() + *axis, 1);
+  Value terms = b.create<llm::WhereOp>(loc, reshapeTo(g, mask, maskShape), reshapeTo(g, *x, spread),
+                                       g.scalarLike(*x, 0));
+  return g.setOutput(0, b.create<llm::ReduceSumOp>(loc, terms, b.getDenseI64ArrayAttr({*axis + 1}),
+                                                   nullptr));
+}
+
 Error translateIf(GraphImporter &g) {
   auto cond = g.constantInput(0);
   if (!cond)
@@ -962,17 +1178,23 @@ const llvm::StringMap<NodeTranslation> &translations() {
   static const llvm::StringMap<NodeTranslation> table = {
       {"Abs", translateAbs},
       {"Add", translateAdd},
+      {"And", translateAnd},
       {"ArgMax", translateArgMax},
       {"Cast", translateCast},
+      {"Ceil", translateCeil},
+      {"Clip", translateClip},
       {"Concat", translateConcat},
       {"Constant", translateConstant},
       {"ConstantOfShape", translateConstantOfShape},
       {"Cos", translateCos},
+      {"CumSum", translateCumSum},
       {"Div", translateDiv},
       {"Equal", translateEqual},
       {"Erf", translateErf},
       {"Exp", translateExp},
       {"Expand", translateExpand},
+      {"Flatten", translateFlatten},
+      {"Floor", translateFloor},
       {"Gather", translateGather},
       {"Gemm", translateGemm},
       {"Greater", translateGreater},
@@ -988,6 +1210,8 @@ const llvm::StringMap<NodeTranslation> &translations() {
       {"Min", translateMin},
       {"Mul", translateMul},
       {"Neg", translateNeg},
+      {"Not", translateNot},
+      {"Or", translateOr},
       {"Pow", translatePow},
       {"Range", translateRange},
       {"Reciprocal", translateReciprocal},
@@ -995,10 +1219,14 @@ const llvm::StringMap<NodeTranslation> &translations() {
       {"ReduceMean", translateReduceMean},
       {"ReduceMin", translateReduceMin},
       {"ReduceSum", translateReduceSum},
+      {"Relu", translateRelu},
       {"Reshape", translateReshape},
+      {"Round", translateRound},
       {"Shape", translateShape},
       {"Sigmoid", translateSigmoid},
+      {"Sign", translateSign},
       {"Sin", translateSin},
+      {"Size", translateSize},
       {"Slice", translateSlice},
       {"Softmax", translateSoftmax},
       {"Split", translateSplit},
@@ -1010,6 +1238,7 @@ const llvm::StringMap<NodeTranslation> &translations() {
       {"Trilu", translateTrilu},
       {"Unsqueeze", translateUnsqueeze},
       {"Where", translateWhere},
+      {"Xor", translateXor},
   };
   return table;
 }

@@ -17,9 +17,9 @@ func.func @mul_types(%a: tensor<3xf32>, %b: tensor<3xf16>) {
 
 // -----
 
-func.func @pow_integer(%a: tensor<3xi64>) {
-  // expected-error @+1 {{'llm.pow' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values}}
-  %r = "llm.pow"(%a, %a) : (tensor<3xi64>, tensor<3xi64>) -> tensor<3xi64>
+func.func @pow_bool(%a: tensor<3xi1>) {
+  // expected-error @+1 {{'llm.pow' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 32-bit signless integer or 64-bit signless integer values}}
+  %r = "llm.pow"(%a, %a) : (tensor<3xi1>, tensor<3xi1>) -> tensor<3xi1>
   return
 }
 

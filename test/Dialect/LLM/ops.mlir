@@ -107,7 +107,8 @@ func.func @activations(%x: tensor<1x?x256xf32>, %u: tensor<1x?x256xf32>)
 // CHECK-LABEL: func.func @unary
 func.func @unary(%x: tensor<4x?xf32>) -> (tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>,
     tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>,
-    tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>) {
+    tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>,
+    tensor<4x?xf32>, tensor<4x?xf32>) {
   // CHECK: llm.neg %{{.*}} : tensor<4x?xf32>
   %0 = llm.neg %x : tensor<4x?xf32>
   // CHECK: llm.abs
@@ -132,9 +133,16 @@ func.func @unary(%x: tensor<4x?xf32>) -> (tensor<4x?xf32>, tensor<4x?xf32>, tens
   %10 = llm.cos %x : tensor<4x?xf32>
   // CHECK: llm.sin %{{.*}} : tensor<4x?xf32>
   %11 = llm.sin %x : tensor<4x?xf32>
-  return %0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11 : tensor<4x?xf32>, tensor<4x?xf32>,
+  // CHECK: llm.floor %{{.*}} : tensor<4x?xf32>
+  %12 = llm.floor %x : tensor<4x?xf32>
+  // CHECK: llm.ceil %{{.*}} : tensor<4x?xf32>
+  %13 = llm.ceil %x : tensor<4x?xf32>
+  // CHECK: llm.round %{{.*}} : tensor<4x?xf32>
+  %14 = llm.round %x : tensor<4x?xf32>
+  return %0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14 : tensor<4x?xf32>,
     tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>,
-    tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>
+    tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>,
+    tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>
 }
 
 // CHECK-LABEL: func.func @binary

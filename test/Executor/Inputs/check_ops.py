@@ -65,7 +65,8 @@ def unary(op, fn, positive=False):
 
 
 for op, fn in [("neg", np.negative), ("abs", np.abs), ("exp", np.exp), ("tanh", np.tanh),
-               ("erf", erf), ("sigmoid", lambda x: 1 / (1 + np.exp(-x))), ("cos", np.cos), ("sin", np.sin)]:
+               ("erf", erf), ("sigmoid", lambda x: 1 / (1 + np.exp(-x))), ("cos", np.cos), ("sin", np.sin),
+               ("floor", np.floor), ("ceil", np.ceil), ("round", np.round)]:
     unary(op, fn)
 for op, fn in [("log", np.log), ("sqrt", np.sqrt), ("rsqrt", lambda x: 1 / np.sqrt(x)),
                ("reciprocal", lambda x: 1 / x)]:

@@ -25,7 +25,7 @@ DATA = "/usr/share/libonnx-testdata/data/node"
 PARAMETER_SLOTS = {
     "Reshape": {1}, "Slice": {1, 2, 3, 4}, "Unsqueeze": {1}, "Squeeze": {1}, "Expand": {1},
     "ConstantOfShape": {0}, "Range": {0, 1, 2}, "Split": {1}, "Trilu": {1}, "ReduceSum": {1},
-    "ReduceMean": {1}, "ReduceMax": {1}, "ReduceMin": {1}, "If": {0},
+    "ReduceMean": {1}, "ReduceMax": {1}, "ReduceMin": {1}, "If": {0}, "CumSum": {1},
 }
 
 

@@ -86,6 +86,9 @@ double ErfOp::countFlops() { return onePerResultElement(*this); }
 double SigmoidOp::countFlops() { return onePerResultElement(*this); }
 double CosOp::countFlops() { return onePerResultElement(*this); }
 double SinOp::countFlops() { return onePerResultElement(*this); }
+double FloorOp::countFlops() { return onePerResultElement(*this); }
+double CeilOp::countFlops() { return onePerResultElement(*this); }
+double RoundOp::countFlops() { return onePerResultElement(*this); }
 
 // Elementwise binary, comparison, selection.
 double AddOp::countFlops() { return onePerResultElement(*this); }

@@ -122,9 +122,24 @@ Interval AbsOp::transferRange(const RangeTransferContext &context) {
   return {x.lo <= 0 && x.hi >= 0 ? 0 : std::min(std::abs(x.lo), std::abs(x.hi)), x.magnitude()};
 }
 
+/// The range of an increasing function `f` of `x`: `f` at x's bounds.
+template <typename Fn>
+static Interval increasing(const RangeTransferContext &context, Value x, Fn f) {
+  Interval r = context.get(x);
+  return {f(r.lo), f(r.hi)};
+}
+
 Interval ExpOp::transferRange(const RangeTransferContext &context) {
-  Interval x = context.get(getInput());
-  return {std::exp(x.lo), std::exp(x.hi)};
+  return increasing(context, getInput(), [](double v) { return std::exp(v); });
+}
+Interval FloorOp::transferRange(const RangeTransferContext &context) {
+  return increasing(context, getInput(), [](double v) { return std::floor(v); });
+}
+Interval CeilOp::transferRange(const RangeTransferContext &context) {
+  return increasing(context, getInput(), [](double v) { return std::ceil(v); });
+}
+Interval RoundOp::transferRange(const RangeTransferContext &context) {
+  return increasing(context, getInput(), [](double v) { return std::nearbyint(v); });
 }
 
 Interval TanhOp::transferRange(const RangeTransferContext &) { return {-1, 1}; }

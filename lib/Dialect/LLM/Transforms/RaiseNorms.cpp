@@ -207,9 +207,9 @@ struct RaiseLayerNorm : OpRewritePattern<MulOp> {
   // Before RMSNorm: a LayerNorm is also an RMSNorm of x - mean(x).
   RaiseLayerNorm(MLIRContext *context) : OpRewritePattern(context, /*benefit=*/2) {}
   LogicalResult matchAndRewrite(MulOp op, PatternRewriter &rewriter) const override {
-    int64_t width = cast<RankedTensorType>(op.getType()).getShape().back();
     MissReason why("no operand is a weight vector [D] of the result's last dimension");
-    for (auto [w, n] : weightedOperands(op)) {
+    for (auto [w, n] : weightedOperands(op)) { // none for a 0-D product
+      int64_t width = cast<RankedTensorType>(op.getType()).getShape().back();
       auto found = standardised(n, why);
       if (!found)
         continue;

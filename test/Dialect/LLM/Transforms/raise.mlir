@@ -509,3 +509,14 @@ module attributes {llm.weights = "w.safetensors"} {
     return %o : tensor<1x4x?x12xf32>
   }
 }
+
+// -----
+
+// A product of 0-D values (scalar arithmetic of an exported window function)
+// has no last dimension to normalise: the norm patterns leave it alone.
+// CHECK-LABEL: func.func @scalar_product
+// CHECK-NEXT: llm.mul
+func.func @scalar_product(%a: tensor<f32>, %b: tensor<f32>) -> tensor<f32> {
+  %p = llm.mul %a, %b : tensor<f32>
+  return %p : tensor<f32>
+}

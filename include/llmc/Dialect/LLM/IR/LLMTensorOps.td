@@ -16,10 +16,11 @@ def LLM_NumericTensor : RankedTensorOf<[F32, F16, BF16, I32, I64]>;
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-class LLM_UnaryOp<string mnemonic, string formula>
+class LLM_UnaryOp<string mnemonic, string formula, string note = "">
     : LLM_KnownOp<mnemonic, [Pure, SameOperandsAndResultType, Elementwise]> {
   let summary = "elementwise " # formula;
-  let description = "`result = " # formula # "`, elementwise.\n\n"
+  let description = "`result = " # formula # "`, elementwise."
+    # !if(!empty(note), "", " " # note) # "\n\n"
     # "```mlir\n%y = llm." # mnemonic # " %x : tensor<4x?xf32>\n```";
   let arguments = (ins LLM_FloatTensor:$input);
   let results = (outs LLM_FloatTensor:$result);
@@ -38,6 +39,16 @@ def LLM_ErfOp : LLM_UnaryOp<"erf", "erf(x)">;
 def LLM_SigmoidOp : LLM_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
 def LLM_CosOp : LLM_UnaryOp<"cos", "cos(x)">;
 def LLM_SinOp : LLM_UnaryOp<"sin", "sin(x)">;
+def LLM_FloorOp : LLM_UnaryOp<"floor", "floor(x)",
+    "The largest integer not above `x`; integers, infinities, NaN and the "
+    # "sign of zero are kept.">;
+def LLM_CeilOp : LLM_UnaryOp<"ceil", "ceil(x)",
+    "The smallest integer not below `x` (`ceil(-0.5) = -0.0`); integers, "
+    # "infinities, NaN and the sign of zero are kept.">;
+def LLM_RoundOp : LLM_UnaryOp<"round", "round(x)",
+    "The nearest integer, halves to the even one (`round(2.5) = 2`, "
+    # "`round(-0.5) = -0.0`), as ONNX `Round` and `numpy.round`; integers, "
+    # "infinities, NaN and the sign of zero are kept.">;
 
 class LLM_BinaryOp<string mnemonic, string formula, Type operandType,
                    string note = "">
@@ -70,8 +81,14 @@ def LLM_MaximumOp : LLM_BinaryOp<"maximum", "max(lhs, rhs)", LLM_NumericTensor,
     "NaN if either operand is NaN (as `torch.maximum`).">;
 def LLM_MinimumOp : LLM_BinaryOp<"minimum", "min(lhs, rhs)", LLM_NumericTensor,
     "NaN if either operand is NaN (as `torch.minimum`).">;
-def LLM_PowOp : LLM_BinaryOp<"pow", "lhs ^ rhs", LLM_FloatTensor,
-    "As C's `pow`: a negative base with a non-integer exponent gives NaN.">;
+def LLM_PowOp : LLM_BinaryOp<"pow", "lhs ^ rhs", LLM_NumericTensor,
+    "Floats: as C's `pow` (a negative base with a non-integer exponent "
+    # "gives NaN). Integers: the exact power wrapped to the element type "
+    # "(two's complement, like repeated `llm.mul`); `x ^ 0 = 1` (also "
+    # "`0 ^ 0`); a negative exponent gives the truncated quotient `1 / x ^ "
+    # "-rhs`: 1 for base 1, 1 or -1 (even or odd exponent) for base -1, 0 for "
+    # "any other base (as ONNX Runtime); base 0 with a negative exponent is a "
+    # "run-time error, like an integer division by zero.">;
 
 def LLM_CompareOp : LLM_KnownOp<"compare", [Pure, InferTypeOpAdaptor]> {
   let summary = "elementwise comparison with broadcasting";
