@@ -101,3 +101,32 @@ func.func @identities(%x: tensor<4xi64>) -> (tensor<4xi64>, tensor<4xi64>, tenso
   %b = llm.add %x, %zeros : tensor<4xi64>, tensor<2x4xi64>
   return %a, %s, %m, %d, %b : tensor<4xi64>, tensor<4xi64>, tensor<4xi64>, tensor<4xi64>, tensor<2x4xi64>
 }
+
+// -----
+
+// A slice that takes exactly one input of a concat along the same
+// dimension is that input: an exporter's Shape -> Concat -> Slice of a
+// static entry is that entry.
+// CHECK-LABEL: func.func @slice_of_concat
+// CHECK-SAME: (%[[A:.*]]: tensor<1xi64>, %[[B:.*]]: tensor<1xi64>)
+// CHECK-NEXT: %[[C:.*]] = llm.constant dense<16> : tensor<1xi64>
+// CHECK-NEXT: return %[[C]], %[[A]]
+func.func @slice_of_concat(%a: tensor<1xi64>, %b: tensor<1xi64>) -> (tensor<1xi64>, tensor<1xi64>) {
+  %c = llm.constant dense<16> : tensor<1xi64>
+  %shape = llm.concat %a, %b, %c dim 0 : tensor<1xi64>, tensor<1xi64>, tensor<1xi64>
+  %last = llm.slice %shape dims [0] starts [-1] limits [9223372036854775807] : tensor<3xi64> to tensor<1xi64>
+  %first = llm.slice %shape dims [0] starts [0] limits [1] : tensor<3xi64> to tensor<1xi64>
+  return %last, %first : tensor<1xi64>, tensor<1xi64>
+}
+
+// -----
+
+// Near misses: a slice across two inputs, or with a step, stays.
+// CHECK-LABEL: func.func @slice_of_concat_kept
+// CHECK-COUNT-2: llm.slice
+func.func @slice_of_concat_kept(%a: tensor<1xi64>, %b: tensor<1xi64>) -> (tensor<2xi64>, tensor<1xi64>) {
+  %shape = llm.concat %a, %b, %a dim 0 : tensor<1xi64>, tensor<1xi64>, tensor<1xi64>
+  %two = llm.slice %shape dims [0] starts [0] limits [2] : tensor<3xi64> to tensor<2xi64>
+  %odd = llm.slice %shape dims [0] starts [1] limits [2] steps [2] : tensor<3xi64> to tensor<1xi64>
+  return %two, %odd : tensor<2xi64>, tensor<1xi64>
+}

@@ -343,6 +343,31 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, Loc loc,
   return success();
 }
 
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  // slice(concat(a, b, ...)) along the concat's dimension, step 1, that
+  // covers exactly one input with static extent: that input.
+  auto concat = getInput().getDefiningOp<ConcatOp>();
+  if (!concat || getDims().size() != 1 || getDims()[0] != int64_t(concat.getDim()) ||
+      (getSteps() && (*getSteps())[0] != 1))
+    return {};
+  int64_t d = getDims()[0];
+  int64_t total = getInput().getType().getDimSize(d);
+  if (ShapedType::isDynamic(total))
+    return {};
+  auto normalize = [&](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + total : v, 0, total); };
+  int64_t start = normalize(getStarts()[0]), limit = normalize(getLimits()[0]);
+  int64_t offset = 0;
+  for (Value input : concat.getInputs()) {
+    int64_t size = cast<RankedTensorType>(input.getType()).getDimSize(d);
+    if (ShapedType::isDynamic(size))
+      return {};
+    if (offset == start && offset + size == limit && input.getType() == getType())
+      return input;
+    offset += size;
+  }
+  return {};
+}
+
 LogicalResult SliceOp::verify() {
   if (failed(checkKeepsElementType(*this)))
     return failure();

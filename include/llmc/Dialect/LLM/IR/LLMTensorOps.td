@@ -326,6 +326,9 @@ def LLM_SliceOp : LLM_KnownOp<"slice", [Pure]> {
     attr-dict `:` type($input) `to` type($result)
   }];
   let hasVerifier = 1;
+  // A slice that takes one input of a concat along the same dimension is
+  // that input (shape vectors built by exporters: Shape -> Concat -> Slice).
+  let hasFolder = 1;
 }
 
 def LLM_DynamicSliceOp : LLM_KnownOp<"dynamic_slice", [Pure]> {
