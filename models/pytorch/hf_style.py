@@ -72,6 +72,16 @@ class RMSNorm(nn.Module):
         return self.weight * hidden_states.to(input_dtype)
 
 
+def attend(attn_weights, attention_mask, value_states, bsz, q_len, width):
+    """The eager attention tail of HF's Llama/Qwen2/DeepSeek files: the
+    additive mask, a float32 softmax, the weighted values as [B, S, width]."""
+    attn_weights = attn_weights + attention_mask
+    attn_weights = nn.functional.softmax(attn_weights, dim=-1, dtype=torch.float32).to(value_states.dtype)
+    attn_output = torch.matmul(attn_weights, value_states)
+    attn_output = attn_output.transpose(1, 2).contiguous()
+    return attn_output.reshape(bsz, q_len, width)
+
+
 class GatedMLP(nn.Module):
     """LlamaMLP / Qwen2MLP / DeepseekV2MLP (dense)."""
 
@@ -421,12 +431,8 @@ class LlamaAttention(nn.Module):
         value_states = repeat_kv(value_states, self.num_key_value_groups)
 
         attn_weights = torch.matmul(query_states, key_states.transpose(2, 3)) / math.sqrt(self.head_dim)
-        attn_weights = attn_weights + attention_mask
-        attn_weights = nn.functional.softmax(attn_weights, dim=-1, dtype=torch.float32).to(query_states.dtype)
-        attn_output = torch.matmul(attn_weights, value_states)
-        attn_output = attn_output.transpose(1, 2).contiguous()
-        attn_output = attn_output.reshape(bsz, q_len, self.num_heads * self.head_dim)
-        return self.o_proj(attn_output), present
+        return self.o_proj(attend(attn_weights, attention_mask, value_states, bsz, q_len,
+                                  self.num_heads * self.head_dim)), present
 
 
 class LlamaForCausalLM(CausalLM):
@@ -565,12 +571,8 @@ class DeepseekV2Attention(nn.Module):
         key_states = torch.cat([k_nope, k_pe], dim=-1)
 
         attn_weights = torch.matmul(query_states, key_states.transpose(2, 3)) * self.softmax_scale
-        attn_weights = attn_weights + attention_mask
-        attn_weights = nn.functional.softmax(attn_weights, dim=-1, dtype=torch.float32).to(query_states.dtype)
-        attn_output = torch.matmul(attn_weights, value_states)
-        attn_output = attn_output.transpose(1, 2).contiguous()
-        attn_output = attn_output.reshape(bsz, q_len, self.num_heads * self.v_head_dim)
-        return self.o_proj(attn_output), present
+        return self.o_proj(attend(attn_weights, attention_mask, value_states, bsz, q_len,
+                                  self.num_heads * self.v_head_dim)), present
 
 
 class DeepseekV2ForCausalLM(CausalLM):

@@ -301,7 +301,17 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       if (auto concat = dyn_cast<ConcatOp>(op)) {
         std::optional<unsigned> i =
             concat.getInputs().size() == 2 ? pastIndex(concat.getInputs()[0]) : std::nullopt;
-        if (i && !layouts[*i].isCanonical()) {
+        if (i && layouts[*i].isCanonical()) {
+          // An append not raised to kv_append: the same in-place update.
+          Value arg = body->getArgument(kFirstCacheArgument + *i);
+          Value written = pb.create<CacheUpdateOp>(concat.getLoc(), arg,
+                                                   mapping.lookup(concat.getInputs()[1]),
+                                                   scalars.position, scalars.length);
+          writtenTypes[written] = concat.getType();
+          mapping.map(concat.getResult(), written);
+          continue;
+        }
+        if (i) {
           // An append: the update, viewed as [B, H, N, D], written at the
           // position; the result viewed back in the entry's layout.
           Value arg = body->getArgument(kFirstCacheArgument + *i);
@@ -343,9 +353,13 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
       if (auto append = dyn_cast<KVAppendOp>(op)) {
         // The cache argument updated in place.
         Value cache = mapping.lookup(append.getCache());
-        mapping.map(append.getResult(),
-                    pb.create<CacheUpdateOp>(append.getLoc(), cache, mapping.lookup(append.getUpdate()),
-                                             scalars.position, scalars.length));
+        Value updated = pb.create<CacheUpdateOp>(append.getLoc(), cache,
+                                                 mapping.lookup(append.getUpdate()),
+                                                 scalars.position, scalars.length);
+        mapping.map(append.getResult(), updated);
+        // It stands for the growing cache: a reshape without a shape
+        // (repeat_kv's unsqueeze) passes its dynamic dimensions through.
+        writtenTypes[updated] = append.getType();
         continue;
       }
       if (auto attention = dyn_cast<AttentionOp>(op)) {
