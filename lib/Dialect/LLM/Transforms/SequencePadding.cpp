@@ -62,10 +62,9 @@ PositionAffine broadcastAt(ArrayRef<PositionAffine> v, size_t i) {
   return v.size() == 1 ? v[0] : v[i];
 }
 
-double lowest(Type element) {
-  (void)element;
-  return -std::numeric_limits<double>::infinity();
-}
+/// The fill that drops a padded entry from a maximum or softmax (for an
+/// integer tensor, maskPadding takes its lowest value).
+constexpr double kBelowEverything = -std::numeric_limits<double>::infinity();
 
 } // namespace
 
@@ -202,7 +201,6 @@ LogicalResult SequencePadder::rewrite(Operation *op, Value &replacement) {
   replacement = nullptr;
   OpBuilder b(op);
   Location loc = op->getLoc();
-  MLIRContext *ctx = op->getContext();
   int64_t capacity = options.capacity;
 
   if (auto iota = dyn_cast<IotaOp>(op)) {
@@ -287,7 +285,6 @@ LogicalResult SequencePadder::rewrite(Operation *op, Value &replacement) {
       return rewriteConcat(op, replacement);
     return success();
   }
-  (void)ctx;
   return maskReducedOperands(op, replacement);
 }
 
@@ -427,13 +424,13 @@ LogicalResult SequencePadder::maskReducedOperands(Operation *op, Value &replacem
     int64_t d = softmax.getDim();
     if (paddedAt(softmax.getInput(), d))
       softmax.getInputMutable().assign(
-          maskPadding(b, loc, softmax.getInput(), d, lowest(nullptr)));
+          maskPadding(b, loc, softmax.getInput(), d, kBelowEverything));
     return success();
   }
   if (auto argmax = dyn_cast<ArgMaxOp>(op)) {
     int64_t d = argmax.getDim();
     if (paddedAt(argmax.getInput(), d))
-      argmax.getInputMutable().assign(maskPadding(b, loc, argmax.getInput(), d, lowest(nullptr)));
+      argmax.getInputMutable().assign(maskPadding(b, loc, argmax.getInput(), d, kBelowEverything));
     return success();
   }
   if (auto matmul = dyn_cast<MatmulOp>(op)) {
