@@ -84,7 +84,8 @@ struct GenerationABI {
   std::optional<std::string> prefix;
   int64_t prefixTokens = 0;
 
-  /// The cache arguments, in order ([B, H, S, D] each).
+  /// The cache arguments, in order ([B, H, S, D] each for the static
+  /// form; a dynamic entry's grow along their `sequenceAxis`).
   std::vector<TensorSpec> caches;
 };
 

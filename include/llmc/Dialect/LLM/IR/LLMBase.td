@@ -85,7 +85,10 @@ def LLM_Dialect : Dialect {
     ```
 
     which computes its positions itself from the past length
-    (`llm.dim %past[2]`). The passes and tools that drive generation
+    (`llm.dim %past[2]`). Its caches may be laid out otherwise (`[B, P, H,
+    D]`, a latent `[B, P, C]`): a cache's sequence axis is the one the graph
+    appends along (`llm.kv_append`, or a `llm.concat` after the past). The
+    passes and tools that drive generation
     (`llm-static-shapes`, `llm-bake-prefix`, `llmc-run --generate`) take
     either form; `@forward` wins when a module has both.
 
