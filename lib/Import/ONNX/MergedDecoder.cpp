@@ -39,6 +39,7 @@ llvm::StringMap<bool> llmc::cacheBranchConditions(const onnx::GraphProto &graph,
     if (!known.contains(input.name()))
       inputs.insert(input.name());
   llvm::StringMap<bool> conditions;
+  llvm::StringSet<> conflicting; // inputs two Ifs want opposite values of
   for (const onnx::NodeProto &node : graph.node()) {
     if (node.op_type() != "If" || node.input_size() < 1 || !inputs.contains(node.input(0)))
       continue;
@@ -59,7 +60,9 @@ llvm::StringMap<bool> llmc::cacheBranchConditions(const onnx::GraphProto &graph,
       continue; // not decided by what the branches read
     auto [it, inserted] = conditions.try_emplace(node.input(0), thenMore);
     if (!inserted && it->second != thenMore)
-      conditions.erase(it); // two Ifs want opposite values
+      conflicting.insert(node.input(0));
   }
+  for (const auto &name : conflicting)
+    conditions.erase(name.getKey());
   return conditions;
 }

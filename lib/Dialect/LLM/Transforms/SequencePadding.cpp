@@ -133,9 +133,37 @@ std::optional<bool> SequencePadder::alwaysLess(PositionAffine a, PositionAffine 
   return std::nullopt;
 }
 
+void SequencePadder::clampIndices(OpBuilder &b, Location loc, OpOperand &indices,
+                                  int64_t rows) {
+  // Only indices computed from the position (a padding row's P + i), and
+  // only where not proven within the table.
+  Value v = indices.get();
+  if (ShapedType::isDynamic(rows) || !positionDerived.contains(v))
+    return;
+  if (std::optional<SmallVector<PositionAffine>> values = affineValues(v))
+    if (llvm::all_of(*values, [&](PositionAffine e) {
+          return alwaysLess(e, {0, rows}, /*orEqual=*/false).value_or(false);
+        }))
+      return;
+  auto type = cast<RankedTensorType>(v.getType());
+  auto element = cast<IntegerType>(type.getElementType());
+  auto scalar = RankedTensorType::get({}, element);
+  Value last = b.create<ConstantOp>(
+      loc, DenseElementsAttr::get(scalar, APInt(element.getWidth(), rows - 1, /*isSigned=*/true)));
+  Value clamped = b.create<MinimumOp>(loc, v, last);
+  positionDerived.insert(clamped);
+  indices.set(clamped);
+}
+
 LogicalResult SequencePadder::checkLength(Operation *op, PositionAffine size) const {
-  if (size.scale == 1)
+  // P + k fits the capacity for every position a call may have (P + tokens
+  // <= M) only for 0 <= k <= tokens.
+  if (size.scale == 1 && size.offset >= 0 && (!options.tokens || size.offset <= options.tokens))
     return success();
+  if (size.scale == 1)
+    return op->emitError() << "a size of position + " << size.offset
+                           << " can pass max-seq-len or be negative (the program has "
+                           << options.tokens << " tokens); its static form is not known";
   return op->emitError() << "a size of " << size.scale << " * position + " << size.offset
                          << " has no static bound here (only the cache length, position + k, "
                             "is padded to max-seq-len)";
@@ -156,6 +184,7 @@ Value SequencePadder::materialize(OpBuilder &b, Location loc, PositionAffine val
   if (value.offset != 0)
     v = b.create<AddOp>(loc, v, constantI64(b, loc, {}, {value.offset}));
   affine[v] = {value};
+  positionDerived.insert(v);
   return v;
 }
 
@@ -169,12 +198,21 @@ Value SequencePadder::iotaAlong(OpBuilder &b, Location loc, int64_t size, int64_
   return constantI64(b, loc, shape, values);
 }
 
+Value SequencePadder::realEntries(OpBuilder &b, Location loc, PositionAffine real) {
+  // P + k entries in the graph's view; of the last k, those past `length`
+  // are the padding tokens'.
+  if (!options.length || real.scale != 1 || real.offset <= 0)
+    return materialize(b, loc, real);
+  Value k = constantI64(b, loc, {}, {real.offset});
+  return b.create<AddOp>(loc, options.position, b.create<MinimumOp>(loc, k, options.length));
+}
+
 Value SequencePadder::maskPadding(OpBuilder &b, Location loc, Value x, int64_t dim,
                                   double fill) {
   auto type = cast<RankedTensorType>(x.getType());
   PositionAffine real = realSize(x, dim);
   Value slots = iotaAlong(b, loc, type.getDimSize(dim), dim, type.getRank());
-  Value inside = b.create<CompareOp>(loc, CompareDirection::lt, slots, materialize(b, loc, real));
+  Value inside = b.create<CompareOp>(loc, CompareDirection::lt, slots, realEntries(b, loc, real));
   Type element = type.getElementType();
   auto scalar = RankedTensorType::get({}, element);
   Attribute fillAttr;
@@ -256,15 +294,25 @@ LogicalResult SequencePadder::rewrite(Operation *op, Value &replacement) {
     auto inType = cast<RankedTensorType>(gather.getInput().getType());
     int64_t n = inType.getDimSize(gather.getDim());
     auto indicesType = cast<RankedTensorType>(gather.getIndices().getType());
-    bool inRange = false;
-    if (auto values = affineValues(gather.getIndices()))
-      inRange = llvm::all_of(*values, [&](PositionAffine v) {
-        return alwaysLess(v, {0, n}, /*orEqual=*/false).value_or(false);
+    // Along a padded axis, an index counting from the end would count from
+    // the padded one.
+    const PaddedDims *inputDims = paddedDims(gather.getInput());
+    if (inputDims && (*inputDims)[gather.getDim()]) {
+      std::optional<SmallVector<PositionAffine>> values = affineValues(gather.getIndices());
+      bool nonNegative = values && llvm::all_of(*values, [&](PositionAffine v) {
+        return alwaysLess({0, -1}, v, /*orEqual=*/false).value_or(false);
       });
-    if (!ShapedType::isDynamic(n) && indicesType.getElementType().isInteger(64) && !inRange &&
-        !matchPattern(gather.getIndices(), m_Constant()))
-      gather.getIndicesMutable().assign(
-          b.create<MinimumOp>(loc, gather.getIndices(), constantI64(b, loc, {}, {n - 1})));
+      if (!nonNegative)
+        return gather.emitError() << "this gather along dimension " << gather.getDim()
+                                  << ", which is padded to max-seq-len, has indices that may "
+                                     "count from its end; its static form is not known";
+    }
+    clampIndices(b, loc, gather.getIndicesMutable(), n);
+    return success();
+  }
+  if (auto embedding = dyn_cast<EmbeddingOp>(op)) {
+    int64_t rows = cast<RankedTensorType>(embedding.getTable().getType()).getDimSize(0);
+    clampIndices(b, loc, embedding.getIdsMutable(), rows);
     return success();
   }
   // A run-time slice of static size (the program's own, of the last real
@@ -477,23 +525,24 @@ LogicalResult SequencePadder::maskReducedOperands(Operation *op, Value &replacem
       return success();
     if (llvm::count_if(mean.getDims(), [&](int64_t d) { return paddedAt(input, d); }) > 1)
       return mean.emitError("a mean over two padded dimensions has no static form here");
-    // sum(masked) / (real length * the other reduced sizes).
+    // sum(masked) / (real entries * the other reduced sizes).
     auto type = cast<RankedTensorType>(input.getType());
-    PositionAffine count{0, 1};
+    int64_t others = 1;
+    Value entries;
     for (int64_t d : mean.getDims()) {
-      PositionAffine real = realSize(input, d);
-      count = real.isConstant() ? PositionAffine{count.scale * real.offset,
-                                                 count.offset * real.offset}
-                                : PositionAffine{real.scale * count.offset,
-                                                 real.offset * count.offset};
+      if (paddedAt(input, d))
+        entries = realEntries(b, loc, realSize(input, d));
+      else
+        others *= type.getDimSize(d);
     }
+    Value count = b.create<MulOp>(loc, entries, constantI64(b, loc, {}, {others}));
     Value masked = input;
     for (int64_t d : mean.getDims())
       if (paddedAt(masked, d))
         masked = maskPadding(b, loc, masked, d, 0.0);
     Value sum = b.create<ReduceSumOp>(loc, masked, mean.getDims(), mean.getKeepDims());
     auto scalar = RankedTensorType::get({}, type.getElementType());
-    Value denominator = b.create<CastOp>(loc, scalar, materialize(b, loc, count));
+    Value denominator = b.create<CastOp>(loc, scalar, count);
     Value result = b.create<DivOp>(loc, sum, denominator);
     mean.getResult().replaceAllUsesWith(result);
     op->erase();
@@ -511,6 +560,11 @@ LogicalResult SequencePadder::maskReducedOperands(Operation *op, Value &replacem
 //===----------------------------------------------------------------------===//
 
 LogicalResult SequencePadder::record(Operation *op) {
+  if (llvm::any_of(op->getOperands(), [&](Value v) {
+        return v == options.position || positionDerived.contains(v);
+      }))
+    for (Value result : op->getResults())
+      positionDerived.insert(result);
   recordAffine(op);
   return recordPadded(op);
 }
@@ -801,6 +855,8 @@ LogicalResult SequencePadder::recordPadded(Operation *op) {
     const PaddedDims *ids = paddedDims(embedding.getIds());
     for (int64_t k = 0; ids && k < int64_t(ids->size()); ++k)
       dims[k] = (*ids)[k];
+  } else if (isa<DimOp>(op)) {
+    // A size (its value is followed by recordAffine).
   } else if (auto update = dyn_cast<CacheUpdateOp>(op)) {
     // The cache with the program's tokens after the past: the graph's view
     // of it is P + tokens long.

@@ -23,6 +23,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 #include <optional>
 
@@ -32,6 +33,11 @@ namespace llmc::llm {
 struct SequencePaddingOptions {
   mlir::Value position; ///< 0-D i64: the past length P
   int64_t capacity = 0; ///< M: P + tokens never exceeds it for real tokens
+  /// The program's tokens N and its 0-D i64 `length` (the real ones among
+  /// them): a length P + k (k <= N) holds P + min(k, length) real entries,
+  /// the rest are the padding tokens' (never written to a cache).
+  int64_t tokens = 0;
+  mlir::Value length;
   /// The cache arguments and their sequence axis: M slots of which the
   /// first P are the past.
   llvm::SmallVector<std::pair<mlir::Value, int64_t>> caches;
@@ -70,6 +76,7 @@ public:
   void forget(mlir::Value value) {
     affine.erase(value);
     padded.erase(value);
+    positionDerived.erase(value);
   }
   /// `from` (gone) was replaced by `to`: what was known of it holds for `to`
   /// (a broadcast of zeros over P + k folded into a constant is still
@@ -80,6 +87,8 @@ public:
       PaddedDims dims = it->second;
       padded[to] = dims;
     }
+    if (positionDerived.contains(from))
+      positionDerived.insert(to);
     forget(from);
   }
 
@@ -104,6 +113,9 @@ private:
   /// 0..size-1 along `dim` of a rank-`rank` tensor (1 elsewhere).
   mlir::Value iotaAlong(mlir::OpBuilder &b, mlir::Location loc, int64_t size, int64_t dim,
                         int64_t rank) const;
+  /// How many of a padded dimension's `real` entries are real: P + k, or
+  /// P + min(k, length) in a program with padding tokens.
+  mlir::Value realEntries(mlir::OpBuilder &b, mlir::Location loc, PositionAffine real);
   /// `x` with the entries past its real length along `dim` replaced by `fill`.
   mlir::Value maskPadding(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, int64_t dim,
                           double fill);
@@ -111,6 +123,10 @@ private:
   mlir::LogicalResult rewriteDynamicSlice(mlir::Operation *op, mlir::Value &replacement);
   mlir::LogicalResult rewriteConcat(mlir::Operation *op, mlir::Value &replacement);
   mlir::LogicalResult maskReducedOperands(mlir::Operation *op, mlir::Value &replacement);
+  /// Clamps `indices` into a table of `rows` rows when they are computed
+  /// from the position and not proven within it.
+  void clampIndices(mlir::OpBuilder &b, mlir::Location loc, mlir::OpOperand &indices,
+                    int64_t rows);
   /// Whether `size` is a length padded to M (P + k); else an error at `op`.
   mlir::LogicalResult checkLength(mlir::Operation *op, PositionAffine size) const;
   void recordAffine(mlir::Operation *op);
@@ -119,6 +135,9 @@ private:
   SequencePaddingOptions options;
   llvm::DenseMap<mlir::Value, llvm::SmallVector<PositionAffine>> affine;
   llvm::DenseMap<mlir::Value, PaddedDims> padded;
+  /// Values computed from the position (indices a padding row may push
+  /// past a table).
+  llvm::DenseSet<mlir::Value> positionDerived;
 };
 
 } // namespace llmc::llm

@@ -259,19 +259,18 @@ LogicalResult llmc::llm::refineShapes(func::FuncOp function,
         op.getResult(0).setType(refined);
         dropStaticShapeOperand(&op);
       }
+    // What the padder knows of the result holds for what it folds to (an
+    // iota over the cache length folded to 0..M-1 is still padded).
+    if (padder && failed(padder->record(&op)))
+      return failure();
     Value result = op.getNumResults() == 1 ? op.getResult(0) : Value();
     if (Value folded = foldAway(op, original)) {
-      // The value it folded to is what the result was (padded or not).
       if (padder)
         padder->replace(result, folded);
       continue;
     }
-    if (padder) {
-      if (failed(padder->record(&op)))
-        return failure();
-      if (replaceByKnownConstant(op, *padder, original))
-        continue;
-    }
+    if (padder && replaceByKnownConstant(op, *padder, original))
+      continue;
     for (Value result : op.getResults())
       if (auto type = dyn_cast<RankedTensorType>(result.getType()); type && !type.hasStaticShape())
         return op.emitError() << "the result stays dynamic (" << type

@@ -336,10 +336,12 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
         }
       }
       if (auto dim = dyn_cast<DimOp>(op); dim && dim.getDim() == 2) {
-        // The length of a past cache is the position; of a present one
-        // (after kv_append), the position plus the program's tokens.
+        // The length of a [B, H, P, D] past cache is the position; of a
+        // present one (after kv_append), the position plus the program's
+        // tokens. (Other layouts were handled above.)
         Value cache = dim.getInput();
-        if (llvm::is_contained(source.getArguments().drop_front(entry.firstCache), cache)) {
+        std::optional<unsigned> past = pastIndex(cache);
+        if (past && layouts[*past].isCanonical()) {
           mapping.map(dim.getResult(), scalars.position);
           continue;
         }
@@ -392,8 +394,12 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     }
     // What the graph sizes by the past length (the total key length, masks
     // and ranges built from it) is padded to the cache's capacity.
-    SequencePaddingOptions padding{body->getArgument(kPositionArgument), maxSeqLen, {},
-                                   std::move(writtenTypes)};
+    SequencePaddingOptions padding;
+    padding.position = body->getArgument(kPositionArgument);
+    padding.capacity = maxSeqLen;
+    padding.tokens = tokens;
+    padding.length = body->getArgument(kLengthArgument);
+    padding.writtenTypes = std::move(writtenTypes);
     for (unsigned i = 0; i < caches; ++i)
       padding.caches.push_back({body->getArgument(kFirstCacheArgument + i), 2});
     if (failed(refineShapes(program, &padding)))

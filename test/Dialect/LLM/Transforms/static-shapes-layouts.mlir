@@ -75,3 +75,27 @@ module attributes {llm.weights = "w.safetensors"} {
     return %logits, %c1 : tensor<1x?x32xf32>, tensor<1x?x8xf32>
   }
 }
+
+// -----
+
+// Dimension 2 of a [B, P, H, D] cache is H, not the past length: it folds to
+// its size (the position stands only for the sequence axis).
+// CHECK-LABEL: func.func @decode(
+// CHECK-SAME:    %{{[^:]*}}: tensor<1x1xi64>, %[[POS:[^:]*]]: tensor<i64>
+// CHECK-NOT:   llm.cast %[[POS]]
+// CHECK:       llm.constant dense<2.000000e+00> : tensor<f32>
+module attributes {llm.weights = "w.safetensors"} {
+  func.func @main(%ids: tensor<1x?xi64>, %k0: tensor<1x?x2x4xf32>)
+      -> (tensor<1x?x32xf32>, tensor<1x?x2x4xf32>) {
+    %emb = llm.weight "embed" : tensor<32x8xf32>
+    %head = llm.weight "head" : tensor<32x8xf32>
+    %h = llm.embedding %emb[%ids] : tensor<32x8xf32>, tensor<1x?xi64>
+    %h4 = llm.reshape %h : tensor<1x?x8xf32> to tensor<1x?x2x4xf32>
+    %k1 = llm.concat %k0, %h4 dim 1 : tensor<1x?x2x4xf32>, tensor<1x?x2x4xf32>
+    %heads = llm.dim %k0[2] : tensor<1x?x2x4xf32>
+    %hf = llm.cast %heads : tensor<i64> to tensor<f32>
+    %scaled = llm.mul %h, %hf : tensor<1x?x8xf32>, tensor<f32>
+    %logits = llm.linear %scaled, %head : tensor<1x?x8xf32>, tensor<32x8xf32>
+    return %logits, %k1 : tensor<1x?x32xf32>, tensor<1x?x2x4xf32>
+  }
+}

@@ -184,3 +184,47 @@ module attributes {llm.weights = "w.safetensors"} {
     return %logits, %k1 : tensor<1x?x32xf32>, tensor<1x2x?x8xf32>
   }
 }
+
+// -----
+
+// A gather along the padded cache axis whose index counts from its end
+// would count from the padded end: an error.
+module attributes {llm.weights = "w.safetensors"} {
+  func.func @main(%ids: tensor<1x?xi64>, %k0: tensor<1x1x?x8xf32>)
+      -> (tensor<1x?x32xf32>, tensor<1x1x?x8xf32>) {
+    %emb = llm.weight "embed" : tensor<32x8xf32>
+    %head = llm.weight "head" : tensor<32x8xf32>
+    %h = llm.embedding %emb[%ids] : tensor<32x8xf32>, tensor<1x?xi64>
+    %h4 = llm.reshape %h : tensor<1x?x8xf32> to tensor<1x?x1x8xf32>
+    %ht = llm.transpose %h4 [0, 2, 1, 3] : tensor<1x?x1x8xf32>
+    %k1 = llm.kv_append %k0, %ht : tensor<1x1x?x8xf32>, tensor<1x1x?x8xf32>
+    %i = llm.constant dense<[0, -1]> : tensor<2xi64>
+    // expected-error @+1 {{this gather along dimension 2, which is padded to max-seq-len, has indices that may count from its end; its static form is not known}}
+    %g = llm.gather %k1[%i] dim 2 : tensor<1x1x?x8xf32>, tensor<2xi64>
+    %logits = llm.linear %h, %head : tensor<1x?x8xf32>, tensor<32x8xf32>
+    return %logits, %k1 : tensor<1x?x32xf32>, tensor<1x1x?x8xf32>
+  }
+}
+
+// -----
+
+// A length of position + k with k beyond the program's tokens can pass
+// max-seq-len: an error, not a silent cut.
+module attributes {llm.weights = "w.safetensors"} {
+  func.func @main(%ids: tensor<1x?xi64>, %k0: tensor<1x1x?x8xf32>)
+      -> (tensor<1x?x32xf32>, tensor<1x1x?x8xf32>) {
+    %emb = llm.weight "embed" : tensor<32x8xf32>
+    %head = llm.weight "head" : tensor<32x8xf32>
+    %h = llm.embedding %emb[%ids] : tensor<32x8xf32>, tensor<1x?xi64>
+    %h4 = llm.reshape %h : tensor<1x?x8xf32> to tensor<1x?x1x8xf32>
+    %ht = llm.transpose %h4 [0, 2, 1, 3] : tensor<1x?x1x8xf32>
+    %k1 = llm.kv_append %k0, %ht : tensor<1x1x?x8xf32>, tensor<1x1x?x8xf32>
+    %t = llm.dim %k1[2] : tensor<1x1x?x8xf32>
+    %five = llm.constant dense<5> : tensor<i64>
+    %more = llm.add %t, %five : tensor<i64>
+    // expected-error @+1 {{a size of position + 6 can pass max-seq-len or be negative (the program has 1 tokens); its static form is not known}}
+    %r = llm.iota %more : tensor<i64>
+    %logits = llm.linear %h, %head : tensor<1x?x8xf32>, tensor<32x8xf32>
+    return %logits, %k1 : tensor<1x?x32xf32>, tensor<1x1x?x8xf32>
+  }
+}
