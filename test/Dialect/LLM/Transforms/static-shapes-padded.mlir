@@ -228,3 +228,25 @@ module attributes {llm.weights = "w.safetensors"} {
     return %logits, %k1 : tensor<1x?x32xf32>, tensor<1x1x?x8xf32>
   }
 }
+
+// -----
+
+// Only the cache length (position + k) has a static bound: twice it has not.
+module attributes {llm.weights = "w.safetensors"} {
+  func.func @main(%ids: tensor<1x?xi64>, %k0: tensor<1x1x?x8xf32>)
+      -> (tensor<1x?x32xf32>, tensor<1x1x?x8xf32>) {
+    %emb = llm.weight "embed" : tensor<32x8xf32>
+    %head = llm.weight "head" : tensor<32x8xf32>
+    %h = llm.embedding %emb[%ids] : tensor<32x8xf32>, tensor<1x?xi64>
+    %h4 = llm.reshape %h : tensor<1x?x8xf32> to tensor<1x?x1x8xf32>
+    %ht = llm.transpose %h4 [0, 2, 1, 3] : tensor<1x?x1x8xf32>
+    %k1 = llm.kv_append %k0, %ht : tensor<1x1x?x8xf32>, tensor<1x1x?x8xf32>
+    %t = llm.dim %k1[2] : tensor<1x1x?x8xf32>
+    %two = llm.constant dense<2> : tensor<i64>
+    %twice = llm.mul %t, %two : tensor<i64>
+    // expected-error @+1 {{a size of 2 * position + 2 has no static bound here (only the cache length, position + k, is padded to max-seq-len)}}
+    %r = llm.iota %twice : tensor<i64>
+    %logits = llm.linear %h, %head : tensor<1x?x8xf32>, tensor<32x8xf32>
+    return %logits, %k1 : tensor<1x?x32xf32>, tensor<1x1x?x8xf32>
+  }
+}
