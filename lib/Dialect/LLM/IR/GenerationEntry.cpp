@@ -25,15 +25,19 @@ bool isGenerationSignature(FunctionType type, unsigned leading) {
 
 } // namespace
 
+std::optional<int64_t> llmc::llm::cacheAppendAxis(Operation *user, Value cache) {
+  if (auto append = dyn_cast<KVAppendOp>(user); append && append.getCache() == cache)
+    return 2;
+  if (auto concat = dyn_cast<ConcatOp>(user);
+      concat && concat.getInputs().size() == 2 && concat.getInputs()[0] == cache)
+    return concat.getDim();
+  return std::nullopt;
+}
+
 std::optional<int64_t> GenerationEntry::cacheSequenceAxis(unsigned i) const {
   std::optional<int64_t> axis;
   for (Operation *user : cache(i).getUsers()) {
-    std::optional<int64_t> appended;
-    if (auto append = dyn_cast<KVAppendOp>(user); append && append.getCache() == cache(i))
-      appended = 2;
-    else if (auto concat = dyn_cast<ConcatOp>(user);
-             concat && concat.getInputs().size() == 2 && concat.getInputs()[0] == cache(i))
-      appended = concat.getDim();
+    std::optional<int64_t> appended = cacheAppendAxis(user, cache(i));
     if (!appended)
       continue;
     if (axis && *axis != *appended)

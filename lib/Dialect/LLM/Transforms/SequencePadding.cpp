@@ -62,9 +62,11 @@ PositionAffine broadcastAt(ArrayRef<PositionAffine> v, size_t i) {
   return v.size() == 1 ? v[0] : v[i];
 }
 
-/// The fill that drops a padded entry from a maximum or softmax (for an
-/// integer tensor, maskPadding takes its lowest value).
+/// The fills that drop a padded entry from a maximum or softmax, and from
+/// a minimum (for an integer tensor, maskPadding takes its lowest or
+/// highest value).
 constexpr double kBelowEverything = -std::numeric_limits<double>::infinity();
+constexpr double kAboveEverything = std::numeric_limits<double>::infinity();
 
 } // namespace
 
@@ -73,11 +75,8 @@ constexpr double kBelowEverything = -std::numeric_limits<double>::infinity();
 //===----------------------------------------------------------------------===//
 
 SequencePadder::SequencePadder(SequencePaddingOptions options) : options(options) {
-  for (auto [cache, axis] : this->options.caches) {
-    PaddedDims dims(cast<RankedTensorType>(cache.getType()).getRank());
-    dims[axis] = PositionAffine{1, 0};
-    padded[cache] = dims;
-  }
+  for (Value cache : this->options.caches)
+    padded[cache] = PaddedDims{std::nullopt, std::nullopt, PositionAffine{1, 0}, std::nullopt};
 }
 
 std::optional<SmallVector<PositionAffine>> SequencePadder::affineValues(Value value) const {
@@ -102,6 +101,11 @@ const SequencePadder::PaddedDims *SequencePadder::paddedDims(Value value) const 
   return it == padded.end() ? nullptr : &it->second;
 }
 
+bool SequencePadder::isPaddedAt(Value value, int64_t dim) const {
+  const PaddedDims *dims = paddedDims(value);
+  return dims && dim < int64_t(dims->size()) && (*dims)[dim].has_value();
+}
+
 bool SequencePadder::isPadded(Value value) const {
   const PaddedDims *dims = paddedDims(value);
   return dims && llvm::any_of(*dims, [](const auto &d) { return d.has_value(); });
@@ -113,9 +117,8 @@ void SequencePadder::setPadded(Value value, PaddedDims dims) {
 }
 
 PositionAffine SequencePadder::realSize(Value value, int64_t dim) const {
-  if (const PaddedDims *dims = paddedDims(value))
-    if ((*dims)[dim])
-      return *(*dims)[dim];
+  if (isPaddedAt(value, dim))
+    return *(*paddedDims(value))[dim];
   return {0, cast<RankedTensorType>(value.getType()).getDimSize(dim)};
 }
 
@@ -278,10 +281,9 @@ LogicalResult SequencePadder::rewrite(Operation *op, Value &replacement) {
     return padShapeOperand(broadcast.getShape() ? &broadcast.getShapeMutable()[0] : nullptr);
 
   if (auto dim = dyn_cast<DimOp>(op)) {
-    const PaddedDims *dims = paddedDims(dim.getInput());
-    if (!dims || !(*dims)[dim.getDim()])
+    if (!isPaddedAt(dim.getInput(), dim.getDim()))
       return success();
-    replacement = materialize(b, loc, *(*dims)[dim.getDim()]);
+    replacement = materialize(b, loc, realSize(dim.getInput(), dim.getDim()));
     dim.getResult().replaceAllUsesWith(replacement);
     op->erase();
     return success();
@@ -293,11 +295,9 @@ LogicalResult SequencePadder::rewrite(Operation *op, Value &replacement) {
     // which no real index passes.
     auto inType = cast<RankedTensorType>(gather.getInput().getType());
     int64_t n = inType.getDimSize(gather.getDim());
-    auto indicesType = cast<RankedTensorType>(gather.getIndices().getType());
     // Along a padded axis, an index counting from the end would count from
     // the padded one.
-    const PaddedDims *inputDims = paddedDims(gather.getInput());
-    if (inputDims && (*inputDims)[gather.getDim()]) {
+    if (isPaddedAt(gather.getInput(), gather.getDim())) {
       std::optional<SmallVector<PositionAffine>> values = affineValues(gather.getIndices());
       bool nonNegative = values && llvm::all_of(*values, [&](PositionAffine v) {
         return alwaysLess({0, -1}, v, /*orEqual=*/false).value_or(false);
@@ -325,11 +325,7 @@ LogicalResult SequencePadder::rewrite(Operation *op, Value &replacement) {
   }
   if (auto concat = dyn_cast<ConcatOp>(op)) {
     int64_t d = concat.getDim();
-    bool alongPadded = llvm::any_of(concat.getInputs(), [&](Value v) {
-      const PaddedDims *dims = paddedDims(v);
-      return dims && (*dims)[d];
-    });
-    if (alongPadded)
+    if (llvm::any_of(concat.getInputs(), [&](Value v) { return isPaddedAt(v, d); }))
       return rewriteConcat(op, replacement);
     return success();
   }
@@ -393,12 +389,12 @@ LogicalResult SequencePadder::rewriteDynamicSlice(Operation *op, Value &replacem
     Value indices = b.create<AddOp>(loc, constantI64(b, loc, {size}, offsets),
                                     materialize(b, loc, *s));
     indices = b.create<MinimumOp>(loc, indices, constantI64(b, loc, {}, {n - 1}));
-    PaddedDims inputDims = padded.lookup(x);
-    if (!inputDims.empty() && inputDims[d])
+    if (isPaddedAt(x, d))
       return slice.emitError() << "this slice cuts dimension " << d
                                << ", which is padded to max-seq-len; its static form is not known";
     Value next = b.create<GatherOp>(loc, x, indices, uint64_t(d));
-    PaddedDims dimsOut = inputDims.empty() ? PaddedDims(type.getRank()) : inputDims;
+    PaddedDims dimsOut = padded.lookup(x);
+    dimsOut.resize(type.getRank());
     dimsOut[d] = real;
     setPadded(next, dimsOut);
     x = next;
@@ -464,20 +460,16 @@ LogicalResult SequencePadder::rewriteConcat(Operation *op, Value &replacement) {
 LogicalResult SequencePadder::maskReducedOperands(Operation *op, Value &replacement) {
   OpBuilder b(op);
   Location loc = op->getLoc();
-  auto paddedAt = [&](Value v, int64_t d) {
-    const PaddedDims *dims = paddedDims(v);
-    return dims && (*dims)[d].has_value();
-  };
   if (auto softmax = dyn_cast<SoftmaxOp>(op)) {
     int64_t d = softmax.getDim();
-    if (paddedAt(softmax.getInput(), d))
+    if (isPaddedAt(softmax.getInput(), d))
       softmax.getInputMutable().assign(
           maskPadding(b, loc, softmax.getInput(), d, kBelowEverything));
     return success();
   }
   if (auto argmax = dyn_cast<ArgMaxOp>(op)) {
     int64_t d = argmax.getDim();
-    if (paddedAt(argmax.getInput(), d))
+    if (isPaddedAt(argmax.getInput(), d))
       argmax.getInputMutable().assign(maskPadding(b, loc, argmax.getInput(), d, kBelowEverything));
     return success();
   }
@@ -487,60 +479,48 @@ LogicalResult SequencePadder::maskReducedOperands(Operation *op, Value &replacem
     if (lhs.getRank() < 2 || rhs.getRank() < 2)
       return success();
     int64_t dl = lhs.getRank() - 1, dr = rhs.getRank() - 2;
-    if (paddedAt(matmul.getLhs(), dl) || paddedAt(matmul.getRhs(), dr)) {
-      if (paddedAt(matmul.getLhs(), dl))
-        matmul.getLhsMutable().assign(maskPadding(b, loc, matmul.getLhs(), dl, 0.0));
-      if (paddedAt(matmul.getRhs(), dr))
-        matmul.getRhsMutable().assign(maskPadding(b, loc, matmul.getRhs(), dr, 0.0));
-    }
+    if (isPaddedAt(matmul.getLhs(), dl))
+      matmul.getLhsMutable().assign(maskPadding(b, loc, matmul.getLhs(), dl, 0.0));
+    if (isPaddedAt(matmul.getRhs(), dr))
+      matmul.getRhsMutable().assign(maskPadding(b, loc, matmul.getRhs(), dr, 0.0));
     return success();
   }
-  auto maskReduction = [&](Operation *reduce, Value input, ArrayRef<int64_t> reduced,
-                           double fill) -> Value {
+  // `input` with the padded entries of the reduced dimensions set to `fill`.
+  auto masked = [&](Value input, ArrayRef<int64_t> reduced, double fill) {
     Value x = input;
     for (int64_t d : reduced)
-      if (paddedAt(x, d))
+      if (isPaddedAt(x, d))
         x = maskPadding(b, loc, x, d, fill);
-    if (x != input)
-      reduce->getOpOperand(0).set(x);
     return x;
   };
-  double inf = std::numeric_limits<double>::infinity();
-  if (auto sum = dyn_cast<ReduceSumOp>(op)) {
-    maskReduction(op, sum.getInput(), sum.getDims(), 0.0);
-    return success();
-  }
-  if (auto max = dyn_cast<ReduceMaxOp>(op)) {
-    maskReduction(op, max.getInput(), max.getDims(), -inf);
-    return success();
-  }
-  if (auto min = dyn_cast<ReduceMinOp>(op)) {
-    maskReduction(op, min.getInput(), min.getDims(), inf);
+  if (isa<ReduceSumOp, ReduceMaxOp, ReduceMinOp>(op)) {
+    double fill = isa<ReduceSumOp>(op) ? 0.0 : isa<ReduceMaxOp>(op) ? kBelowEverything
+                                                                    : kAboveEverything;
+    auto reduced = op->getAttrOfType<DenseI64ArrayAttr>("dims").asArrayRef();
+    op->getOpOperand(0).set(masked(op->getOperand(0), reduced, fill));
     return success();
   }
   if (auto mean = dyn_cast<ReduceMeanOp>(op)) {
     Value input = mean.getInput();
-    bool any = llvm::any_of(mean.getDims(), [&](int64_t d) { return paddedAt(input, d); });
-    if (!any)
+    int64_t paddedDimsReduced =
+        llvm::count_if(mean.getDims(), [&](int64_t d) { return isPaddedAt(input, d); });
+    if (paddedDimsReduced == 0)
       return success();
-    if (llvm::count_if(mean.getDims(), [&](int64_t d) { return paddedAt(input, d); }) > 1)
+    if (paddedDimsReduced > 1)
       return mean.emitError("a mean over two padded dimensions has no static form here");
     // sum(masked) / (real entries * the other reduced sizes).
     auto type = cast<RankedTensorType>(input.getType());
     int64_t others = 1;
     Value entries;
     for (int64_t d : mean.getDims()) {
-      if (paddedAt(input, d))
+      if (isPaddedAt(input, d))
         entries = realEntries(b, loc, realSize(input, d));
       else
         others *= type.getDimSize(d);
     }
     Value count = b.create<MulOp>(loc, entries, constantI64(b, loc, {}, {others}));
-    Value masked = input;
-    for (int64_t d : mean.getDims())
-      if (paddedAt(masked, d))
-        masked = maskPadding(b, loc, masked, d, 0.0);
-    Value sum = b.create<ReduceSumOp>(loc, masked, mean.getDims(), mean.getKeepDims());
+    Value sum = b.create<ReduceSumOp>(loc, masked(input, mean.getDims(), 0.0), mean.getDims(),
+                                      mean.getKeepDims());
     auto scalar = RankedTensorType::get({}, type.getElementType());
     Value denominator = b.create<CastOp>(loc, scalar, count);
     Value result = b.create<DivOp>(loc, sum, denominator);
@@ -740,10 +720,6 @@ LogicalResult SequencePadder::recordPadded(Operation *op) {
                            << " is padded to max-seq-len (it is sized by the cache length) "
                               "and this op reads across it; its static form is not known";
   };
-  auto paddedAt = [&](Value v, int64_t d) {
-    const PaddedDims *in = paddedDims(v);
-    return in && d < int64_t(in->size()) && (*in)[d].has_value();
-  };
 
   if (isBroadcastingElementwise(op) || isa<SoftmaxOp>(op)) {
     for (Value operand : op->getOperands())
@@ -794,7 +770,7 @@ LogicalResult SequencePadder::recordPadded(Operation *op) {
           dims[axis + k] = (*indices)[k];
   } else if (auto slice = dyn_cast<SliceOp>(op)) {
     for (int64_t d : slice.getDims())
-      if (paddedAt(slice.getInput(), d))
+      if (isPaddedAt(slice.getInput(), d))
         return reject(slice.getInput(), d);
     fromOperandAligned(slice.getInput());
   } else if (auto concat = dyn_cast<ConcatOp>(op)) {
@@ -841,7 +817,7 @@ LogicalResult SequencePadder::recordPadded(Operation *op) {
   } else if (isRowWise(op)) {
     Value input = op->getOperand(0);
     auto inType = cast<RankedTensorType>(input.getType());
-    if (paddedAt(input, inType.getRank() - 1))
+    if (isPaddedAt(input, inType.getRank() - 1))
       return reject(input, inType.getRank() - 1);
     for (Value operand : op->getOperands().drop_front())
       if (isPadded(operand))
@@ -874,19 +850,19 @@ LogicalResult SequencePadder::recordPadded(Operation *op) {
       return reject(attention.getQuery(), 0);
     for (Value operand : {attention.getKey(), attention.getValue()})
       for (int64_t k : {0, 1, 3})
-        if (paddedAt(operand, k))
+        if (isPaddedAt(operand, k))
           return reject(operand, k);
     if (Value mask = attention.getMask()) {
       auto maskType = cast<RankedTensorType>(mask.getType());
       for (int64_t k = 0; k + 1 < maskType.getRank(); ++k)
-        if (paddedAt(mask, k))
+        if (isPaddedAt(mask, k))
           return reject(mask, k);
     }
   } else if (auto latent = dyn_cast<MLAAttentionOp>(op)) {
     if (Value mask = latent.getMask()) {
       auto maskType = cast<RankedTensorType>(mask.getType());
       for (int64_t k = 0; k + 1 < maskType.getRank(); ++k)
-        if (paddedAt(mask, k))
+        if (isPaddedAt(mask, k))
           return reject(mask, k);
     }
     for (Value operand : {latent.getQueryNope(), latent.getQueryRope(), latent.getKvUpWeight()})

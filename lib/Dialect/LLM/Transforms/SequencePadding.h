@@ -38,9 +38,9 @@ struct SequencePaddingOptions {
   /// the rest are the padding tokens' (never written to a cache).
   int64_t tokens = 0;
   mlir::Value length;
-  /// The cache arguments and their sequence axis: M slots of which the
-  /// first P are the past.
-  llvm::SmallVector<std::pair<mlir::Value, int64_t>> caches;
+  /// The cache arguments, [B, H, M, D]: M slots of which the first P are
+  /// the past.
+  llvm::SmallVector<mlir::Value> caches;
   /// Values that stand for a value of the dynamic entry with this type (a
   /// view of a cache in the entry's layout): a reshape without a shape
   /// reads its dynamic dimensions from it.
@@ -100,6 +100,7 @@ private:
 
   const PaddedDims *paddedDims(mlir::Value value) const;
   bool isPadded(mlir::Value value) const;
+  bool isPaddedAt(mlir::Value value, int64_t dim) const;
   void setPadded(mlir::Value value, PaddedDims dims);
   /// The real length of dimension `dim` of `value` (its size if not padded).
   PositionAffine realSize(mlir::Value value, int64_t dim) const;

@@ -56,7 +56,7 @@ struct ProgramScalars {
 ProgramScalars buildScalars(OpBuilder &b, Location loc, Value position, Value length,
                             int64_t batch, int64_t tokens, int64_t slots) {
   MLIRContext *ctx = b.getContext();
-  ProgramScalars s{position, length, {}, {}, {}};
+  ProgramScalars s{position, length, {}, {}, {}, {}};
   Value one = i64Constant(b, loc, {}, {1});
   SmallVector<int64_t> offsets;
   for (int64_t i = 0; i < tokens; ++i)
@@ -205,11 +205,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
         return function.emitError() << "past cache #" << i
                                     << " must be a float tensor [B, ..., P, ...]";
       for (Operation *user : entry.cache(i).getUsers()) {
-        auto append = dyn_cast<KVAppendOp>(user);
-        auto concat = dyn_cast<ConcatOp>(user);
-        if ((append && append.getCache() == entry.cache(i)) ||
-            (concat && concat.getInputs().size() == 2 && concat.getInputs()[0] == entry.cache(i)) ||
-            isa<DimOp>(user))
+        if (cacheAppendAxis(user, entry.cache(i)) || isa<DimOp>(user))
           continue;
         return user->emitError() << "past cache #" << i
                                  << " is used other than by llm.kv_append, an append (concat "
@@ -291,64 +287,53 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     for (Operation &op : source.getBody().front()) {
       if (auto dim = dyn_cast<DimOp>(op)) {
         // The length of a past cache (along its sequence axis) is the
-        // position.
-        if (std::optional<unsigned> i = pastIndex(dim.getInput());
-            i && int64_t(dim.getDim()) == layouts[*i].seqAxis && !layouts[*i].isCanonical()) {
+        // position; of a [B, H, P, D] present one (after kv_append), the
+        // position plus the program's tokens. (A present cache in another
+        // layout is a padded view, whose length the padder knows.)
+        Value cache = dim.getInput();
+        if (std::optional<unsigned> i = pastIndex(cache);
+            i && int64_t(dim.getDim()) == layouts[*i].seqAxis) {
           mapping.map(dim.getResult(), scalars.position);
+          continue;
+        }
+        if (dim.getDim() == 2 && cache.getDefiningOp<KVAppendOp>()) {
+          mapping.map(dim.getResult(),
+                      pb.create<AddOp>(dim.getLoc(), scalars.position,
+                                       i64Constant(pb, dim.getLoc(), {}, {tokens})));
           continue;
         }
       }
       if (auto concat = dyn_cast<ConcatOp>(op)) {
         std::optional<unsigned> i =
             concat.getInputs().size() == 2 ? pastIndex(concat.getInputs()[0]) : std::nullopt;
-        if (i && layouts[*i].isCanonical()) {
-          // An append not raised to kv_append: the same in-place update.
-          Value arg = body->getArgument(kFirstCacheArgument + *i);
-          Value written = pb.create<CacheUpdateOp>(concat.getLoc(), arg,
-                                                   mapping.lookup(concat.getInputs()[1]),
-                                                   scalars.position, scalars.length);
-          writtenTypes[written] = concat.getType();
-          mapping.map(concat.getResult(), written);
-          continue;
-        }
         if (i) {
-          // An append: the update, viewed as [B, H, N, D], written at the
-          // position; the result viewed back in the entry's layout.
+          // An append (not raised to kv_append): the update, viewed as
+          // [B, H, N, D], written at the position in place; the result
+          // viewed back in the entry's layout.
+          const CacheLayout &layout = layouts[*i];
           Value arg = body->getArgument(kFirstCacheArgument + *i);
           auto argType = cast<RankedTensorType>(arg.getType());
           Value update = mapping.lookup(concat.getInputs()[1]);
-          auto updateType = cast<RankedTensorType>(update.getType());
-          SmallVector<int64_t> updateShape{updateType.getDimSize(0), layouts[*i].heads,
-                                           updateType.getDimSize(layouts[*i].seqAxis),
-                                           layouts[*i].width};
-          Value canonicalUpdate = pb.create<ReshapeOp>(
-              concat.getLoc(), RankedTensorType::get(updateShape, argType.getElementType()), update);
-          Value written = pb.create<CacheUpdateOp>(concat.getLoc(), arg, canonicalUpdate,
+          if (!layout.isCanonical()) {
+            auto updateType = cast<RankedTensorType>(update.getType());
+            SmallVector<int64_t> updateShape{updateType.getDimSize(0), layout.heads,
+                                             updateType.getDimSize(layout.seqAxis), layout.width};
+            update = pb.create<ReshapeOp>(
+                concat.getLoc(), RankedTensorType::get(updateShape, argType.getElementType()),
+                update);
+          }
+          Value written = pb.create<CacheUpdateOp>(concat.getLoc(), arg, update,
                                                    scalars.position, scalars.length);
-          Value view = pb.create<ReshapeOp>(
-              concat.getLoc(),
-              RankedTensorType::get(layouts[*i].sized(batch, maxSeqLen), argType.getElementType()),
-              written);
-          canonicalOfView[view] = written;
-          writtenTypes[view] = concat.getType();
-          mapping.map(concat.getResult(), view);
-          continue;
-        }
-      }
-      if (auto dim = dyn_cast<DimOp>(op); dim && dim.getDim() == 2) {
-        // The length of a [B, H, P, D] past cache is the position; of a
-        // present one (after kv_append), the position plus the program's
-        // tokens. (Other layouts were handled above.)
-        Value cache = dim.getInput();
-        std::optional<unsigned> past = pastIndex(cache);
-        if (past && layouts[*past].isCanonical()) {
-          mapping.map(dim.getResult(), scalars.position);
-          continue;
-        }
-        if (cache.getDefiningOp<KVAppendOp>()) {
-          mapping.map(dim.getResult(),
-                      pb.create<AddOp>(dim.getLoc(), scalars.position,
-                                       i64Constant(pb, dim.getLoc(), {}, {tokens})));
+          Value present = written;
+          if (!layout.isCanonical()) {
+            present = pb.create<ReshapeOp>(
+                concat.getLoc(),
+                RankedTensorType::get(layout.sized(batch, maxSeqLen), argType.getElementType()),
+                written);
+            canonicalOfView[present] = written;
+          }
+          writtenTypes[present] = concat.getType();
+          mapping.map(concat.getResult(), present);
           continue;
         }
       }
@@ -401,7 +386,7 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
     padding.length = body->getArgument(kLengthArgument);
     padding.writtenTypes = std::move(writtenTypes);
     for (unsigned i = 0; i < caches; ++i)
-      padding.caches.push_back({body->getArgument(kFirstCacheArgument + i), 2});
+      padding.caches.push_back(body->getArgument(kFirstCacheArgument + i));
     if (failed(refineShapes(program, &padding)))
       return failure();
     // Each present cache is its past cache updated in place.

@@ -49,6 +49,11 @@ struct GenerationEntry {
 /// Whether `type` is @forward's: (ids [B, S], positions [B, S], past
 /// caches...) -> (logits [B, S, V], one present cache per past cache). What a
 /// cache must be is left to the caller.
+/// The axis `user` appends to `cache` along (`llm.kv_append`: 2; a
+/// `llm.concat` after the cache: its dimension), or none when it is no
+/// append of it.
+std::optional<int64_t> cacheAppendAxis(mlir::Operation *user, mlir::Value cache);
+
 bool isForwardSignature(mlir::FunctionType type);
 
 /// Whether `type` is an imported @main's: (ids [B, S], past caches...) ->
