@@ -123,15 +123,6 @@ struct RaisePass : public llmc::llm::impl::RaiseBase<RaisePass> {
       if (auto it = log.reasons.find(loc); it != log.reasons.end())
         for (const std::string &reason : it->second)
           emitRemark(loc) << reason;
-    // Attention raised with a mask that is not the causal rule: the static
-    // programs compute that mask (padded) rather than their own.
-    getOperation()->walk([&](AttentionOp attention) {
-      if (attention.getMask() && !attention.getCausal())
-        attention.emitRemark(
-            "llm.attention: the mask is kept explicit, as none of the causal forms (a causal "
-            "constant, iota(Skv) > iota(Sq) + Skv - Sq, a lower-triangular buffer sliced by "
-            "position); static programs compute it");
-    });
   }
 
   WeightValues weightValues;

@@ -1,4 +1,5 @@
 //===- RaiseAttention.cpp - scaled dot-product attention and embeddings ---===//
+#include "MaskAlgebra.h"
 #include "RaisePatterns.h"
 
 #include <cmath>
@@ -41,12 +42,6 @@ SmallVector<int64_t> keyPermutation(TransposeOp t) {
   ArrayRef<int64_t> p = t.getPermutation();
   return {p[0], p[1], p[3], p[2]};
 }
-
-/// A `where` fill, or an additive mask value, at or below this excludes a
-/// key: -inf, finfo.min, -1e9, -10000. A finite one leaves the key a softmax
-/// weight of exp(fill - max score), 0 in f32 for any score above
-/// -1e4 + 104: exclusion is what such a fill means.
-constexpr double kExclusionFill = -1e4;
 
 /// True when `mask` is a constant [.., Sq, Skv] (Sq * Skv elements) whose
 /// element (i, j) satisfies `matches(excluded, element index)`, where
@@ -92,43 +87,6 @@ bool isCausalAdditiveConstant(Value mask, int64_t queries, int64_t keys) {
                             });
 }
 
-/// `n` for max(n, 0) (how an exported Range clamps its count), else `v`.
-Value stripClampAtZero(Value v) {
-  if (Value n = otherOperand<MaximumOp>(v.getDefiningOp(), [](Value o) { return isConstant(o, 0.0); }))
-    return n;
-  return v;
-}
-
-/// The count of `reshape(iota(count))`, or null.
-Value iotaCount(Value v, int64_t rank, int64_t unitDim) {
-  auto reshape = v.getDefiningOp<ReshapeOp>();
-  auto iota = reshape ? reshape.getInput().getDefiningOp<IotaOp>() : nullptr;
-  if (!iota || reshape.getType().getRank() != rank || reshape.getType().getDimSize(unitDim) != 1)
-    return nullptr;
-  return stripClampAtZero(iota.getCount());
-}
-
-/// True for the causal mask an export computes at run time:
-/// iota(Skv)[None, :] > iota(Sq)[:, None] + (Skv - Sq).
-bool isRunTimeCausalExclusion(Value mask) {
-  auto gt = mask.getDefiningOp<CompareOp>();
-  if (!gt || gt.getDirection() != CompareDirection::gt)
-    return false;
-  Value keys = iotaCount(gt.getLhs(), 2, 0);
-  auto shifted = gt.getRhs().getDefiningOp<AddOp>();
-  if (!keys || !shifted)
-    return false;
-  for (auto [rows, offset] : {std::pair(shifted.getLhs(), shifted.getRhs()),
-                              std::pair(shifted.getRhs(), shifted.getLhs())}) {
-    Value queries = iotaCount(rows, 2, 1);
-    auto difference = offset.getDefiningOp<SubOp>();
-    if (queries && difference && sameValue(difference.getLhs(), keys) &&
-        sameValue(difference.getRhs(), queries))
-      return true;
-  }
-  return false;
-}
-
 /// True when `mask` (true = allowed) is `buffer[.., L - Q : L, 0 : L]` of
 /// a constant lower-triangular buffer (j <= i): HF GPT-2's `bias` sliced by
 /// the query length Q and key length L. Row i then allows j <= L - Q + i,
@@ -172,6 +130,56 @@ bool isSlicedCausalBuffer(Value mask) {
   return true;
 }
 
+} // namespace
+
+LogicalResult raise::proveCausal(Value mask, MaskMeaning meaning, AxisOf queries, AxisOf keys,
+                                 std::string &why) {
+  int64_t q = typeOf(queries.value).getDimSize(queries.axis);
+  int64_t k = typeOf(keys.value).getDimSize(keys.axis);
+  // Constants (a static export computes its mask to one) and HF GPT-2's
+  // sliced `bias` buffer, whose slice bounds are not provably in range.
+  if (!ShapedType::isDynamic(q) && !ShapedType::isDynamic(k) &&
+      (meaning == MaskMeaning::Additive
+           ? isCausalAdditiveConstant(mask, q, k)
+           : isCausalConstant(mask, q, k, meaning == MaskMeaning::Excluded)))
+    return success();
+  if (meaning == MaskMeaning::Allowed && isSlicedCausalBuffer(mask))
+    return success();
+  SymbolicSizes sizes;
+  return proveCausalMask(mask, meaning, sizes.dim(queries.value, queries.axis),
+                         sizes.dim(keys.value, keys.axis), sizes, why);
+}
+
+namespace {
+
+bool isCausalMask(Value mask, MaskMeaning meaning, AxisOf queries, AxisOf keys) {
+  std::string why;
+  return succeeded(raise::proveCausal(mask, meaning, queries, keys, why));
+}
+
+/// An attention whose mask is the causal rule is causal attention (the
+/// cheaper form: no mask to compute, a kernel that skips the excluded keys).
+struct CausalAttentionMask : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AttentionOp op, PatternRewriter &rewriter) const override {
+    Value mask = op.getMask();
+    if (!mask || op.getCausal())
+      return failure(); // nothing to explain
+    MaskMeaning meaning =
+        typeOf(mask).getElementType().isInteger(1) ? MaskMeaning::Allowed : MaskMeaning::Additive;
+    std::string why;
+    if (failed(raise::proveCausal(mask, meaning, {op.getQuery(), 2}, {op.getKey(), 2}, why)))
+      return rewriter.notifyMatchFailure(
+          op, "llm.attention: the mask is kept explicit (static programs compute it), as it is not "
+              "shown to be the causal rule: " + why);
+    rewriter.replaceOpWithNewOp<AttentionOp>(op, op.getQuery(), op.getKey(), op.getValue(),
+                                             /*mask=*/Value(), op.getScaleAttr(),
+                                             rewriter.getUnitAttr(), op.getKvHeadMapAttr());
+    return success();
+  }
+};
+
 /// True for a `where` fill that excludes a key (see kExclusionFill).
 bool isExclusionFill(Value v) {
   std::optional<double> fill = splatValue(v);
@@ -188,7 +196,7 @@ struct WhereMask {
 
 /// scores masked by where(excluded, fill, scores) or where(allowed, scores,
 /// fill): causal when the condition is the causal rule, else a mask.
-std::optional<WhereMask> whereMask(WhereOp where, int64_t queries, int64_t keys) {
+std::optional<WhereMask> whereMask(WhereOp where) {
   WhereMask result;
   result.condition = where.getCondition();
   if (isExclusionFill(where.getOnTrue())) {
@@ -200,10 +208,9 @@ std::optional<WhereMask> whereMask(WhereOp where, int64_t queries, int64_t keys)
   } else {
     return std::nullopt;
   }
-  Value c = result.condition;
-  result.causal = result.conditionExcludes
-                      ? isCausalConstant(c, queries, keys, true) || isRunTimeCausalExclusion(c)
-                      : isCausalConstant(c, queries, keys, false) || isSlicedCausalBuffer(c);
+  result.causal = isCausalMask(result.condition,
+                               result.conditionExcludes ? MaskMeaning::Excluded : MaskMeaning::Allowed,
+                               {where.getResult(), 2}, {where.getResult(), 3});
   return result;
 }
 
@@ -235,9 +242,8 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
     Value scores = softmax.getInput();
     Value additiveMask;
     std::optional<WhereMask> where;
-    int64_t queries = typeOf(scores).getDimSize(2), keys = typeOf(scores).getDimSize(3);
     if (auto whereOp = scores.getDefiningOp<WhereOp>()) {
-      where = whereMask(whereOp, queries, keys);
+      where = whereMask(whereOp);
       if (!where)
         return rewriter.notifyMatchFailure(
             op, "llm.attention: the scores are masked by an llm.where whose fill is not an exclusion "
@@ -259,7 +265,9 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
             op, "llm.attention: the softmax input is a sum, but neither operand is scores (an "
                 "llm.mul, llm.div or llm.matmul) beside an additive mask");
     }
-    bool additiveCausal = additiveMask && isCausalAdditiveConstant(additiveMask, queries, keys);
+    bool additiveCausal =
+        additiveMask && isCausalMask(additiveMask, MaskMeaning::Additive, {softmax.getInput(), 2},
+                                      {softmax.getInput(), 3});
     if (additiveCausal)
       additiveMask = nullptr;
     double scale = 1.0;
@@ -353,21 +361,30 @@ std::optional<std::pair<Value, Value>> headDimParts(Value v) {
   return std::pair(concat.getInputs()[0], concat.getInputs()[1]);
 }
 
-/// The [B, 1, S, R] latent of `latent[:, 0]` (a gather of index 0 along
-/// axis 1, or a reshape dropping the unit head axis).
-Value latentOf(Value v) {
+/// Where kv_b_proj reads the latent from: `latent[:, 0]` of a [B, 1, S, R]
+/// latent (a gather of index 0 along axis 1, or a reshape dropping the unit
+/// head axis), or a [B, S, R] latent itself (an export whose cache has no
+/// head axis), which llm.mla_attention reads through a unit head axis.
+struct LatentSource {
+  Value latent;
+  bool addHeadAxis = false;
+};
+
+std::optional<LatentSource> latentOf(Value v) {
   if (auto gather = v.getDefiningOp<GatherOp>()) {
     if (gather.getDim() == 1 && isConstant(gather.getIndices(), 0.0) &&
         cast<RankedTensorType>(gather.getIndices().getType()).getRank() == 0)
-      return gather.getInput();
-    return nullptr;
+      return LatentSource{gather.getInput()};
+    return std::nullopt;
   }
   if (auto reshape = v.getDefiningOp<ReshapeOp>()) {
     auto in = typeOf(reshape.getInput());
     if (in.getRank() == 4 && in.getDimSize(1) == 1)
-      return reshape.getInput();
+      return LatentSource{reshape.getInput()};
   }
-  return nullptr;
+  if (typeOf(v).getRank() == 3)
+    return LatentSource{v, /*addHeadAxis=*/true};
+  return std::nullopt;
 }
 
 /// attention(concat(q_nope, q_rope), concat(k_nope, broadcast(k_rope)), v)
@@ -420,11 +437,18 @@ struct RaiseLatentAttention : OpRewritePattern<AttentionOp> {
       return rewriter.notifyMatchFailure(
           op, "llm.mla_attention: the decompressed tensor is not a reshape of an llm.linear without "
               "bias (kv_b_proj)");
-    Value latent = latentOf(linear.getInput());
-    if (!latent)
+    std::optional<LatentSource> source = latentOf(linear.getInput());
+    if (!source)
       return rewriter.notifyMatchFailure(
-          op, "llm.mla_attention: kv_b_proj's input is not latent[:, 0] (a gather of head 0, or a "
-              "reshape dropping the unit head axis)");
+          op, "llm.mla_attention: kv_b_proj's input is not a [B, S, R] latent or latent[:, 0] of a "
+              "[B, 1, S, R] one (a gather of head 0, or a reshape dropping the unit head axis)");
+    Value latent = source->latent;
+    if (source->addHeadAxis) {
+      auto flat = typeOf(latent);
+      auto withHead = RankedTensorType::get(
+          {flat.getDimSize(0), 1, flat.getDimSize(1), flat.getDimSize(2)}, flat.getElementType());
+      latent = rewriter.create<ReshapeOp>(op.getLoc(), withHead, latent, /*shape=*/Value());
+    }
     // llm.mla_attention takes kv_b_proj.weight as [H * (Dn + Dv), R].
     Value weight = linear.getWeight();
     if (linear.getWeightLayout() == WeightLayout::in_out)
@@ -433,6 +457,8 @@ struct RaiseLatentAttention : OpRewritePattern<AttentionOp> {
                                                weight, /*mask=*/Value(), op.getScaleAttr(), op.getCausalAttr());
     if (mla.getType() != op.getType()) {
       rewriter.eraseOp(mla);
+      if (source->addHeadAxis)
+        rewriter.eraseOp(latent.getDefiningOp());
       return rewriter.notifyMatchFailure(
           op, "llm.mla_attention: latent attention of these operands has another type than the attention");
     }
@@ -490,11 +516,12 @@ struct RaiseKVAppend : OpRewritePattern<ConcatOp> {
 } // namespace
 
 void raise::populateAttentionPatterns(RewritePatternSet &patterns, bool anyWhereMask) {
-  patterns.add<RaiseEmbedding, RaiseKVAppend, RaiseLatentAttention>(patterns.getContext());
+  patterns.add<RaiseEmbedding, RaiseKVAppend, RaiseLatentAttention, CausalAttentionMask>(
+      patterns.getContext());
   patterns.add<RaiseAttention>(patterns.getContext(), anyWhereMask);
 }
 
 void raise::populateLateAttentionPatterns(RewritePatternSet &patterns) {
   patterns.add<RaiseAttention>(patterns.getContext(), /*anyWhereMask=*/true);
-  patterns.add<RaiseLatentAttention>(patterns.getContext());
+  patterns.add<RaiseLatentAttention, CausalAttentionMask>(patterns.getContext());
 }

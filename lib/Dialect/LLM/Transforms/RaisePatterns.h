@@ -7,6 +7,8 @@
 #ifndef LLMC_LIB_DIALECT_LLM_TRANSFORMS_RAISEPATTERNS_H
 #define LLMC_LIB_DIALECT_LLM_TRANSFORMS_RAISEPATTERNS_H
 
+#include "MaskAlgebra.h"
+
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 
@@ -67,6 +69,18 @@ mlir::Value otherOperand(mlir::Operation *op, Pred matches) {
     return bin.getLhs();
   return nullptr;
 }
+
+/// An axis of a value (whose size is a count of queries or keys).
+struct AxisOf {
+  mlir::Value value;
+  int64_t axis;
+};
+
+/// Succeeds when `mask` (see MaskMeaning) is the causal rule for scores of
+/// `queries` x `keys`: a causal constant, HF GPT-2's sliced lower-triangular
+/// buffer, or a run-time mask MaskAlgebra proves; else `why` says why not.
+mlir::LogicalResult proveCausal(mlir::Value mask, MaskMeaning meaning, AxisOf queries, AxisOf keys,
+                                std::string &why);
 
 void populateActivationPatterns(mlir::RewritePatternSet &patterns);
 void populateNormPatterns(mlir::RewritePatternSet &patterns);

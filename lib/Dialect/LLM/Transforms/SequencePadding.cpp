@@ -17,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "SequencePadding.h"
+#include "SymbolicSizes.h"
 
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 #include "llmc/Dialect/LLM/IR/ShapeUtils.h"
@@ -41,14 +42,6 @@ bool isTrackedInteger(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor && tensor.hasStaticShape() && isa<IntegerType>(tensor.getElementType()) &&
          tensor.getNumElements() <= kMaxTrackedElements;
-}
-
-/// Elementwise with numpy broadcasting: the result's dimension k reads each
-/// operand's dimension k - (result rank - operand rank).
-bool isBroadcastingElementwise(Operation *op) {
-  return op->hasTrait<OpTrait::Elementwise>() ||
-         isa<AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp, PowOp, CompareOp, WhereOp, CastOp>(
-             op);
 }
 
 /// Ops that work along the last dimension of their first operand and keep

@@ -102,10 +102,10 @@ func.func @raised(%g: tensor<2x8xf32>, %u: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 // -----
 
-// Attention raised with a mask that is none of the causal forms keeps it,
-// and says so.
+// Attention raised with a mask that is not shown to be the causal rule
+// keeps it, and says why.
 func.func @attention_with_an_explicit_mask(%q: tensor<1x1x4x8xf32>, %k: tensor<1x1x4x8xf32>, %v: tensor<1x1x4x8xf32>, %m: tensor<1x1x4x4xf32>) -> tensor<1x1x4x8xf32> {
-  // expected-remark@+2 {{llm.attention: the mask is kept explicit, as none of the causal forms (a causal constant, iota(Skv) > iota(Sq) + Skv - Sq, a lower-triangular buffer sliced by position); static programs compute it}}
+  // expected-remark@+2 {{llm.attention: the mask is kept explicit (static programs compute it), as it is not shown to be the causal rule: the mask's elements are not known: a value of the function's arguments (at a block argument)}}
   // expected-remark@+1 {{llm.mla_attention: the attention has a mask or a kv head map}}
   %o = llm.attention %q, %k, %v mask %m scale(0.35) : tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x8xf32>, tensor<1x1x4x4xf32>
   return %o : tensor<1x1x4x8xf32>

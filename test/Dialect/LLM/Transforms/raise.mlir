@@ -512,6 +512,33 @@ module attributes {llm.weights = "w.safetensors"} {
 
 // -----
 
+// The same over a latent cache without a head axis ([B, S, R], as HF-style
+// exports pass compressed_kv): llm.mla_attention reads it through a unit
+// head axis.
+// CHECK-LABEL: func.func @latent_attention_3d
+// CHECK-SAME: (%[[QN:.*]]: tensor<1x4x?x16xf32>, %[[QR:.*]]: tensor<1x4x?x8xf32>, %[[C:.*]]: tensor<1x?x32xf32>, %[[KR:.*]]: tensor<1x1x?x8xf32>)
+// CHECK: %[[C4:.*]] = llm.reshape %[[C]] : tensor<1x?x32xf32> to tensor<1x1x?x32xf32>
+// CHECK: llm.mla_attention %[[QN]], %[[QR]], %[[C4]], %[[KR]], %{{.*}} scale(2.500000e-01) causal
+// CHECK-NOT: llm.attention
+module attributes {llm.weights = "w.safetensors"} {
+  func.func @latent_attention_3d(%qn: tensor<1x4x?x16xf32>, %qr: tensor<1x4x?x8xf32>, %c: tensor<1x?x32xf32>,
+                                 %kr: tensor<1x1x?x8xf32>) -> tensor<1x4x?x12xf32> {
+    %w = llm.weight "kv_b_proj" : tensor<32x112xf32>
+    %kv = llm.linear %c, %w {weight_layout = #llm.weight_layout<in_out>} : tensor<1x?x32xf32>, tensor<32x112xf32>
+    %kv4 = llm.reshape %kv : tensor<1x?x112xf32> to tensor<1x?x4x28xf32>
+    %t = llm.transpose %kv4 [0, 2, 1, 3] : tensor<1x?x4x28xf32>
+    %kn = llm.slice %t dims [3] starts [0] limits [16] : tensor<1x4x?x28xf32> to tensor<1x4x?x16xf32>
+    %v = llm.slice %t dims [3] starts [16] limits [28] : tensor<1x4x?x28xf32> to tensor<1x4x?x12xf32>
+    %krb = llm.broadcast_to %kr : tensor<1x1x?x8xf32> to tensor<1x4x?x8xf32>
+    %k = llm.concat %kn, %krb dim 3 : tensor<1x4x?x16xf32>, tensor<1x4x?x8xf32>
+    %q = llm.concat %qn, %qr dim 3 : tensor<1x4x?x16xf32>, tensor<1x4x?x8xf32>
+    %o = llm.attention %q, %k, %v scale(0.25) causal : tensor<1x4x?x24xf32>, tensor<1x4x?x24xf32>, tensor<1x4x?x12xf32>
+    return %o : tensor<1x4x?x12xf32>
+  }
+}
+
+// -----
+
 // A product of 0-D values (scalar arithmetic of an exported window function)
 // has no last dimension to normalise: the norm patterns leave it alone.
 // CHECK-LABEL: func.func @scalar_product

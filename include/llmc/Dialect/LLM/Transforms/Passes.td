@@ -52,16 +52,21 @@ def Raise : Pass<"llm-raise"> {
       ONNX importer does). DeepSeek's de-interleaving permutation stays
       in front of the raised op.
     * `softmax(scale * q k^T, masked) v`, with `repeat_kv` ->
-      `llm.attention`. Masks: `causal` for a constant causal mask (i1 or
-      additive), the run-time `iota(Skv) > iota(Sq) + Skv - Sq`, and HF
-      GPT-2's lower-triangular buffer sliced by position; a `where` fill
-      of `-inf` or any value at or below -1e4 (finfo.min, -1e9) counts as
-      exclusion. Other masks become the op's i1 or additive `mask` (raised
-      last, so a causal mask still being simplified is not mistaken for
-      one).
+      `llm.attention`. A mask becomes `causal` when it is proved to be the
+      causal rule (key j of query i excluded exactly when j > Skv - Sq + i)
+      for all sizes: its elements are read as functions of their indices
+      (iota, comparisons, where/fill/cast arithmetic, concat, broadcasts,
+      unit reshapes) and the rule is checked case by case with linear
+      facts about the sizes (lib/Dialect/LLM/Transforms/MaskAlgebra.h);
+      constant causal masks and HF GPT-2's lower-triangular buffer sliced
+      by position count too. A `where` fill or additive value of `-inf`
+      or at or below -1e4 (finfo.min, -1e9) counts as exclusion. Other
+      masks stay the op's i1 or additive `mask` (where masks are raised
+      last), and `report-failures` says what was not shown.
     * attention over keys and values decompressed from a latent
       (`kv_b_proj(latent)`, split per head, with a broadcast shared RoPE
-      key) -> `llm.mla_attention` over the latent
+      key) -> `llm.mla_attention` over the latent (a `[B, S, R]` latent is
+      read through a unit head axis)
     * `concat(past, new)` along the sequence axis of a cache argument ->
       `llm.kv_append`
     * `gather(table, ids)` of a 2-D parameter -> `llm.embedding`
