@@ -25,8 +25,13 @@ are the first L ids of numpy RandomState(0).randint(vocab, size=17).
 Prints PASS:/FAIL: per check (INFO: the ONNX op types; the compiler's
 errors verbatim), ends with `N failed`, exits 1 on a failure.
 
+With --inputs optimum the graphs also take Optimum's attention_mask and
+position_ids, which the importer binds (all tokens real; positions from the
+past length on).
+
 Usage: check_static_onnx.py --llmc LLMC --llmc-run LLMC_RUN FAMILY CHECKPOINT WORKDIR
            [--style decode|pair|merged] [--fp16] [--massive VALUE] [--opset 14]
+           [--inputs ids|optimum]
 """
 import argparse
 import collections
@@ -143,7 +148,9 @@ def torch_reference(model, ids):
 
 def dynamic_checks(c, args, model, paths, prompts):
     graph = onnx.load(paths["decode"]).graph
-    cache_inputs = [v.name for v in graph.input[1:]]
+    # (attention_mask and position_ids, with --inputs optimum, are bound by
+    # the importer: llmc-run takes the ids and the caches.)
+    cache_inputs = [v.name for v in graph.input if v.name.startswith("past_key_values")]
     count = len(graph.output)
 
     # a. decode.onnx, driven as an application does.
@@ -290,6 +297,9 @@ def main(argv):
     parser.add_argument("--massive", type=float, default=None,
                         help="Llama family: embedding channel 5 of every 7th token id set to this value")
     parser.add_argument("--opset", type=int, default=14)
+    parser.add_argument("--inputs", choices=["ids", "optimum"], default="ids",
+                        help="optimum: the graphs also take attention_mask and position_ids (the "
+                             "importer binds them to all-ones and past-length-onwards)")
     args = parser.parse_args(argv)
     args.work = os.path.abspath(args.work)
     os.makedirs(args.work, exist_ok=True)
@@ -300,7 +310,8 @@ def main(argv):
     if args.massive is None and os.path.isdir(os.path.join(args.checkpoint, "reference")):
         for ok, message in hf_style.check_reference(hf_style.load(args.family, args.checkpoint), args.checkpoint):
             c.report(ok, message)
-    model, paths = export_hf_style.export(args.family, args.checkpoint, args.work, args.opset, args.massive)
+    model, paths = export_hf_style.export(args.family, args.checkpoint, args.work, args.opset, args.massive,
+                                          args.inputs)
     if args.massive is not None:
         ids = np.random.RandomState(0).randint(0, model.config["vocab_size"], size=(1, 17))
         print(f"INFO: {label} --massive {args.massive:g}: residual max "

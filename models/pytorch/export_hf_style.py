@@ -14,9 +14,12 @@ are exported (names as Optimum writes them), into OUT_DIR:
 Caches: past_key_values.{i}.key/.value [B, H_kv, T, D] (GPT-2, Llama,
 Qwen2) or past_key_values.{i}.compressed_kv [B, T, kv_lora_rank] and
 .k_pe [B, T, qk_rope_head_dim] (DeepSeek-V2); outputs present.{i}.<same>.
-Batch, sequence and past length are symbolic.
+Batch, sequence and past length are symbolic. With --inputs optimum, each
+graph also takes Optimum's attention_mask [B, P + S] (int64, 1 = a real
+token) and position_ids [B, S] after input_ids.
 
 Usage: export_hf_style.py FAMILY CHECKPOINT OUT_DIR [--opset 14] [--massive VALUE]
+           [--inputs ids|optimum]
 --massive (Llama family): hf_style.load's massive activation (channel 5 of
 every seventh token id's embedding set to VALUE, e.g. 30000).
 """
@@ -36,24 +39,21 @@ import hf_style  # noqa: E402
 BATCH, SEQUENCE, PAST = "batch_size", "sequence_length", "past_sequence_length"
 
 
-class DecodeWrapper(torch.nn.Module):
-    def __init__(self, model):
+class GraphWrapper(torch.nn.Module):
+    """The exported signature: input_ids, [attention_mask, position_ids,]
+    [past caches...] -> logits, present caches..."""
+
+    def __init__(self, model, hf_inputs):
         super().__init__()
         self.model = model
+        self.hf_inputs = hf_inputs
 
-    def forward(self, input_ids, *past):
-        past_key_values = [(past[i], past[i + 1]) for i in range(0, len(past), 2)]
-        logits, presents = self.model(input_ids, past_key_values)
-        return (logits,) + tuple(t for pair in presents for t in pair)
-
-
-class PrefillWrapper(torch.nn.Module):
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids):
-        logits, presents = self.model(input_ids)
+    def forward(self, input_ids, *rest):
+        mask = positions = None
+        if self.hf_inputs:
+            mask, positions, rest = rest[0], rest[1], rest[2:]
+        past_key_values = [(rest[i], rest[i + 1]) for i in range(0, len(rest), 2)] if rest else None
+        logits, presents = self.model(input_ids, past_key_values, mask, positions)
         return (logits,) + tuple(t for pair in presents for t in pair)
 
 
@@ -62,8 +62,16 @@ def cache_names(family, layers):
     return [f"{layer}.{kind}" for layer in range(layers) for kind in kinds]
 
 
-def export_graphs(model, family, out_dir, opset):
+def hf_inputs_for(batch, past, tokens):
+    """Optimum's attention_mask (all tokens real) and position_ids."""
+    mask = torch.ones((batch, past + tokens), dtype=torch.int64)
+    positions = torch.arange(past, past + tokens, dtype=torch.int64)[None, :].expand(batch, tokens)
+    return mask, positions
+
+
+def export_graphs(model, family, out_dir, opset, inputs="ids"):
     """decode.onnx and prefill.onnx; returns their paths."""
+    hf_inputs = inputs == "optimum"
     family = hf_style.family_of(family)
     layers = len(model.transformer.h) if family == "gpt2" else len(model.model.layers)
     names = cache_names(family, layers)
@@ -79,16 +87,25 @@ def export_graphs(model, family, out_dir, opset):
     axes = {"input_ids": {0: BATCH, 1: SEQUENCE}, "logits": {0: BATCH, 1: SEQUENCE}}
     axes.update({f"past_key_values.{n}": {0: BATCH, seq_axis: PAST} for n in names})
     axes.update({f"present.{n}": {0: BATCH, seq_axis: f"{PAST} + {SEQUENCE}"} for n in names})
+    hf_names = ["attention_mask", "position_ids"] if hf_inputs else []
+    decode_extra = hf_inputs_for(2, 4, 3) if hf_inputs else ()
+    if hf_inputs:
+        axes.update({"attention_mask": {0: BATCH, 1: f"{PAST} + {SEQUENCE}"},
+                     "position_ids": {0: BATCH, 1: SEQUENCE}})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(DecodeWrapper(model), (ids,) + past, decode, opset_version=opset,
-                          input_names=["input_ids"] + [f"past_key_values.{n}" for n in names],
+        torch.onnx.export(GraphWrapper(model, hf_inputs), (ids,) + tuple(decode_extra) + past, decode,
+                          opset_version=opset,
+                          input_names=["input_ids"] + hf_names + [f"past_key_values.{n}" for n in names],
                           output_names=["logits"] + [f"present.{n}" for n in names], dynamic_axes=axes)
         axes = {"input_ids": {0: BATCH, 1: SEQUENCE}, "logits": {0: BATCH, 1: SEQUENCE}}
         axes.update({f"present.{n}": {0: BATCH, seq_axis: SEQUENCE} for n in names})
-        torch.onnx.export(PrefillWrapper(model), (ids,), prefill, opset_version=opset,
-                          input_names=["input_ids"], output_names=["logits"] + [f"present.{n}" for n in names],
-                          dynamic_axes=axes)
+        if hf_inputs:
+            axes.update({"attention_mask": {0: BATCH, 1: SEQUENCE}, "position_ids": {0: BATCH, 1: SEQUENCE}})
+        prefill_extra = hf_inputs_for(2, 0, 3) if hf_inputs else ()
+        torch.onnx.export(GraphWrapper(model, hf_inputs), (ids,) + tuple(prefill_extra), prefill,
+                          opset_version=opset, input_names=["input_ids"] + hf_names,
+                          output_names=["logits"] + [f"present.{n}" for n in names], dynamic_axes=axes)
     return decode, prefill
 
 
@@ -165,11 +182,11 @@ def build_merged(decode_path, prefill_path, merged_path):
     return merged_path
 
 
-def export(family, checkpoint, out_dir, opset=14, massive=None):
+def export(family, checkpoint, out_dir, opset=14, massive=None, inputs="ids"):
     """Writes decode.onnx, prefill.onnx, merged.onnx; returns (model, paths)."""
     os.makedirs(out_dir, exist_ok=True)
     model = hf_style.load(family, checkpoint, massive)
-    decode, prefill = export_graphs(model, family, out_dir, opset)
+    decode, prefill = export_graphs(model, family, out_dir, opset, inputs)
     merged = build_merged(decode, prefill, os.path.join(out_dir, "merged.onnx"))
     return model, {"decode": decode, "prefill": prefill, "merged": merged}
 
@@ -181,8 +198,9 @@ def main(argv):
     parser.add_argument("out_dir")
     parser.add_argument("--opset", type=int, default=14)
     parser.add_argument("--massive", type=float, default=None)
+    parser.add_argument("--inputs", choices=["ids", "optimum"], default="ids")
     args = parser.parse_args(argv)
-    _, paths = export(args.family, args.checkpoint, args.out_dir, args.opset, args.massive)
+    _, paths = export(args.family, args.checkpoint, args.out_dir, args.opset, args.massive, args.inputs)
     for path in paths.values():
         print(path)
     return 0

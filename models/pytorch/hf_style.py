@@ -23,8 +23,13 @@ Spellings kept on purpose (they are what the exports must survive):
   the interleaved pair permutation with view/transpose; the same in-graph
   additive causal mask as Llama.
 
-forward(input_ids, past_key_values=None) -> (logits, presents), presents a
-list of per-layer pairs: (key, value) or (compressed_kv, k_pe). Without
+forward(input_ids, past_key_values=None, attention_mask=None, position_ids=None)
+-> (logits, presents), presents a list of per-layer pairs: (key, value) or
+(compressed_kv, k_pe). attention_mask [B, P + S] (1 = a real token) and
+position_ids [B, S] are HF's optional inputs (Optimum's exports take them):
+the padding mask is expanded with HF's `_expand_mask` ((1 - m) * finfo.min)
+and added to the causal one (GPT-2: added to the scores after the causal
+`where`); without them, position ids are P .. P + S - 1. Without
 past_key_values the model traces as a prefill-only graph (HF's
 `past_key_values_length == 0` branches); with it, the mask always gets the
 past columns (HF concatenates only when past > 0: a traced graph must serve
@@ -149,6 +154,15 @@ def make_causal_mask(input_ids_shape, dtype, past_key_values_length, has_past):
     return mask[None, None, :, :].expand(bsz, 1, tgt_len, tgt_len + past_key_values_length)
 
 
+def expand_mask(mask, dtype, tgt_len):
+    """HF's _expand_mask: [B, T] (1 = keep) -> [B, 1, S, T], 0 where kept,
+    finfo.min where padded."""
+    bsz, src_len = mask.size()
+    expanded = mask[:, None, None, :].expand(bsz, 1, tgt_len, src_len).to(dtype)
+    inverted = 1.0 - expanded
+    return inverted.masked_fill(inverted.to(torch.bool), torch.finfo(dtype).min)
+
+
 def position_ids_for(past_key_values_length, seq_length):
     position_ids = torch.arange(past_key_values_length, seq_length + past_key_values_length, dtype=torch.long)
     return position_ids.unsqueeze(0)
@@ -187,15 +201,18 @@ class DecoderModel(nn.Module):
                                     for i in range(config["num_hidden_layers"]))
         self.norm = RMSNorm(config["hidden_size"], eps=config["rms_norm_eps"])
 
-    def forward(self, input_ids, past_key_values, past_axis):
+    def forward(self, input_ids, past_key_values, past_axis, padding_mask=None, position_ids=None):
         batch_size, seq_length = input_ids.shape
         past_key_values_length = 0
         if past_key_values is not None:
             past_key_values_length = past_key_values[0][0].shape[past_axis]
-        position_ids = position_ids_for(past_key_values_length, seq_length)
+        if position_ids is None:
+            position_ids = position_ids_for(past_key_values_length, seq_length)
         inputs_embeds = self.embed_tokens(input_ids)
         attention_mask = make_causal_mask((batch_size, seq_length), inputs_embeds.dtype, past_key_values_length,
                                           past_key_values is not None)
+        if padding_mask is not None:
+            attention_mask = expand_mask(padding_mask, inputs_embeds.dtype, seq_length) + attention_mask
         hidden_states = inputs_embeds
         presents = []
         for idx, decoder_layer in enumerate(self.layers):
@@ -218,8 +235,9 @@ class CausalLM(nn.Module):
         if config.get("tie_word_embeddings", False):
             self.lm_head.weight = self.model.embed_tokens.weight
 
-    def forward(self, input_ids, past_key_values=None):
-        hidden_states, presents = self.model(input_ids, past_key_values, self.past_axis)
+    def forward(self, input_ids, past_key_values=None, attention_mask=None, position_ids=None):
+        hidden_states, presents = self.model(input_ids, past_key_values, self.past_axis, attention_mask,
+                                             position_ids)
         logits = self.lm_head(hidden_states)
         logits = logits.float()
         return logits, presents
@@ -265,7 +283,7 @@ class GPT2Attention(nn.Module):
         self.c_attn = Conv1D(3 * self.embed_dim, self.embed_dim)
         self.c_proj = Conv1D(self.embed_dim, self.embed_dim)
 
-    def _attn(self, query, key, value):
+    def _attn(self, query, key, value, attention_mask=None):
         attn_weights = torch.matmul(query, key.transpose(-1, -2))
         attn_weights = attn_weights / torch.full([], value.size(-1) ** 0.5, dtype=attn_weights.dtype)
         query_length, key_length = query.size(-2), key.size(-2)
@@ -273,6 +291,8 @@ class GPT2Attention(nn.Module):
         mask_value = torch.finfo(attn_weights.dtype).min
         mask_value = torch.full([], mask_value, dtype=attn_weights.dtype)
         attn_weights = torch.where(causal_mask, attn_weights.to(attn_weights.dtype), mask_value)
+        if attention_mask is not None:
+            attn_weights = attn_weights + attention_mask
         attn_weights = nn.functional.softmax(attn_weights, dim=-1)
         attn_weights = attn_weights.type(value.dtype)
         return torch.matmul(attn_weights, value)
@@ -287,7 +307,7 @@ class GPT2Attention(nn.Module):
         new_shape = tensor.size()[:-2] + (num_heads * attn_head_size,)
         return tensor.view(new_shape)
 
-    def forward(self, hidden_states, layer_past=None):
+    def forward(self, hidden_states, layer_past=None, attention_mask=None):
         query, key, value = self.c_attn(hidden_states).split(self.split_size, dim=2)
         query = self._split_heads(query, self.num_heads, self.head_dim)
         key = self._split_heads(key, self.num_heads, self.head_dim)
@@ -297,7 +317,7 @@ class GPT2Attention(nn.Module):
             key = torch.cat((past_key, key), dim=-2)
             value = torch.cat((past_value, value), dim=-2)
         present = (key, value)
-        attn_output = self._attn(query, key, value)
+        attn_output = self._attn(query, key, value, attention_mask)
         attn_output = self._merge_heads(attn_output, self.num_heads, self.head_dim)
         return self.c_proj(attn_output), present
 
@@ -323,10 +343,10 @@ class GPT2Block(nn.Module):
         self.ln_2 = nn.LayerNorm(hidden_size, eps=config["layer_norm_epsilon"])
         self.mlp = GPT2MLP(inner_dim, config)
 
-    def forward(self, hidden_states, layer_past=None):
+    def forward(self, hidden_states, layer_past=None, attention_mask=None):
         residual = hidden_states
         hidden_states = self.ln_1(hidden_states)
-        attn_output, present = self.attn(hidden_states, layer_past=layer_past)
+        attn_output, present = self.attn(hidden_states, layer_past=layer_past, attention_mask=attention_mask)
         hidden_states = attn_output + residual
         residual = hidden_states
         hidden_states = self.ln_2(hidden_states)
@@ -342,7 +362,7 @@ class GPT2Model(nn.Module):
         self.h = nn.ModuleList([GPT2Block(config) for _ in range(config["n_layer"])])
         self.ln_f = nn.LayerNorm(config["n_embd"], eps=config["layer_norm_epsilon"])
 
-    def forward(self, input_ids, past_key_values=None):
+    def forward(self, input_ids, past_key_values=None, attention_mask=None, position_ids=None):
         input_shape = input_ids.size()
         input_ids = input_ids.view(-1, input_shape[-1])
         if past_key_values is None:
@@ -350,15 +370,20 @@ class GPT2Model(nn.Module):
             past_key_values = tuple([None] * len(self.h))
         else:
             past_length = past_key_values[0][0].size(-2)
-        position_ids = torch.arange(past_length, input_shape[-1] + past_length, dtype=torch.long)
-        position_ids = position_ids.unsqueeze(0)
+        if position_ids is None:
+            position_ids = torch.arange(past_length, input_shape[-1] + past_length, dtype=torch.long)
+            position_ids = position_ids.unsqueeze(0)
         inputs_embeds = self.wte(input_ids)
+        if attention_mask is not None:
+            attention_mask = attention_mask.view(input_ids.shape[0], -1)[:, None, None, :]
+            attention_mask = attention_mask.to(inputs_embeds.dtype)
+            attention_mask = (1.0 - attention_mask) * torch.finfo(inputs_embeds.dtype).min
         position_embeds = self.wpe(position_ids)
         hidden_states = inputs_embeds + position_embeds
         output_shape = (-1,) + input_shape[1:] + (hidden_states.size(-1),)
         presents = []
         for block, layer_past in zip(self.h, past_key_values):
-            hidden_states, present = block(hidden_states, layer_past=layer_past)
+            hidden_states, present = block(hidden_states, layer_past=layer_past, attention_mask=attention_mask)
             presents.append(present)
         hidden_states = self.ln_f(hidden_states)
         hidden_states = hidden_states.view(output_shape)
@@ -375,8 +400,8 @@ class GPT2LMHeadModel(nn.Module):
         self.lm_head = nn.Linear(config["n_embd"], config["vocab_size"], bias=False)
         self.lm_head.weight = self.transformer.wte.weight  # tied
 
-    def forward(self, input_ids, past_key_values=None):
-        hidden_states, presents = self.transformer(input_ids, past_key_values)
+    def forward(self, input_ids, past_key_values=None, attention_mask=None, position_ids=None):
+        hidden_states, presents = self.transformer(input_ids, past_key_values, attention_mask, position_ids)
         return self.lm_head(hidden_states), presents
 
 

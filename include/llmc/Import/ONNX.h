@@ -34,6 +34,11 @@ struct ONNXImportOptions {
   /// Graph inputs given a value at import time (static specialisation: a
   /// shape or axes input of an NPU program must be a constant).
   llvm::StringMap<NpyArray> boundInputs;
+  /// Hugging Face's `attention_mask` and `position_ids` graph inputs
+  /// become what the ids and past caches imply (all ones over the past and
+  /// new tokens; past length onwards), so a generation graph takes only ids
+  /// and caches, as llmc's generation ABI does (one length per call).
+  bool bindGenerationInputs = true;
   /// Initializers of at most this many elements become llm.constant.
   int64_t maxInlineElements = 64;
   /// Run llm-raise (and canonicalize) on the imported graph; false keeps the

@@ -1,6 +1,7 @@
 //===- ONNXImporter.cpp - ONNX models to the llm dialect ------------------===//
 #include "llmc/Import/ONNX.h"
 
+#include "GenerationInputs.h"
 #include "GraphImporter.h"
 #include "MergedDecoder.h"
 #include "llmc/Support/WeightsPath.h"
@@ -160,6 +161,9 @@ llmc::importONNX(MLIRContext *context, llvm::StringRef path,
   }
   b.create<func::ReturnOp>(loc, results);
   func.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  if (options.bindGenerationInputs)
+    if (llvm::Error e = bindGenerationInputs(func, argNames))
+      return fail(path, llvm::toString(std::move(e)));
   // Large initializers go to the side weights file the module names; it is
   // written once the module verifies.
   std::vector<PendingWeight> &weights = importer.weights();

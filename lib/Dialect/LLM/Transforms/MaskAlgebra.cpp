@@ -127,6 +127,19 @@ Ref substitute(const Ref &e, Atom atom, const Linear &by) {
   return mapLinear(e, [&](const Linear &l) { return l.substitute(atom, by); });
 }
 
+/// True when `e` depends on an element's indices.
+bool mentionsIndex(const Ref &e) {
+  switch (e->kind) {
+  case Node::Kind::Integer:
+  case Node::Kind::AtLeastZero:
+    return e->linear.mentions(Atom::Kind::Index);
+  case Node::Kind::Select:
+    return mentionsIndex(e->condition) || mentionsIndex(e->onTrue) || mentionsIndex(e->onFalse);
+  default:
+    return false;
+  }
+}
+
 /// Indices renamed: Index(a) becomes `to[a]` (a linear expression over the
 /// new indices).
 Ref reindex(const Ref &e, const std::vector<Linear> &to) {
@@ -445,6 +458,10 @@ private:
     std::optional<Ref> e = read(in);
     if (!e)
       return std::nullopt;
+    // The same value everywhere (e.g. a padding mask of all ones): any
+    // reshape keeps it.
+    if (!mentionsIndex(*e))
+      return e;
     RankedTensorType inType = typeOf(in), outType = typeOf(out);
     SmallVector<int64_t> kept;
     for (int64_t b = 0; b < outType.getRank(); ++b)
@@ -526,9 +543,9 @@ std::string describe(const std::vector<Linear> &conditions) {
 
 } // namespace
 
-LogicalResult llmc::llm::proveCausalMask(Value mask, MaskMeaning meaning, const Linear &queries,
-                                         const Linear &keys, SymbolicSizes &sizes,
-                                         std::string &why) {
+LogicalResult llmc::llm::proveMask(Value mask, MaskMeaning meaning, MaskRule rule,
+                                   const Linear &queries, const Linear &keys, SymbolicSizes &sizes,
+                                   std::string &why) {
   auto type = dyn_cast<RankedTensorType>(mask.getType());
   if (!type || type.getRank() < 2) {
     why = "the mask has fewer than two axes";
@@ -609,6 +626,13 @@ LogicalResult llmc::llm::proveCausalMask(Value mask, MaskMeaning meaning, const 
         why = "the mask holds a value that neither keeps nor excludes a key (" +
               describe(where) + ")";
         return failure();
+      }
+      if (rule == MaskRule::KeepsAll) {
+        if (!*keeps) {
+          why = "the mask excludes keys (" + describe(where) + ")";
+          return failure();
+        }
+        continue;
       }
       if (*keeps ? !facts.implies(causalSlack) : !facts.implies(causalSlack * -1 - Linear(1))) {
         why = std::string("the mask ") + (*keeps ? "keeps" : "excludes") +

@@ -33,12 +33,18 @@ enum class MaskMeaning {
 /// f32 for any score above -1e4 + 104: exclusion is what such a fill means.
 constexpr double kExclusionFill = -1e4;
 
+/// What a mask is shown to be.
+enum class MaskRule {
+  Causal,   ///< key j of query i excluded exactly when j > keys - queries + i
+  KeepsAll, ///< no key excluded (e.g. a padding mask of all ones)
+};
+
 /// Succeeds when `mask`, broadcast to scores of `queries` x `keys` (its last
-/// two axes; leading axes must not change it), is the causal rule: key j
-/// of query i is excluded exactly when j > keys - queries + i. Otherwise
-/// fails with `why` saying what was not shown.
-mlir::LogicalResult proveCausalMask(mlir::Value mask, MaskMeaning meaning, const Linear &queries,
-                                    const Linear &keys, SymbolicSizes &sizes, std::string &why);
+/// two axes; leading axes must not change it), is `rule`. Otherwise fails
+/// with `why` saying what was not shown.
+mlir::LogicalResult proveMask(mlir::Value mask, MaskMeaning meaning, MaskRule rule,
+                              const Linear &queries, const Linear &keys, SymbolicSizes &sizes,
+                              std::string &why);
 
 } // namespace llmc::llm
 

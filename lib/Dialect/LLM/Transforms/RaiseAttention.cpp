@@ -132,50 +132,70 @@ bool isSlicedCausalBuffer(Value mask) {
 
 } // namespace
 
-LogicalResult raise::proveCausal(Value mask, MaskMeaning meaning, AxisOf queries, AxisOf keys,
-                                 std::string &why) {
+LogicalResult raise::maskIs(Value mask, MaskMeaning meaning, MaskRule rule, AxisOf queries,
+                            AxisOf keys, std::string &why) {
   int64_t q = typeOf(queries.value).getDimSize(queries.axis);
   int64_t k = typeOf(keys.value).getDimSize(keys.axis);
   // Constants (a static export computes its mask to one) and HF GPT-2's
   // sliced `bias` buffer, whose slice bounds are not provably in range.
-  if (!ShapedType::isDynamic(q) && !ShapedType::isDynamic(k) &&
-      (meaning == MaskMeaning::Additive
-           ? isCausalAdditiveConstant(mask, q, k)
-           : isCausalConstant(mask, q, k, meaning == MaskMeaning::Excluded)))
-    return success();
-  if (meaning == MaskMeaning::Allowed && isSlicedCausalBuffer(mask))
-    return success();
+  if (rule == MaskRule::Causal) {
+    if (!ShapedType::isDynamic(q) && !ShapedType::isDynamic(k) &&
+        (meaning == MaskMeaning::Additive
+             ? isCausalAdditiveConstant(mask, q, k)
+             : isCausalConstant(mask, q, k, meaning == MaskMeaning::Excluded)))
+      return success();
+    if (meaning == MaskMeaning::Allowed && isSlicedCausalBuffer(mask))
+      return success();
+  }
   SymbolicSizes sizes;
-  return proveCausalMask(mask, meaning, sizes.dim(queries.value, queries.axis),
-                         sizes.dim(keys.value, keys.axis), sizes, why);
+  return llmc::llm::proveMask(mask, meaning, rule, sizes.dim(queries.value, queries.axis),
+                              sizes.dim(keys.value, keys.axis), sizes, why);
 }
 
 namespace {
 
-bool isCausalMask(Value mask, MaskMeaning meaning, AxisOf queries, AxisOf keys) {
-  std::string why;
-  return succeeded(raise::proveCausal(mask, meaning, queries, keys, why));
+/// What a mask on attention scores amounts to.
+enum class MaskKind {
+  Causal,   ///< the causal rule: the op's `causal`
+  None,     ///< keeps every key (a padding mask of all ones): dropped
+  Explicit, ///< anything else: the op's `mask`
+};
+
+MaskKind classify(Value mask, MaskMeaning meaning, AxisOf queries, AxisOf keys,
+                  std::string *why = nullptr) {
+  std::string notCausal, notNone;
+  if (succeeded(raise::maskIs(mask, meaning, MaskRule::Causal, queries, keys, notCausal)))
+    return MaskKind::Causal;
+  if (succeeded(raise::maskIs(mask, meaning, MaskRule::KeepsAll, queries, keys, notNone)))
+    return MaskKind::None;
+  if (why)
+    *why = notCausal;
+  return MaskKind::Explicit;
 }
 
 /// An attention whose mask is the causal rule is causal attention (the
-/// cheaper form: no mask to compute, a kernel that skips the excluded keys).
+/// cheaper form: no mask to compute, a kernel that skips the excluded keys);
+/// one whose mask keeps every key has none.
 struct CausalAttentionMask : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(AttentionOp op, PatternRewriter &rewriter) const override {
     Value mask = op.getMask();
-    if (!mask || op.getCausal())
+    if (!mask)
       return failure(); // nothing to explain
     MaskMeaning meaning =
         typeOf(mask).getElementType().isInteger(1) ? MaskMeaning::Allowed : MaskMeaning::Additive;
     std::string why;
-    if (failed(raise::proveCausal(mask, meaning, {op.getQuery(), 2}, {op.getKey(), 2}, why)))
+    MaskKind kind = classify(mask, meaning, {op.getQuery(), 2}, {op.getKey(), 2}, &why);
+    if (kind == MaskKind::Explicit)
       return rewriter.notifyMatchFailure(
           op, "llm.attention: the mask is kept explicit (static programs compute it), as it is not "
               "shown to be the causal rule: " + why);
+    bool causal = op.getCausal() || kind == MaskKind::Causal;
     rewriter.replaceOpWithNewOp<AttentionOp>(op, op.getQuery(), op.getKey(), op.getValue(),
                                              /*mask=*/Value(), op.getScaleAttr(),
-                                             rewriter.getUnitAttr(), op.getKvHeadMapAttr());
+                                             causal ? rewriter.getUnitAttr() : nullptr,
+                                             op.getKvHeadMapAttr());
     return success();
   }
 };
@@ -189,13 +209,15 @@ bool isExclusionFill(Value v) {
 /// How a `where` masks attention scores.
 struct WhereMask {
   Value scores;
-  bool causal = false;
-  Value condition;        ///< the mask when not causal
+  Value condition;
   bool conditionExcludes; ///< true = excluded (else true = allowed)
+  MaskMeaning meaning() const {
+    return conditionExcludes ? MaskMeaning::Excluded : MaskMeaning::Allowed;
+  }
 };
 
 /// scores masked by where(excluded, fill, scores) or where(allowed, scores,
-/// fill): causal when the condition is the causal rule, else a mask.
+/// fill).
 std::optional<WhereMask> whereMask(WhereOp where) {
   WhereMask result;
   result.condition = where.getCondition();
@@ -208,10 +230,16 @@ std::optional<WhereMask> whereMask(WhereOp where) {
   } else {
     return std::nullopt;
   }
-  result.causal = isCausalMask(result.condition,
-                               result.conditionExcludes ? MaskMeaning::Excluded : MaskMeaning::Allowed,
-                               {where.getResult(), 2}, {where.getResult(), 3});
   return result;
+}
+
+/// Scores, possibly under further masks: a scaled or raw q.k^T, or a
+/// `where` with an exclusion fill.
+bool isScoresLike(Value v) {
+  if (v.getDefiningOp<MulOp>() || v.getDefiningOp<DivOp>() || v.getDefiningOp<MatmulOp>())
+    return true;
+  auto where = v.getDefiningOp<WhereOp>();
+  return where && whereMask(where).has_value();
 }
 
 /// The i1 mask (true = allowed) of a non-causal `where` mask.
@@ -239,37 +267,65 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
     if (softmax.getDim() != 3 || typeOf(op.getLhs()).getRank() != 4)
       return rewriter.notifyMatchFailure(
           op, "llm.attention: the softmax is not over the last dim of 4-D scores [B, H, Sq, Skv]");
+    // The masks on the scores, peeled outermost first: where(excluded,
+    // fill, s), where(allowed, s, fill) and s + additive, in any nesting
+    // (HF GPT-2 adds the caller's padding mask after its causal where).
     Value scores = softmax.getInput();
-    Value additiveMask;
-    std::optional<WhereMask> where;
-    if (auto whereOp = scores.getDefiningOp<WhereOp>()) {
-      where = whereMask(whereOp);
-      if (!where)
-        return rewriter.notifyMatchFailure(
-            op, "llm.attention: the scores are masked by an llm.where whose fill is not an exclusion "
-                "(a constant at or below -1e4, such as -inf)");
-      if (!where->causal && !anyWhereMask)
-        return rewriter.notifyMatchFailure(
-            op, "llm.attention: the llm.where mask is not the causal rule (other masks are raised "
-                "once the other patterns have converged)");
-      scores = where->scores;
-    } else if (auto add = scores.getDefiningOp<AddOp>()) {
-      for (auto [s, m] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())})
-        if (s.getDefiningOp<MulOp>() || s.getDefiningOp<DivOp>() || s.getDefiningOp<MatmulOp>()) {
-          scores = s;
-          additiveMask = m;
+    AxisOf queries{scores, 2}, keys{scores, 3};
+    bool causal = false;
+    Value additiveMask;                    // an explicit additive mask
+    std::optional<WhereMask> explicitWhere; // an explicit where mask
+    for (bool outermost = true;; outermost = false) {
+      if (auto whereOp = scores.getDefiningOp<WhereOp>()) {
+        std::optional<WhereMask> where = whereMask(whereOp);
+        if (!where && outermost)
+          return rewriter.notifyMatchFailure(
+              op, "llm.attention: the scores are masked by an llm.where whose fill is not an "
+                  "exclusion (a constant at or below -1e4, such as -inf)");
+        if (!where)
           break;
-        }
-      if (!additiveMask)
-        return rewriter.notifyMatchFailure(
-            op, "llm.attention: the softmax input is a sum, but neither operand is scores (an "
-                "llm.mul, llm.div or llm.matmul) beside an additive mask");
+        MaskKind kind = classify(where->condition, where->meaning(), queries, keys);
+        if (kind == MaskKind::Explicit && !anyWhereMask)
+          return rewriter.notifyMatchFailure(
+              op, "llm.attention: the llm.where mask is not the causal rule (other masks are "
+                  "raised once the other patterns have converged)");
+        if (kind == MaskKind::Explicit && (explicitWhere || additiveMask))
+          return rewriter.notifyMatchFailure(
+              op, "llm.attention: the scores have two masks that are neither causal nor keep "
+                  "every key (llm.attention takes one)");
+        causal |= kind == MaskKind::Causal;
+        if (kind == MaskKind::Explicit)
+          explicitWhere = where;
+        scores = where->scores;
+        continue;
+      }
+      if (auto add = scores.getDefiningOp<AddOp>()) {
+        Value s, m;
+        for (auto [a, b] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())})
+          if (isScoresLike(a)) {
+            s = a;
+            m = b;
+            break;
+          }
+        if (!s && outermost)
+          return rewriter.notifyMatchFailure(
+              op, "llm.attention: the softmax input is a sum, but neither operand is scores (an "
+                  "llm.mul, llm.div or llm.matmul, or a masking llm.where) beside an additive mask");
+        if (!s)
+          break;
+        MaskKind kind = classify(m, MaskMeaning::Additive, queries, keys);
+        if (kind == MaskKind::Explicit && (explicitWhere || additiveMask))
+          return rewriter.notifyMatchFailure(
+              op, "llm.attention: the scores have two masks that are neither causal nor keep "
+                  "every key (llm.attention takes one)");
+        causal |= kind == MaskKind::Causal;
+        if (kind == MaskKind::Explicit)
+          additiveMask = m;
+        scores = s;
+        continue;
+      }
+      break;
     }
-    bool additiveCausal =
-        additiveMask && isCausalMask(additiveMask, MaskMeaning::Additive, {softmax.getInput(), 2},
-                                      {softmax.getInput(), 3});
-    if (additiveCausal)
-      additiveMask = nullptr;
     double scale = 1.0;
     Value raw = scores;
     if (auto mul = scores.getDefiningOp<MulOp>()) {
@@ -320,10 +376,7 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
                   ? unrepeatedKey
                   : rewriter.create<TransposeOp>(loc, keyTranspose.getInput(),
                                                  rewriter.getDenseI64ArrayAttr(permutation));
-    Value mask = additiveMask;
-    bool causal = additiveCausal || (where && where->causal);
-    if (where && !where->causal)
-      mask = allowedMask(*where, rewriter, loc);
+    Value mask = explicitWhere ? allowedMask(*explicitWhere, rewriter, loc) : additiveMask;
     rewriter.replaceOpWithNewOp<AttentionOp>(op, q, k, v, mask, rewriter.getF64FloatAttr(scale),
                                              causal ? rewriter.getUnitAttr() : nullptr, nullptr);
     return success();

@@ -76,11 +76,12 @@ struct AxisOf {
   int64_t axis;
 };
 
-/// Succeeds when `mask` (see MaskMeaning) is the causal rule for scores of
-/// `queries` x `keys`: a causal constant, HF GPT-2's sliced lower-triangular
-/// buffer, or a run-time mask MaskAlgebra proves; else `why` says why not.
-mlir::LogicalResult proveCausal(mlir::Value mask, MaskMeaning meaning, AxisOf queries, AxisOf keys,
-                                std::string &why);
+/// Succeeds when `mask` (see MaskMeaning) is `rule` for scores of `queries`
+/// x `keys`: for the causal rule also a causal constant or HF GPT-2's sliced
+/// lower-triangular buffer; otherwise what MaskAlgebra proves. Else `why`
+/// says what was not shown.
+mlir::LogicalResult maskIs(mlir::Value mask, MaskMeaning meaning, MaskRule rule, AxisOf queries,
+                           AxisOf keys, std::string &why);
 
 void populateActivationPatterns(mlir::RewritePatternSet &patterns);
 void populateNormPatterns(mlir::RewritePatternSet &patterns);

@@ -99,6 +99,44 @@ func.func @inverted_float_mask(%q: tensor<1x2x?x8xf32>, %past: tensor<1x2x?x8xf3
 
 // -----
 
+// HF GPT-2 with a caller's padding mask bound to all ones (what the ONNX
+// importer binds attention_mask to): (1 - mask) * finfo.min is added after
+// the causal where; it keeps every key, so it goes, and the where is causal.
+// CHECK-LABEL: func.func @padding_mask_of_ones
+// CHECK: llm.attention {{.*}} scale(1.000000e+00) causal :
+// CHECK-NOT: mask
+func.func @padding_mask_of_ones(%q: tensor<1x2x?x8xf32>, %past: tensor<1x2x?x8xf32>, %k: tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32> {
+  %kv = llm.kv_append %past, %k : tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>
+  %nk = llm.dim %kv[2] : tensor<1x2x?x8xf32>
+  %nq = llm.dim %q[2] : tensor<1x2x?x8xf32>
+  %cols = llm.iota %nk : tensor<i64>
+  %r = llm.iota %nq : tensor<i64>
+  %rows = llm.reshape %r : tensor<?xi64> to tensor<?x1xi64>
+  %shift = llm.sub %nk, %nq : tensor<i64>
+  %last = llm.add %rows, %shift : tensor<?x1xi64>, tensor<i64>
+  %allowed = llm.compare <le>, %cols, %last : tensor<?xi64>, tensor<?x1xi64>
+  %kt = llm.transpose %kv [0, 1, 3, 2] : tensor<1x2x?x8xf32>
+  %s = llm.matmul %q, %kt : tensor<1x2x?x8xf32>, tensor<1x2x8x?xf32>
+  %min = llm.constant dense<-3.40282347E+38> : tensor<f32>
+  %causal = llm.where %allowed, %s, %min : tensor<?x?xi1>, tensor<1x2x?x?xf32>, tensor<f32>
+  %one = llm.constant dense<1> : tensor<i64>
+  %b = llm.constant dense<1> : tensor<1xi64>
+  %nk1 = llm.reshape %nk : tensor<i64> to tensor<1xi64>
+  %shape = llm.concat %b, %nk1 dim 0 : tensor<1xi64>, tensor<1xi64>
+  %ones = llm.broadcast_to %one, %shape : tensor<i64>, tensor<2xi64> to tensor<1x?xi64>
+  %m4 = llm.reshape %ones : tensor<1x?xi64> to tensor<1x1x1x?xi64>
+  %mf = llm.cast %m4 : tensor<1x1x1x?xi64> to tensor<1x1x1x?xf32>
+  %onef = llm.constant dense<1.0> : tensor<f32>
+  %inv = llm.sub %onef, %mf : tensor<f32>, tensor<1x1x1x?xf32>
+  %pad = llm.mul %inv, %min : tensor<1x1x1x?xf32>, tensor<f32>
+  %m = llm.add %causal, %pad : tensor<1x2x?x?xf32>, tensor<1x1x1x?xf32>
+  %p = llm.softmax %m dim 3 : tensor<1x2x?x?xf32>
+  %o = llm.matmul %p, %kv : tensor<1x2x?x?xf32>, tensor<1x2x?x8xf32>
+  return %o : tensor<1x2x?x8xf32>
+}
+
+// -----
+
 // Near miss: j < i excludes the diagonal (each token its own key).
 // CHECK-LABEL: func.func @strict_triangle
 // WHY: remark: llm.attention: the mask is kept explicit (static programs compute it), as it is not shown to be the causal rule: the mask excludes keys the causal rule j <=

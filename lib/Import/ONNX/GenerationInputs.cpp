@@ -1,0 +1,138 @@
+//===- GenerationInputs.cpp - HF's attention_mask and position_ids --------===//
+#include "GenerationInputs.h"
+
+#include "llmc/Dialect/LLM/IR/GenerationEntry.h"
+#include "llmc/Dialect/LLM/IR/LLMOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include "llvm/ADT/BitVector.h"
+
+using namespace mlir;
+using namespace llmc;
+
+namespace {
+
+llvm::Error error(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+RankedTensorType scalarI64(MLIRContext *ctx) {
+  return RankedTensorType::get({}, IntegerType::get(ctx, 64));
+}
+
+/// A one-element i64 vector of `scalar` (to build shape vectors from).
+Value asVector(OpBuilder &b, Location loc, Value scalar) {
+  return b.create<llm::ReshapeOp>(loc, RankedTensorType::get({1}, b.getI64Type()), scalar, Value());
+}
+
+/// The past length P: the size of the first past cache along the axis the
+/// graph appends to it; 0 for a graph without past caches (a prefill).
+Value pastLength(OpBuilder &b, Location loc, func::FuncOp main) {
+  for (BlockArgument arg : main.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type || !isa<FloatType>(type.getElementType()))
+      continue;
+    for (Operation *user : arg.getUsers())
+      if (std::optional<int64_t> axis = llm::cacheAppendAxis(user, arg))
+        return b.create<llm::DimOp>(loc, scalarI64(b.getContext()), arg, *axis);
+  }
+  return b.create<llm::ConstantOp>(
+      loc, DenseElementsAttr::get(scalarI64(b.getContext()), b.getI64IntegerAttr(0).getValue()));
+}
+
+} // namespace
+
+llvm::Error llmc::bindGenerationInputs(func::FuncOp main, llvm::ArrayRef<std::string> argNames) {
+  auto indexOf = [&](llvm::StringRef name) -> std::optional<unsigned> {
+    for (auto [i, n] : llvm::enumerate(argNames))
+      if (n == name)
+        return unsigned(i);
+    return std::nullopt;
+  };
+  std::optional<unsigned> mask = indexOf(kAttentionMask), positions = indexOf(kPositionIds);
+  if (!mask && !positions)
+    return llvm::Error::success();
+  std::optional<unsigned> ids = indexOf("input_ids");
+  if (!ids)
+    for (auto [i, arg] : llvm::enumerate(main.getArguments())) {
+      auto type = dyn_cast<RankedTensorType>(arg.getType());
+      if (type && type.getRank() == 2 && isa<IntegerType>(type.getElementType()) &&
+          i != mask && i != positions) {
+        ids = i;
+        break;
+      }
+    }
+  if (!ids)
+    return error("the graph takes attention_mask or position_ids but no input_ids [B, S] (an "
+                 "integer [B, S] input) to bind them from");
+
+  Block &body = main.getBody().front();
+  OpBuilder b(main.getContext());
+  b.setInsertionPointToStart(&body);
+  Location loc = main.getLoc();
+  Value idsArg = main.getArgument(*ids);
+  MLIRContext *ctx = main.getContext();
+  Value batch = b.create<llm::DimOp>(loc, scalarI64(ctx), idsArg, 0);
+  Value tokens = b.create<llm::DimOp>(loc, scalarI64(ctx), idsArg, 1);
+  Value past = pastLength(b, loc, main);
+
+  llvm::BitVector erase(main.getNumArguments());
+  if (mask) {
+    BlockArgument arg = main.getArgument(*mask);
+    auto type = cast<RankedTensorType>(arg.getType());
+    if (type.getRank() != 2)
+      return error("graph input attention_mask must be [batch, past + sequence length], not rank " +
+                   llvm::Twine(type.getRank()));
+    // All ones over the P + S tokens.
+    auto oneType = RankedTensorType::get({}, type.getElementType());
+    Attribute one = isa<FloatType>(type.getElementType())
+                        ? Attribute(FloatAttr::get(type.getElementType(), 1.0))
+                        : Attribute(IntegerAttr::get(type.getElementType(), 1));
+    Value ones = b.create<llm::ConstantOp>(loc, DenseElementsAttr::get(oneType, one));
+    Value total = b.create<llm::AddOp>(loc, past, tokens);
+    Value shape = b.create<llm::ConcatOp>(
+        loc, RankedTensorType::get({2}, b.getI64Type()),
+        ValueRange{asVector(b, loc, batch), asVector(b, loc, total)}, 0);
+    arg.replaceAllUsesWith(b.create<llm::BroadcastToOp>(loc, type, ones, shape));
+    erase.set(*mask);
+  }
+  if (positions) {
+    BlockArgument arg = main.getArgument(*positions);
+    auto type = cast<RankedTensorType>(arg.getType());
+    if (type.getRank() != 2 || !isa<IntegerType>(type.getElementType()))
+      return error("graph input position_ids must be an integer [batch, sequence length]");
+    // P .. P + S - 1 in each row.
+    auto i64 = b.getI64Type();
+    Value iota = b.create<llm::IotaOp>(loc, RankedTensorType::get({ShapedType::kDynamic}, i64), tokens);
+    Value shifted = b.create<llm::AddOp>(loc, iota.getType(), iota, past);
+    Value row = b.create<llm::ReshapeOp>(
+        loc, RankedTensorType::get({1, ShapedType::kDynamic}, i64), shifted, Value());
+    Value rows = row;
+    if (type.getDimSize(0) != 1) {
+      Value shape = b.create<llm::ConcatOp>(
+          loc, RankedTensorType::get({2}, i64),
+          ValueRange{asVector(b, loc, batch), asVector(b, loc, tokens)}, 0);
+      rows = b.create<llm::BroadcastToOp>(
+          loc, RankedTensorType::get({type.getDimSize(0), ShapedType::kDynamic}, i64), row, shape);
+    }
+    if (type.getElementType() != i64)
+      rows = b.create<llm::CastOp>(
+          loc, RankedTensorType::get(cast<RankedTensorType>(rows.getType()).getShape(),
+                                     type.getElementType()),
+          rows);
+    if (rows.getType() != arg.getType()) // static sizes (a static export)
+      rows = b.create<llm::ReshapeOp>(
+          loc, arg.getType(), rows,
+          b.create<llm::ConcatOp>(loc, RankedTensorType::get({2}, i64),
+                                  ValueRange{asVector(b, loc, type.getDimSize(0) == 1 ? b.create<llm::ConstantOp>(
+                                                 loc, DenseElementsAttr::get(scalarI64(ctx), b.getI64IntegerAttr(1).getValue())).getResult() : batch),
+                                             asVector(b, loc, tokens)},
+                                  0));
+    arg.replaceAllUsesWith(rows);
+    erase.set(*positions);
+  }
+  main.eraseArguments(erase);
+  return llvm::Error::success();
+}
