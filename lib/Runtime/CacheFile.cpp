@@ -18,20 +18,21 @@ std::optional<std::vector<Tensor>> runtime::loadCaches(llvm::StringRef path, Run
   for (const StoredTensor &stored : (*file)->tensors()) {
     int64_t index;
     llvm::StringRef name(stored.name);
+    // Any layout ([B, H, P, D], [B, P, H, D], a latent [B, P, C]): the
+    // program says where the sequence axis is, and the session checks the
+    // caches against it (their lengths included).
     if (!name.consume_front("cache.") || name.getAsInteger(10, index) || index < 0 ||
-        stored.shape.size() != 4 || !isFloat(stored.dtype)) {
+        stored.shape.empty() || !isFloat(stored.dtype)) {
       error = {RunError::BadInput, path.str() + ": '" + stored.name +
-                                       "' is not a cache (cache.<i>, a float [B, H, P, D] "
-                                       "tensor)"};
+                                       "' is not a cache (cache.<i>, a float tensor)"};
       return std::nullopt;
     }
     byIndex[index] = Tensor::fromBytes(stored.dtype, DType::F32, stored.shape, stored.data);
   }
   std::vector<Tensor> caches;
   for (auto &[index, cache] : byIndex) {
-    if (index != int64_t(caches.size()) || cache.dim(2) != byIndex.begin()->second.dim(2)) {
-      error = {RunError::BadInput,
-               path.str() + ": the caches must be cache.0 .. cache.<n-1>, all of one length"};
+    if (index != int64_t(caches.size())) {
+      error = {RunError::BadInput, path.str() + ": the caches must be cache.0 .. cache.<n-1>"};
       return std::nullopt;
     }
     caches.push_back(cache);

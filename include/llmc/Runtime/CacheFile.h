@@ -1,9 +1,11 @@
 //===- CacheFile.h - KV caches saved between runs ---------------*- C++ -*-===//
 //
 // A cache file is a safetensors file of float tensors `cache.0` ..
-// `cache.<n-1>`, each [B, H, P, D] holding the P positions of a prompt, in
-// the order of the program's cache arguments (`llmc-run --save-cache`,
-// `--load-cache`).
+// `cache.<n-1>`, each in its program's layout ([B, H, P, D], [B, P, H, D], a
+// latent [B, P, C], ...) holding the P positions of a prompt along its
+// sequence axis, in the order of the program's cache arguments (`llmc-run
+// --save-cache`, `--load-cache`). The session checks them against the
+// program it starts.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LLMC_RUNTIME_CACHEFILE_H
