@@ -275,6 +275,21 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
     bool causal = false;
     Value additiveMask;                    // an explicit additive mask
     std::optional<WhereMask> explicitWhere; // an explicit where mask
+    // Records a peeled mask of `kind`; false when it would be a second
+    // explicit one (llm.attention takes one).
+    auto take = [&](MaskKind kind, auto keepExplicit) {
+      if (kind == MaskKind::Explicit && (explicitWhere || additiveMask))
+        return false;
+      causal |= kind == MaskKind::Causal;
+      if (kind == MaskKind::Explicit)
+        keepExplicit();
+      return true;
+    };
+    auto twoMasks = [&] {
+      return rewriter.notifyMatchFailure(
+          op, "llm.attention: the scores have two masks that are neither causal nor keep every "
+              "key (llm.attention takes one)");
+    };
     for (bool outermost = true;; outermost = false) {
       if (auto whereOp = scores.getDefiningOp<WhereOp>()) {
         std::optional<WhereMask> where = whereMask(whereOp);
@@ -289,13 +304,8 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
           return rewriter.notifyMatchFailure(
               op, "llm.attention: the llm.where mask is not the causal rule (other masks are "
                   "raised once the other patterns have converged)");
-        if (kind == MaskKind::Explicit && (explicitWhere || additiveMask))
-          return rewriter.notifyMatchFailure(
-              op, "llm.attention: the scores have two masks that are neither causal nor keep "
-                  "every key (llm.attention takes one)");
-        causal |= kind == MaskKind::Causal;
-        if (kind == MaskKind::Explicit)
-          explicitWhere = where;
+        if (!take(kind, [&] { explicitWhere = where; }))
+          return twoMasks();
         scores = where->scores;
         continue;
       }
@@ -314,13 +324,8 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
         if (!s)
           break;
         MaskKind kind = classify(m, MaskMeaning::Additive, queries, keys);
-        if (kind == MaskKind::Explicit && (explicitWhere || additiveMask))
-          return rewriter.notifyMatchFailure(
-              op, "llm.attention: the scores have two masks that are neither causal nor keep "
-                  "every key (llm.attention takes one)");
-        causal |= kind == MaskKind::Causal;
-        if (kind == MaskKind::Explicit)
-          additiveMask = m;
+        if (!take(kind, [&] { additiveMask = m; }))
+          return twoMasks();
         scores = s;
         continue;
       }
