@@ -77,6 +77,12 @@ static std::optional<Tensor> loadWeight(llm::WeightOp op, const StoredTensor &st
   return Tensor::fromBytes(stored.dtype, want, type.getShape(), stored.data);
 }
 
+std::optional<Tensor> exec::readWeight(Operation *weightOp, const StoredTensor &stored,
+                                       RunError &error) {
+  return loadWeight(cast<llm::WeightOp>(weightOp), stored, ref::Numerics::exact(), nullptr,
+                    error);
+}
+
 std::optional<Tensor> exec::evaluateOp(Operation *op, llvm::ArrayRef<Tensor> operands,
                                        RunError &error) {
   return dispatchOp(op, operands, ref::Numerics::exact(), error);

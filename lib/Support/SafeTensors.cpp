@@ -209,6 +209,22 @@ static Error openIndex(StringRef indexPath,
   return Error::success();
 }
 
+Expected<std::unique_ptr<WeightStore>> WeightStore::openAll(llvm::ArrayRef<std::string> paths) {
+  if (paths.size() == 1)
+    return open(StringRef(paths.front()));
+  auto combined = std::make_unique<WeightStore>();
+  for (const std::string &path : paths) {
+    Expected<std::unique_ptr<WeightStore>> store = open(StringRef(path));
+    if (!store)
+      return store.takeError();
+    combined->path += (combined->path.empty() ? "" : ", ") + (*store)->path;
+    for (std::unique_ptr<SafeTensorsFile> &file : (*store)->files)
+      if (Error error = combined->add(std::move(file)))
+        return std::move(error);
+  }
+  return combined;
+}
+
 Expected<std::unique_ptr<WeightStore>> WeightStore::open(StringRef path) {
   llvm::SmallString<256> resolved(path);
   if (llvm::sys::fs::is_directory(path)) {
@@ -293,39 +309,106 @@ static StringRef storedName(DType type) {
   return "";
 }
 
-Error llmc::writeSafeTensors(StringRef path, llvm::ArrayRef<TensorToWrite> tensors) {
+/// The 8-byte length and the JSON header of a file holding `tensors` in
+/// order (keys print sorted: the bytes depend only on the tensors).
+static std::string headerBytes(llvm::ArrayRef<TensorHeader> tensors) {
   llvm::json::Object header;
   uint64_t offset = 0;
-  for (const TensorToWrite &t : tensors) {
+  for (const TensorHeader &t : tensors) {
     llvm::json::Array shape;
     for (int64_t d : t.shape)
       shape.push_back(d);
     header[t.name] = llvm::json::Object{
         {"dtype", storedName(t.dtype)},
         {"shape", std::move(shape)},
-        {"data_offsets", llvm::json::Array{offset, offset + t.bytes.size()}}};
-    offset += t.bytes.size();
+        {"data_offsets", llvm::json::Array{offset, offset + t.byteSize()}}};
+    offset += t.byteSize();
   }
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::json::Value(std::move(header));
   os.flush();
   text.append((8 - text.size() % 8) % 8, ' ');
-  std::error_code ec;
-  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return fail(path, "cannot write: " + ec.message());
+  std::string bytes;
   uint64_t n = text.size();
   for (int i = 0; i < 8; ++i)
-    out << char((n >> (8 * i)) & 0xff);
-  out << text;
+    bytes += char((n >> (8 * i)) & 0xff);
+  return bytes + text;
+}
+
+size_t TensorHeader::byteSize() const {
+  size_t n = byteWidth(dtype);
+  for (int64_t d : shape)
+    n *= size_t(d);
+  return n;
+}
+
+Error llmc::writeSafeTensors(StringRef path, llvm::ArrayRef<TensorToWrite> tensors) {
+  std::vector<TensorHeader> headers;
+  for (const TensorToWrite &t : tensors) {
+    headers.push_back({t.name, t.dtype, t.shape});
+    if (headers.back().byteSize() != t.bytes.size())
+      return fail(path, "tensor '" + t.name + "' has " + llvm::Twine(t.bytes.size()) +
+                            " bytes, its shape and dtype " + llvm::Twine(headers.back().byteSize()));
+  }
+  Expected<std::unique_ptr<SafeTensorsWriter>> writer =
+      SafeTensorsWriter::create(path, std::move(headers));
+  if (!writer)
+    return writer.takeError();
   for (const TensorToWrite &t : tensors)
-    out.write(t.bytes.data(), t.bytes.size());
-  out.close();
-  if (out.has_error()) {
-    out.clear_error();
-    llvm::sys::fs::remove(path);
+    if (Error e = (*writer)->write(t.bytes))
+      return e;
+  return (*writer)->commit();
+}
+
+Expected<std::unique_ptr<SafeTensorsWriter>>
+SafeTensorsWriter::create(StringRef path, std::vector<TensorHeader> tensors) {
+  std::unique_ptr<SafeTensorsWriter> writer(new SafeTensorsWriter());
+  writer->path = path.str();
+  llvm::SmallString<256> model(path);
+  model += ".tmp-%%%%%%";
+  int fd;
+  llvm::SmallString<256> temporary;
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, temporary))
+    return fail(path, "cannot write: " + ec.message());
+  writer->temporary = std::string(temporary);
+  writer->out = std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
+  *writer->out << headerBytes(tensors);
+  writer->tensors = std::move(tensors);
+  return writer;
+}
+
+SafeTensorsWriter::~SafeTensorsWriter() {
+  if (out) {
+    out->close();
+    out->clear_error();
+  }
+  if (!temporary.empty())
+    llvm::sys::fs::remove(temporary);
+}
+
+Error SafeTensorsWriter::write(llvm::ArrayRef<char> bytes) {
+  if (next >= tensors.size() || bytes.size() != tensors[next].byteSize())
+    return fail(path, next >= tensors.size()
+                          ? "more tensors written than the header lists"
+                          : "tensor '" + tensors[next].name + "' has " + llvm::Twine(bytes.size()) +
+                                " bytes, its header " + llvm::Twine(tensors[next].byteSize()));
+  out->write(bytes.data(), bytes.size());
+  ++next;
+  return Error::success();
+}
+
+Error SafeTensorsWriter::commit() {
+  if (next != tensors.size())
+    return fail(path, "only " + llvm::Twine(next) + " of " + llvm::Twine(tensors.size()) +
+                          " tensors were written");
+  out->close();
+  if (out->has_error()) {
+    out->clear_error();
     return fail(path, "write failed");
   }
+  if (std::error_code ec = llvm::sys::fs::rename(temporary, path))
+    return fail(path, "cannot write: " + ec.message());
+  temporary.clear();
   return Error::success();
 }

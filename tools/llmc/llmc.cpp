@@ -150,9 +150,8 @@ int compile(const llmc::Target &target, const llmc::TargetOptions &targetOptions
     module = std::move(*result);
     // The weights file written by the import is output too: it goes when
     // the compilation fails.
-    if (std::optional<std::string> weights =
-            llmc::llm::resolveWeightsPath(*module, outputDirectory))
-      importedWeights = *weights;
+    for (const std::string &weights : llmc::llm::resolveWeightsPaths(*module, outputDirectory))
+      importedWeights = weights;
   } else {
     std::unique_ptr<MemoryBuffer> input =
         mlir::openInputFile(inputFilename, &error);

@@ -9,6 +9,51 @@
 
 include "mlir/Pass/PassBase.td"
 
+def ConstEvalWeights : Pass<"llm-const-eval-weights", "::mlir::ModuleOp"> {
+  let summary = "Compute at compile time what the program computes from weights alone";
+  let description = [{
+    Every value a program computes from weights and constants alone
+    (transposes, reshapes, slices, concatenations and casts of weights,
+    products of weights, ...) is evaluated once, at compile time, with the
+    reference executor, and written to a new weights file; the program then
+    reads it as an `llm.weight` and the module's `llm.weights` lists the new
+    file after its checkpoint's. A target thus receives its weights in the
+    form it computes with (fused projections concatenated, MLA's absorbed
+    products precomputed, layouts transposed) instead of recomputing them on
+    every call.
+
+    What is hoisted: the values, computed by pure llm ops with static
+    shapes from `llm.weight`s (and `llm.constant`s), that an op which is not
+    itself computed from weights alone uses. Not hoisted: values computed
+    from constants alone (the canonicalizer folds them), values larger than
+    the tensors they are computed from (a broadcast stays a cheap run-time
+    op rather than a larger file), and reshapes of one weight (the same
+    bytes in another shape). The same computation in several programs
+    (`@decode` and each `@prefill_N`) is written once.
+
+    Weights the programs read unchanged keep pointing at the checkpoint's
+    bytes. With `dtype=f16` (or `bf16`, `f32`) the hoisted tensors are
+    stored in that type, and so is every weight stored in another type
+    (converted into the new file): the deployment chooses the stored type;
+    the programs' types are unchanged. The file is written one tensor at a
+    time (peak memory near the largest tensor produced, not the model),
+    in a deterministic order with deterministic bytes; nothing is written
+    when nothing is hoisted, so a second run on its output changes nothing.
+
+    `output` is the new file's path, relative to `model-dir` (as the module's
+    `llm.weights` paths are) unless absolute; by default
+    `<checkpoint file stem>.consteval.safetensors` beside the checkpoint.
+  }];
+  let options = [
+    Option<"output", "output", "std::string", "\"\"",
+           "the weights file to write (default: <checkpoint stem>.consteval.safetensors)">,
+    Option<"dtype", "dtype", "std::string", "\"keep\"",
+           "stored type of the written tensors: keep, f32, f16 or bf16">,
+    Option<"modelDir", "model-dir", "std::string", "\".\"",
+           "the directory the module's llm.weights paths are relative to">,
+  ];
+}
+
 def BakePrefix : Pass<"llm-bake-prefix", "::mlir::ModuleOp"> {
   let summary = "Compute a fixed prompt prefix's KV caches at compile time";
   let description = [{

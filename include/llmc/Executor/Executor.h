@@ -28,6 +28,7 @@
 
 namespace llmc {
 class WeightStore;
+struct StoredTensor;
 }
 
 namespace llmc::exec {
@@ -82,6 +83,12 @@ private:
 /// fold constants at import time, so folding follows the same semantics).
 std::optional<Tensor> evaluateOp(mlir::Operation *op,
                                  llvm::ArrayRef<Tensor> operands,
+                                 RunError &error);
+
+/// The value of the `llm.weight` op `weightOp` read from `stored`, as `run`
+/// reads it with the default numerics (a view of aligned f32 bytes, which
+/// `stored`'s file must outlive; otherwise converted), or an error.
+std::optional<Tensor> readWeight(mlir::Operation *weightOp, const StoredTensor &stored,
                                  RunError &error);
 
 /// "file:line:col: 'llm.op': ", how messages about `op` start.

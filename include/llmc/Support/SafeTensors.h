@@ -15,6 +15,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <memory>
 #include <string>
@@ -58,6 +59,10 @@ private:
 class WeightStore {
 public:
   static llvm::Expected<std::unique_ptr<WeightStore>> open(llvm::StringRef path);
+  /// The tensors of several checkpoints at once (a model's own weights and
+  /// the ones a compiler derived from them); a name in two of them is an
+  /// error.
+  static llvm::Expected<std::unique_ptr<WeightStore>> openAll(llvm::ArrayRef<std::string> paths);
 
   /// The tensor called `name`, or null.
   const StoredTensor *lookup(llvm::StringRef name) const;
@@ -88,6 +93,38 @@ struct TensorToWrite {
 /// `path` on failure.
 llvm::Error writeSafeTensors(llvm::StringRef path,
                              llvm::ArrayRef<TensorToWrite> tensors);
+
+/// What a tensor will be, before its bytes exist.
+struct TensorHeader {
+  std::string name;
+  DType dtype;
+  llvm::SmallVector<int64_t> shape;
+  size_t byteSize() const;
+};
+
+/// Writes a safetensors file whose tensors are produced one at a time, so
+/// that only one needs to be in memory: the header (which needs every shape
+/// first) is written up front, then each tensor's bytes in header order.
+/// The file is written under a temporary name and renamed to `path` by
+/// commit(): a reader that maps the old file keeps its bytes, and nothing is
+/// left at `path` on failure.
+class SafeTensorsWriter {
+public:
+  static llvm::Expected<std::unique_ptr<SafeTensorsWriter>>
+  create(llvm::StringRef path, std::vector<TensorHeader> tensors);
+  ~SafeTensorsWriter();
+  /// The next tensor's bytes (exactly its byteSize()).
+  llvm::Error write(llvm::ArrayRef<char> bytes);
+  /// Renames the finished file to `path` (every tensor written).
+  llvm::Error commit();
+
+private:
+  SafeTensorsWriter() = default;
+  std::string path, temporary;
+  std::vector<TensorHeader> tensors;
+  size_t next = 0;
+  std::unique_ptr<llvm::raw_fd_ostream> out;
+};
 
 } // namespace llmc
 

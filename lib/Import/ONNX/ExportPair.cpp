@@ -107,7 +107,8 @@ llmc::importExportPair(MLIRContext *context, llvm::StringRef first, llvm::String
     if (!module)
       return module.takeError();
     modules[i] = std::move(*module);
-    weightsFiles[i] = llm::resolveWeightsPath(*modules[i], outputDirectory).value_or("");
+    std::vector<std::string> written = llm::resolveWeightsPaths(*modules[i], outputDirectory);
+    weightsFiles[i] = written.empty() ? "" : written.front();
     std::optional<llm::GenerationEntry> entry = llm::lookupGenerationEntry(*modules[i]);
     if (!entry || entry->numCaches() == 0)
       continue;

@@ -51,6 +51,19 @@ module attributes {llm.weights = ""} {
 
 // -----
 
+// A list names the checkpoint's file and derived ones; each must be a path.
+// expected-error @+1 {{'llm.weights' must be a non-empty string naming the weights file, or a non-empty list of them}}
+module attributes {llm.weights = ["model.safetensors", ""]} {
+}
+
+// -----
+
+// expected-error @+1 {{'llm.weights' must be a non-empty string naming the weights file, or a non-empty list of them}}
+module attributes {llm.weights = []} {
+}
+
+// -----
+
 module {
   // expected-error @+1 {{'llm.weights' belongs on a builtin.module}}
   func.func @f() attributes {llm.weights = "model.safetensors"} {

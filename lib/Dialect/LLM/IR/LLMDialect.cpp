@@ -293,11 +293,15 @@ LogicalResult LLMDialect::verifyOperationAttribute(Operation *op,
   if (!isa<ModuleOp>(op))
     return op->emitError() << "'" << getWeightsAttrName()
                            << "' belongs on a builtin.module";
-  auto path = dyn_cast<StringAttr>(attr.getValue());
-  if (!path || path.getValue().empty())
+  auto isPath = [](Attribute a) {
+    auto path = dyn_cast<StringAttr>(a);
+    return path && !path.getValue().empty();
+  };
+  auto list = dyn_cast<ArrayAttr>(attr.getValue());
+  if (!isPath(attr.getValue()) && !(list && !list.empty() && llvm::all_of(list, isPath)))
     return op->emitError() << "'" << getWeightsAttrName()
-                           << "' must be a non-empty string naming the "
-                              "weights file";
+                           << "' must be a non-empty string naming the weights file, or a "
+                              "non-empty list of them";
   return success();
 }
 

@@ -9,39 +9,74 @@
 
 using namespace mlir;
 using namespace llmc;
+using llmc::llm::LLMDialect;
 
-std::optional<std::string> llm::resolveWeightsPath(ModuleOp module,
-                                                   llvm::StringRef moduleDirectory) {
-  auto path = module->getAttrOfType<StringAttr>(LLMDialect::getWeightsAttrName());
-  if (!path)
-    return std::nullopt;
-  llvm::SmallString<256> full(path.getValue());
-  if (!llvm::sys::path::is_absolute(full)) {
-    full = moduleDirectory;
-    llvm::sys::path::append(full, path.getValue());
+/// The attribute's paths as written.
+static std::vector<std::string> namedPaths(ModuleOp module) {
+  Attribute attr = module->getAttr(LLMDialect::getWeightsAttrName());
+  std::vector<std::string> paths;
+  if (auto one = dyn_cast_or_null<StringAttr>(attr))
+    paths.push_back(one.getValue().str());
+  else if (auto list = dyn_cast_or_null<ArrayAttr>(attr))
+    for (Attribute a : list)
+      if (auto path = dyn_cast<StringAttr>(a))
+        paths.push_back(path.getValue().str());
+  return paths;
+}
+
+static void setPaths(ModuleOp module, llvm::ArrayRef<std::string> paths) {
+  MLIRContext *ctx = module.getContext();
+  Attribute value;
+  if (paths.size() == 1) {
+    value = StringAttr::get(ctx, paths.front());
+  } else {
+    SmallVector<Attribute> list;
+    for (const std::string &p : paths)
+      list.push_back(StringAttr::get(ctx, p));
+    value = ArrayAttr::get(ctx, list);
   }
-  return std::string(full);
+  module->setAttr(LLMDialect::getWeightsAttrName(), value);
+}
+
+std::vector<std::string> llm::resolveWeightsPaths(ModuleOp module,
+                                                  llvm::StringRef moduleDirectory) {
+  std::vector<std::string> resolved;
+  for (const std::string &path : namedPaths(module)) {
+    llvm::SmallString<256> full(path);
+    if (!llvm::sys::path::is_absolute(full)) {
+      full = moduleDirectory;
+      llvm::sys::path::append(full, path);
+    }
+    resolved.push_back(std::string(full));
+  }
+  return resolved;
 }
 
 llvm::Expected<std::unique_ptr<WeightStore>> llm::openWeights(ModuleOp module,
                                                               llvm::StringRef moduleDirectory) {
-  std::optional<std::string> path = resolveWeightsPath(module, moduleDirectory);
-  if (!path)
+  std::vector<std::string> paths = resolveWeightsPaths(module, moduleDirectory);
+  if (paths.empty())
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the module reads weights but names no weights file");
-  return WeightStore::open(*path);
+  return WeightStore::openAll(paths);
+}
+
+void llm::addWeightsFile(ModuleOp module, llvm::StringRef path) {
+  std::vector<std::string> paths = namedPaths(module);
+  if (!llvm::is_contained(paths, path.str()))
+    paths.push_back(path.str());
+  setPaths(module, paths);
 }
 
 void llm::rebaseWeightsPath(ModuleOp module, llvm::StringRef inputFile,
                             llvm::StringRef outputFile) {
-  StringRef name = LLMDialect::getWeightsAttrName();
-  auto path = module->getAttrOfType<StringAttr>(name);
-  if (!path)
+  std::vector<std::string> paths = namedPaths(module);
+  if (paths.empty())
     return;
   auto dirOf = [](StringRef file) {
     return file == "-" ? StringRef(".") : llvm::sys::path::parent_path(file);
   };
-  module->setAttr(name, StringAttr::get(module.getContext(),
-                                        rebasePath(path.getValue(), dirOf(inputFile),
-                                                   dirOf(outputFile))));
+  for (std::string &path : paths)
+    path = rebasePath(path, dirOf(inputFile), dirOf(outputFile));
+  setPaths(module, paths);
 }

@@ -69,7 +69,7 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
 
   /// The module's weights, or null with the reason in `note`.
   std::unique_ptr<WeightStore> openWeights(std::string &note) {
-    if (!llm::resolveWeightsPath(getOperation(), modelDir)) {
+    if (llm::resolveWeightsPaths(getOperation(), modelDir).empty()) {
       note = "no weights file";
       return nullptr;
     }

@@ -1,5 +1,6 @@
 //===- ModelSummary.cpp - what a model costs, before compiling it ---------===//
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
+#include "llmc/Dialect/LLM/IR/WeightsFile.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -51,9 +52,8 @@ struct ModelSummaryPass
   void print(raw_ostream &os) {
     ModuleOp module = getOperation();
     os << "model summary\n";
-    if (auto file = module->getAttrOfType<StringAttr>(
-            LLMDialect::getWeightsAttrName()))
-      os << "  weights file: " << file.getValue() << "\n";
+    for (const std::string &file : resolveWeightsPaths(module, ""))
+      os << "  weights file: " << file << "\n";
 
     // A weight read more than once (a tied LM head) is counted once.
     std::map<std::string, RankedTensorType> weights;

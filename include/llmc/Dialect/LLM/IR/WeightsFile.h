@@ -1,10 +1,12 @@
 //===- WeightsFile.h - the weights file a model module names ----*- C++ -*-===//
 //
 // A model module's `llm.weights` attribute names its weights file, relative
-// to the directory of the `.mlir` file that holds it. This is the one place
-// that resolves that path (for the interpreter, the range analysis and the
-// compile-time passes) and that rebases it when a tool writes the module to
-// another directory. (The importers set it when they write the weights.)
+// to the directory of the `.mlir` file that holds it, or a list of files
+// (the checkpoint's, then tensors a compiler derived from it, e.g. by
+// llm-const-eval-weights). This is the one place that resolves those paths
+// (for the interpreter, the range analysis and the compile-time passes) and
+// that rebases them when a tool writes the module to another directory. (The
+// importers set it when they write the weights.)
 //
 //===----------------------------------------------------------------------===//
 #ifndef LLMC_DIALECT_LLM_IR_WEIGHTSFILE_H
@@ -18,20 +20,27 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace llmc::llm {
 
-/// The path of `module`'s weights file for a module read from
-/// `moduleDirectory`; none when the module names no weights file.
-std::optional<std::string> resolveWeightsPath(mlir::ModuleOp module,
-                                              llvm::StringRef moduleDirectory);
+/// The paths of `module`'s weights files for a module read from
+/// `moduleDirectory`: its checkpoint's, then any a compiler derived from it
+/// (`llm.weights` is a string or a list of strings); empty when it names
+/// none.
+std::vector<std::string> resolveWeightsPaths(mlir::ModuleOp module,
+                                             llvm::StringRef moduleDirectory);
 
-/// Opens `module`'s weights file (an error when it names none or the file
-/// cannot be read).
+/// Opens `module`'s weights files as one store (an error when it names none,
+/// a file cannot be read, or two files hold a tensor of one name).
 llvm::Expected<std::unique_ptr<WeightStore>> openWeights(mlir::ModuleOp module,
                                                          llvm::StringRef moduleDirectory);
 
-/// Rewrites the module's `llm.weights` path, read from a file at
+/// Adds `path` (relative to the module's directory, as the others) to the
+/// module's weights files, unless it is one of them.
+void addWeightsFile(mlir::ModuleOp module, llvm::StringRef path);
+
+/// Rewrites the module's `llm.weights` paths, read from a file at
 /// `inputFile`, for a module written to `outputFile` ("-" means standard
 /// input/output, i.e. the current directory).
 void rebaseWeightsPath(mlir::ModuleOp module, llvm::StringRef inputFile,

@@ -1,0 +1,401 @@
+//===- ConstEvalWeights.cpp - weight transforms computed at compile time --===//
+//
+// llm-const-eval-weights (docs: include/llmc/ConstEval/Passes.td). Three
+// steps: find the values to hoist (computed from weights alone, used by an
+// op that is not), plan the tensors of the new file (one per distinct
+// computation, plus weights converted to the stored type), then evaluate
+// and write them one at a time with the reference executor, and only then
+// rewrite the programs to read them.
+//
+//===----------------------------------------------------------------------===//
+#include "llmc/ConstEval/Passes.h"
+
+#include "llmc/Dialect/LLM/IR/ElementType.h"
+#include "llmc/Dialect/LLM/IR/LLMDialect.h"
+#include "llmc/Dialect/LLM/IR/LLMOps.h"
+#include "llmc/Dialect/LLM/IR/WeightsFile.h"
+#include "llmc/Executor/Executor.h"
+#include "llmc/Support/SafeTensors.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <functional>
+#include <map>
+
+namespace llmc::consteval {
+#define GEN_PASS_DEF_CONSTEVALWEIGHTS
+#include "llmc/ConstEval/Passes.h.inc"
+} // namespace llmc::consteval
+
+using namespace mlir;
+using namespace llmc;
+
+namespace {
+
+RankedTensorType staticType(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type && type.hasStaticShape() ? type : nullptr;
+}
+
+/// Which values a program computes from weights and constants alone, and
+/// which of those are worth a tensor of their own.
+class WeightOnlyValues {
+public:
+  /// From an llm.weight or llm.constant, or a hoistable op of such values.
+  bool isWeightOnly(Value v) {
+    Operation *op = v.getDefiningOp();
+    if (!op)
+      return false;
+    if (isa<llm::WeightOp, llm::ConstantOp>(op))
+      return staticType(v) != nullptr;
+    return isHoistable(op);
+  }
+
+  /// A pure llm op with static types whose operands are weight-only and
+  /// whose result has no more bytes than its operands together (a
+  /// broadcast, or a cast to a wider type, stays a run-time op rather than
+  /// a larger file).
+  bool isHoistable(Operation *op) {
+    auto it = hoistable.find(op);
+    if (it != hoistable.end())
+      return it->second;
+    bool result = op->getDialect() && isa<llm::LLMDialect>(op->getDialect()) &&
+                  !isa<llm::WeightOp, llm::ConstantOp>(op) && op->getNumResults() == 1 &&
+                  op->getNumRegions() == 0 && isPure(op) && staticType(op->getResult(0));
+    int64_t operandBits = 0;
+    for (Value operand : op->getOperands()) {
+      if (!result)
+        break;
+      result = isWeightOnly(operand);
+      if (RankedTensorType type = staticType(operand))
+        operandBits += bits(type);
+    }
+    if (result)
+      result = bits(staticType(op->getResult(0))) <= operandBits;
+    hoistable[op] = result;
+    return result;
+  }
+
+  /// Whether some leaf of `v`'s computation is an llm.weight (values of
+  /// constants alone are the canonicalizer's to fold).
+  bool readsWeight(Value v) {
+    Operation *op = v.getDefiningOp();
+    if (isa<llm::WeightOp>(op))
+      return true;
+    if (isa<llm::ConstantOp>(op))
+      return false;
+    return llvm::any_of(op->getOperands(), [&](Value o) { return readsWeight(o); });
+  }
+
+private:
+  static int64_t bits(RankedTensorType type) {
+    return type.getNumElements() * std::max<int64_t>(1, type.getElementTypeBitWidth());
+  }
+
+  llvm::DenseMap<Operation *, bool> hoistable;
+};
+
+/// A reshape chain of one weight: the same bytes in another shape.
+bool isReshapedWeight(Value v) {
+  while (auto reshape = v.getDefiningOp<llm::ReshapeOp>()) {
+    if (reshape.getShape())
+      return false;
+    v = reshape.getInput();
+  }
+  return v.getDefiningOp<llm::WeightOp>() != nullptr;
+}
+
+/// A key equal for equal computations (the same ops and attributes over
+/// the same weights and constants), for writing each one once.
+std::string computationKey(Value v, llvm::DenseMap<Value, std::string> &memo) {
+  if (auto it = memo.find(v); it != memo.end())
+    return it->second;
+  Operation *op = v.getDefiningOp();
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  if (auto weight = dyn_cast<llm::WeightOp>(op)) {
+    os << "w(" << weight.getName() << ":" << v.getType() << ")";
+  } else {
+    os << op->getName().getStringRef() << "{" << op->getRawDictionaryAttrs().getAsOpaquePointer()
+       << "," << op->getPropertiesAsAttribute().getAsOpaquePointer() << ","
+       << v.getType().getAsOpaquePointer() << "}(";
+    for (Value operand : op->getOperands())
+      os << computationKey(operand, memo) << ";";
+    os << ")";
+  }
+  memo[v] = key;
+  return key;
+}
+
+/// The first weight a computation reads (its tensors are named after it).
+llm::WeightOp firstWeight(Value v) {
+  Operation *op = v.getDefiningOp();
+  if (auto weight = dyn_cast<llm::WeightOp>(op))
+    return weight;
+  for (Value operand : op->getOperands())
+    if (llm::WeightOp weight = firstWeight(operand))
+      return weight;
+  return nullptr;
+}
+
+std::optional<DType> parseStoredType(llvm::StringRef name) {
+  if (name == "f32")
+    return DType::F32;
+  if (name == "f16")
+    return DType::F16;
+  if (name == "bf16")
+    return DType::BF16;
+  return std::nullopt;
+}
+
+/// A tensor of the new file.
+struct PlannedTensor {
+  TensorHeader header;
+  Value value;     ///< a hoisted value, or
+  Value converted; ///< a weight stored in another type
+  llvm::SmallVector<Value> uses; ///< the values (in all programs) it replaces
+};
+
+struct ConstEvalWeightsPass
+    : public llmc::consteval::impl::ConstEvalWeightsBase<ConstEvalWeightsPass> {
+  using ConstEvalWeightsBase::ConstEvalWeightsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::optional<DType> storedType;
+    if (dtype != "keep") {
+      storedType = parseStoredType(dtype);
+      if (!storedType) {
+        module.emitError() << "llm-const-eval-weights: dtype must be keep, f32, f16 or bf16, not '"
+                           << dtype << "'";
+        return signalPassFailure();
+      }
+    }
+    std::vector<std::string> paths = llm::resolveWeightsPaths(module, modelDir);
+    if (paths.empty())
+      return; // no weights, nothing computed from them
+    llvm::Expected<std::unique_ptr<WeightStore>> store = WeightStore::openAll(paths);
+    if (!store) {
+      module.emitError() << "llm-const-eval-weights: " << llvm::toString(store.takeError());
+      return signalPassFailure();
+    }
+
+    std::vector<PlannedTensor> plan = planTensors(module, **store, storedType);
+    if (plan.empty())
+      return; // nothing to write: the module stays as it is
+    std::string relative = outputPath(module);
+    llvm::SmallString<256> full(relative);
+    if (!llvm::sys::path::is_absolute(full)) {
+      full = modelDir;
+      llvm::sys::path::append(full, relative);
+    }
+    if (llvm::is_contained(paths, std::string(full))) {
+      module.emitError() << "llm-const-eval-weights: the output file '" << full
+                         << "' is one the module reads its weights from; give another (output=...)";
+      return signalPassFailure();
+    }
+    if (failed(writeTensors(module, plan, **store, full)))
+      return signalPassFailure();
+    rewrite(plan);
+    llm::addWeightsFile(module, relative);
+  }
+
+  /// The relative (or absolute) path the module will name.
+  std::string outputPath(ModuleOp module) {
+    if (!output.empty())
+      return output;
+    Attribute attr = module->getAttr(llm::LLMDialect::getWeightsAttrName());
+    std::string first;
+    if (auto one = dyn_cast_or_null<StringAttr>(attr))
+      first = one.getValue().str();
+    else if (auto list = dyn_cast_or_null<ArrayAttr>(attr))
+      first = cast<StringAttr>(list[0]).getValue().str();
+    llvm::SmallString<256> path(llvm::sys::path::parent_path(first));
+    llvm::sys::path::append(path, llvm::sys::path::stem(first) + ".consteval.safetensors");
+    return std::string(path);
+  }
+
+  std::vector<PlannedTensor> planTensors(ModuleOp module, const WeightStore &store,
+                                         std::optional<DType> storedType) {
+    WeightOnlyValues weightOnly;
+    llvm::DenseMap<Value, std::string> keys;
+    std::map<std::string, size_t> byKey; // computation -> plan index
+    llvm::StringSet<> names;
+    for (const std::string &name : store.names())
+      names.insert(name);
+    std::vector<PlannedTensor> plan;
+    auto uniqueName = [&](const std::string &base) {
+      std::string name = base;
+      for (int k = 1; names.contains(name); ++k)
+        name = base + "#" + std::to_string(k);
+      names.insert(name);
+      return name;
+    };
+    auto typeToStore = [&](RankedTensorType type) {
+      DType own = dtypeOf(type.getElementType()).value_or(DType::F32);
+      return storedType && isFloat(own) ? *storedType : own;
+    };
+    module.walk([&](Operation *op) {
+      if (!weightOnly.isHoistable(op))
+        return;
+      Value v = op->getResult(0);
+      bool usedAtRunTime = llvm::any_of(v.getUsers(), [&](Operation *user) {
+        return !weightOnly.isHoistable(user);
+      });
+      if (!usedAtRunTime || !weightOnly.readsWeight(v) || isReshapedWeight(v))
+        return;
+      std::string key = computationKey(v, keys);
+      auto [it, inserted] = byKey.try_emplace(key, plan.size());
+      if (inserted) {
+        RankedTensorType type = staticType(v);
+        std::string base = firstWeight(v).getName().str() + "." +
+                           op->getName().stripDialect().str();
+        plan.push_back({TensorHeader{uniqueName(base), typeToStore(type),
+                                     llvm::SmallVector<int64_t>(type.getShape())},
+                        v, nullptr, {}});
+      }
+      plan[it->second].uses.push_back(v);
+    });
+    if (!storedType)
+      return plan;
+    // Weights the programs still read at run time (not only through hoisted
+    // values), stored in another type, are converted into the new file.
+    llvm::DenseSet<Value> hoisted;
+    for (const PlannedTensor &p : plan)
+      hoisted.insert(p.uses.begin(), p.uses.end());
+    llvm::SetVector<Operation *> readAtRunTime;
+    std::function<void(Value)> markReads = [&](Value v) {
+      Operation *def = v.getDefiningOp();
+      if (!def || hoisted.contains(v))
+        return;
+      if (isa<llm::WeightOp>(def))
+        readAtRunTime.insert(def);
+      else if (weightOnly.isHoistable(def))
+        llvm::for_each(def->getOperands(), markReads);
+    };
+    module.walk([&](Operation *op) {
+      if (!isa<llm::WeightOp, llm::ConstantOp>(op) && !weightOnly.isHoistable(op))
+        llvm::for_each(op->getOperands(), markReads);
+    });
+    llvm::StringMap<size_t> converted;
+    for (Operation *op : readAtRunTime) {
+      auto weight = cast<llm::WeightOp>(op);
+      const StoredTensor *stored = store.lookup(weight.getName());
+      if (!stored || stored->dtype == *storedType || !isFloat(stored->dtype))
+        continue;
+      auto [it, inserted] = converted.try_emplace(weight.getName(), plan.size());
+      if (inserted)
+        plan.push_back({TensorHeader{uniqueName(weight.getName().str() + "." +
+                                                toString(*storedType).lower()),
+                                     *storedType, stored->shape},
+                        nullptr, weight.getResult(), {}});
+      plan[it->second].uses.push_back(weight.getResult());
+    }
+    return plan;
+  }
+
+  /// Evaluates `v` (a weight-only value) with the reference executor.
+  std::optional<ref::Tensor> evaluate(Value v, const WeightStore &store,
+                                      llvm::DenseMap<Value, ref::Tensor> &values,
+                                      exec::RunError &error) {
+    if (auto it = values.find(v); it != values.end())
+      return it->second;
+    Operation *op = v.getDefiningOp();
+    std::optional<ref::Tensor> result;
+    if (auto weight = dyn_cast<llm::WeightOp>(op)) {
+      const StoredTensor *stored = store.lookup(weight.getName());
+      if (!stored) {
+        error = {exec::RunError::BadInput, exec::locationOf(op) + "weight '" +
+                                               weight.getName().str() + "' is not in " +
+                                               store.getPath().str()};
+        return std::nullopt;
+      }
+      result = exec::readWeight(op, *stored, error);
+    } else if (auto constant = dyn_cast<llm::ConstantOp>(op)) {
+      result = exec::tensorFromAttr(cast<ElementsAttr>(constant.getValue()), staticType(v));
+    } else {
+      SmallVector<ref::Tensor> operands;
+      for (Value operand : op->getOperands()) {
+        std::optional<ref::Tensor> t = evaluate(operand, store, values, error);
+        if (!t)
+          return std::nullopt;
+        operands.push_back(std::move(*t));
+      }
+      result = exec::evaluateOp(op, operands, error);
+    }
+    if (result)
+      values.try_emplace(v, *result);
+    return result;
+  }
+
+  /// Streams the planned tensors into `path`, one at a time.
+  LogicalResult writeTensors(ModuleOp module, llvm::ArrayRef<PlannedTensor> plan,
+                             const WeightStore &store, llvm::StringRef path) {
+    std::vector<TensorHeader> headers;
+    for (const PlannedTensor &p : plan)
+      headers.push_back(p.header);
+    llvm::Expected<std::unique_ptr<SafeTensorsWriter>> writer =
+        SafeTensorsWriter::create(path, std::move(headers));
+    if (!writer) {
+      module.emitError() << "llm-const-eval-weights: " << llvm::toString(writer.takeError());
+      return failure();
+    }
+    for (const PlannedTensor &p : plan) {
+      exec::RunError error;
+      llvm::DenseMap<Value, ref::Tensor> values; // this tensor's computation only
+      std::optional<ref::Tensor> value =
+          evaluate(p.value ? p.value : p.converted, store, values, error);
+      if (!value) {
+        Operation *at = (p.value ? p.value : p.converted).getDefiningOp();
+        at->emitError() << "llm-const-eval-weights: cannot evaluate at compile time: "
+                        << error.message;
+        return failure();
+      }
+      if (llvm::Error e = (*writer)->write(value->toBytes(p.header.dtype))) {
+        module.emitError() << "llm-const-eval-weights: " << llvm::toString(std::move(e));
+        return failure();
+      }
+    }
+    if (llvm::Error e = (*writer)->commit()) {
+      module.emitError() << "llm-const-eval-weights: " << llvm::toString(std::move(e));
+      return failure();
+    }
+    return success();
+  }
+
+  /// Each replaced value becomes an llm.weight of its tensor; the ops left
+  /// without users go.
+  void rewrite(llvm::ArrayRef<PlannedTensor> plan) {
+    llvm::SetVector<Operation *> maybeDead;
+    for (const PlannedTensor &p : plan)
+      for (Value v : p.uses) {
+        Operation *op = v.getDefiningOp();
+        OpBuilder b(op);
+        auto weight = b.create<llm::WeightOp>(op->getLoc(), v.getType(),
+                                              b.getStringAttr(p.header.name));
+        v.replaceAllUsesWith(weight.getResult());
+        maybeDead.insert(op);
+      }
+    llvm::DenseSet<Operation *> erased;
+    while (!maybeDead.empty()) {
+      Operation *op = maybeDead.pop_back_val();
+      if (erased.contains(op) || !op->use_empty() || !isPure(op))
+        continue;
+      for (Value operand : op->getOperands())
+        if (Operation *def = operand.getDefiningOp(); def && !erased.contains(def))
+          maybeDead.insert(def);
+      erased.insert(op);
+      op->erase();
+    }
+  }
+};
+
+} // namespace
