@@ -113,6 +113,16 @@ bool isReshapedWeight(Value v) {
   return v.getDefiningOp<llm::WeightOp>() != nullptr;
 }
 
+/// Whether hoistable `op` computes a value to write: one that reads a
+/// weight, is more than a reshape of it, and is used by an op computed at
+/// run time.
+bool isRuntimeFrontier(WeightOnlyValues &weightOnly, Operation *op) {
+  Value v = op->getResult(0);
+  bool usedAtRunTime = llvm::any_of(
+      v.getUsers(), [&](Operation *user) { return !weightOnly.isHoistable(user); });
+  return usedAtRunTime && weightOnly.readsWeight(v) && !isReshapedWeight(v);
+}
+
 /// A key equal for equal computations (the same ops and attributes over
 /// the same weights and constants), for writing each one once.
 std::string computationKey(Value v, llvm::DenseMap<Value, std::string> &memo) {
@@ -182,6 +192,16 @@ struct ConstEvalWeightsPass
     std::vector<std::string> paths = llm::resolveWeightsPaths(module, modelDir);
     if (paths.empty())
       return; // no weights, nothing computed from them
+    // The weights are read only when there is something to compute or
+    // convert (a module is often compiled away from its weights' folder).
+    bool anything = false;
+    WeightOnlyValues probe;
+    module.walk([&](Operation *op) {
+      anything |= isa<llm::WeightOp>(op) ? storedType.has_value()
+                                         : probe.isHoistable(op) && isRuntimeFrontier(probe, op);
+    });
+    if (!anything)
+      return;
     llvm::Expected<std::unique_ptr<WeightStore>> store = WeightStore::openAll(paths);
     if (!store) {
       module.emitError() << "llm-const-eval-weights: " << llvm::toString(store.takeError());
@@ -246,12 +266,9 @@ struct ConstEvalWeightsPass
     module.walk([&](Operation *op) {
       if (!weightOnly.isHoistable(op))
         return;
-      Value v = op->getResult(0);
-      bool usedAtRunTime = llvm::any_of(v.getUsers(), [&](Operation *user) {
-        return !weightOnly.isHoistable(user);
-      });
-      if (!usedAtRunTime || !weightOnly.readsWeight(v) || isReshapedWeight(v))
+      if (!isRuntimeFrontier(weightOnly, op))
         return;
+      Value v = op->getResult(0);
       std::string key = computationKey(v, keys);
       auto [it, inserted] = byKey.try_emplace(key, plan.size());
       if (inserted) {

@@ -50,6 +50,13 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     safety.modelDir = options.modelDir;
     pm.addPass(llm::createFP16Safety(safety));
   }
+  // Last: the weights in the form the programs compute with (nothing is
+  // written when the programs compute nothing from weights alone).
+  consteval::ConstEvalWeightsOptions weights;
+  weights.output = options.derivedWeights;
+  weights.dtype = options.weightsDtype;
+  weights.modelDir = options.modelDir;
+  pm.addPass(consteval::createConstEvalWeights(weights));
 }
 
 void llmc::buildCompilationPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,

@@ -14,6 +14,7 @@
 #include "llmc/Import/Import.h"
 #include "llmc/InitAll.h"
 #include "llmc/Target/Deployment.h"
+#include "llmc/Support/WeightsPath.h"
 #include "llmc/Target/Target.h"
 
 #include "mlir/IR/AsmState.h"
@@ -118,10 +119,18 @@ int compile(const llmc::Target &target, const llmc::TargetOptions &targetOptions
   std::string error;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   std::string importedWeights;
+  // The weights the compiler derives (llm-const-eval-weights), beside the
+  // output; removed on failure when this run created them.
+  std::string derivedWeights;
+  bool derivedExisted = false;
   bool succeeded = false;
   auto removeWeights = llvm::make_scope_exit([&] {
-    if (!succeeded && !importedWeights.empty())
+    if (succeeded)
+      return;
+    if (!importedWeights.empty())
       sys::fs::remove(importedWeights);
+    if (!derivedWeights.empty() && !derivedExisted)
+      sys::fs::remove(derivedWeights);
   });
   SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
@@ -178,6 +187,19 @@ int compile(const llmc::Target &target, const llmc::TargetOptions &targetOptions
     return fail("--print-static-shape-stats needs --max-seq-len");
   llmc::DeploymentOptions deployment;
   setDeploymentOptions(deployment, modelDirectory);
+  {
+    // <output stem>.consteval.safetensors beside the output (the input's
+    // stem when writing to standard output), named from the model directory.
+    StringRef output = outputFilename == "-" ? StringRef(inputFilename) : StringRef(outputFilename);
+    SmallString<256> derived(outputFilename == "-" ? StringRef(".") : sys::path::parent_path(output));
+    sys::path::append(derived, sys::path::stem(output) + ".consteval.safetensors");
+    derivedWeights = std::string(derived);
+    derivedExisted = sys::fs::exists(derivedWeights);
+    StringRef outputDir = sys::path::parent_path(derived);
+    deployment.derivedWeights =
+        llmc::rebasePath(sys::path::filename(derived), outputDir.empty() ? "." : outputDir,
+                         modelDirectory);
+  }
   llmc::buildCompilationPipeline(pm, deployment, target, targetOptions);
   if (failed(pm.run(*module)))
     return 1;

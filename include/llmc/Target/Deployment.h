@@ -31,6 +31,15 @@ struct DeploymentOptions : public mlir::PassPipelineOptions<DeploymentOptions> {
                                               "bake-prefix and calibrate)"),
                                llvm::cl::init(".")};
 
+  /// Not a user's choice: where the driver wants the weights the compiler
+  /// derives (llm-const-eval-weights' `output`, relative to model-dir);
+  /// empty: beside the checkpoint.
+  Option<std::string> derivedWeights{
+      *this, "derived-weights",
+      llvm::cl::desc("Weights file llm-const-eval-weights writes (relative to model-dir; "
+                     "default <checkpoint stem>.consteval.safetensors)"),
+      llvm::cl::init("")};
+
   /// The target's own options (Target.h), parsed by the target; spelled
   /// `target-options={generic}` in a pipeline string.
   Option<std::string> targetOptions{
@@ -52,8 +61,10 @@ struct DeploymentOptions : public mlir::PassPipelineOptions<DeploymentOptions> {
 /// Appends llm-set-device (the target's device description, as llm.device,
 /// when a pass that reads it runs), llm-calibrate-ranges
 /// (with calibrate), llm-bake-prefix (with bake-prefix), llm-static-shapes
-/// (with max-seq-len) and llm-fp16-safety (with fp16-safety or
-/// report-fp16-hazards; its norm strategy defaults to the device's) to `pm`.
+/// (with max-seq-len), llm-fp16-safety (with fp16-safety or
+/// report-fp16-hazards; its norm strategy defaults to the device's) and
+/// llm-const-eval-weights (always: what the programs compute from weights
+/// alone is computed now) to `pm`.
 void buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,
                              const Target &target, const TargetOptions &targetOptions);
 
