@@ -63,26 +63,22 @@ def snapshot(build):
             ensure_checkpoint(example, family)
             modules = {"dynamic": os.path.join(MODELS, example + ".mlir")}
             for name, flags in STATIC.items():
-                # Written beside the models so that llm.weights stays relative.
-                out = os.path.join(MODELS, f"{example}-snapshot-{name}.mlir")
+                # (llmc rebases llm.weights for the output's folder; the
+                # weights it derives are written beside the output.)
+                out = os.path.join(work, f"{example}-{name}.mlir")
                 run([llmc, modules["dynamic"], "-target=mlir", *flags, "-o", out])
                 modules[name] = out
-            try:
-                for form, module in modules.items():
-                    for mode, extra in (("f32", []), ("fp16", ["--fp16"])):
-                        for prompt in PROMPTS:
-                            ids = ",".join(map(str, prompt))
-                            logits = os.path.join(work, "logits.npy")
-                            trace = run([llmc_run, module, "--generate", "16", "--prompt-ids", ids,
-                                         "--prompt-logits", logits, *extra]).split()
-                            entries[f"{example}/{form}/{mode}/{ids}"] = {
-                                "trace": trace, "logits": digest(logits)}
-                    if form == "dynamic":
-                        entries.update(forward_outputs(llmc_run, example, module, work))
-            finally:
-                for form, module in modules.items():
-                    if form != "dynamic":
-                        os.remove(module)
+            for form, module in modules.items():
+                for mode, extra in (("f32", []), ("fp16", ["--fp16"])):
+                    for prompt in PROMPTS:
+                        ids = ",".join(map(str, prompt))
+                        logits = os.path.join(work, "logits.npy")
+                        trace = run([llmc_run, module, "--generate", "16", "--prompt-ids", ids,
+                                     "--prompt-logits", logits, *extra]).split()
+                        entries[f"{example}/{form}/{mode}/{ids}"] = {
+                            "trace": trace, "logits": digest(logits)}
+                if form == "dynamic":
+                    entries.update(forward_outputs(llmc_run, example, module, work))
     return entries
 
 
