@@ -72,6 +72,7 @@ TEST(Deployment, NormStrategyDefaultsToTheTargets) {
   // No deployment pass asked for: only llm-const-eval-weights runs (it
   // always does; it writes nothing when nothing is computed from weights).
   llmc::DeploymentOptions none;
+  none.fuse = false;
   PassManager pm(&context);
   llmc::buildDeploymentPipeline(pm, none, FakeTarget(false), noOptions);
   std::string text;

@@ -204,7 +204,9 @@ struct ConstEvalWeightsPass
       return;
     llvm::Expected<std::unique_ptr<WeightStore>> store = WeightStore::openAll(paths);
     if (!store) {
-      module.emitError() << "llm-const-eval-weights: " << llvm::toString(store.takeError());
+      module.emitError() << "llm-const-eval-weights: " << llvm::toString(store.takeError())
+                         << " (the module's llm.weights paths are relative to model-dir, here '"
+                         << modelDir << "')";
       return signalPassFailure();
     }
 

@@ -50,6 +50,8 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     safety.modelDir = options.modelDir;
     pm.addPass(llm::createFP16Safety(safety));
   }
+  if (options.fuse)
+    pm.addPass(llm::createFuseHorizontal());
   // Last: the weights in the form the programs compute with (nothing is
   // written when the programs compute nothing from weights alone).
   consteval::ConstEvalWeightsOptions weights;

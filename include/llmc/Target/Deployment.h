@@ -62,9 +62,10 @@ struct DeploymentOptions : public mlir::PassPipelineOptions<DeploymentOptions> {
 /// when a pass that reads it runs), llm-calibrate-ranges
 /// (with calibrate), llm-bake-prefix (with bake-prefix), llm-static-shapes
 /// (with max-seq-len), llm-fp16-safety (with fp16-safety or
-/// report-fp16-hazards; its norm strategy defaults to the device's) and
-/// llm-const-eval-weights (always: what the programs compute from weights
-/// alone is computed now) to `pm`.
+/// report-fp16-hazards; its norm strategy defaults to the device's),
+/// llm-fuse-horizontal (with fuse, the default) and llm-const-eval-weights
+/// (always: what the programs compute from weights alone is computed now)
+/// to `pm`.
 void buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,
                              const Target &target, const TargetOptions &targetOptions);
 

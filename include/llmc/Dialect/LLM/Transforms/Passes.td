@@ -336,4 +336,32 @@ def SetDevice : Pass<"llm-set-device", "::mlir::ModuleOp"> {
   ];
 }
 
+def FuseHorizontal : Pass<"llm-fuse-horizontal"> {
+  let summary = "One linear for the linears that read the same input";
+  let description = [{
+    Linears that read the same input (Q, K and V, including grouped-query
+    attention's narrower K and V; SwiGLU's gate and up; MLA's q_a and kv_a)
+    become one linear over their concatenated weights (and biases), whose
+    result is sliced back into the original outputs:
+
+    ```
+    %q = llm.linear %x, %wq      %qkv = llm.linear %x, concat(%wq, %wk, %wv)
+    %k = llm.linear %x, %wk  ->  %q = llm.slice %qkv [0, Nq)
+    %v = llm.linear %x, %wv      %k = llm.slice %qkv [Nq, Nq + Nk) ...
+    ```
+
+    A device then reads the input once and runs one matrix product instead
+    of three; each output element is the same sum as before, so the numbers
+    do not change. The concatenated weights are computed from weights
+    alone, so `llm-const-eval-weights` stores them as one tensor.
+
+    Fused together: linears in one block with the same input, weight
+    layout and element type, all with a bias or all without, whose weights
+    and biases are computed from `llm.weight`s and `llm.constant`s (a
+    weight passed in at run time would be concatenated on every call). The
+    weights' computations move before the first linear of the group.
+  }];
+  let dependentDialects = ["::llmc::llm::LLMDialect"];
+}
+
 #endif // LLMC_DIALECT_LLM_TRANSFORMS_PASSES_TD
