@@ -50,8 +50,10 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     safety.modelDir = options.modelDir;
     pm.addPass(llm::createFP16Safety(safety));
   }
+  if (options.printFusionStats)
+    pm.addPass(llm::createFusionStats());
   if (options.fuse)
-    pm.addPass(llm::createFuseHorizontal());
+    llm::addFusionPasses(pm);
   // Last: the weights in the form the programs compute with (nothing is
   // written when the programs compute nothing from weights alone).
   consteval::ConstEvalWeightsOptions weights;

@@ -5,6 +5,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
 
 #include <functional>
 #include <memory>
@@ -24,6 +25,10 @@ using WeightValues = std::function<mlir::DenseElementsAttr(WeightOp)>;
 /// llm-raise with access to weight values (the registered pass has none:
 /// its patterns then only read `llm.constant`s).
 std::unique_ptr<mlir::Pass> createRaise(WeightValues weightValues);
+
+/// The fusion passes, in order (today llm-fuse-horizontal), as llmc runs
+/// them and llm-fusion-stats measures them.
+void addFusionPasses(mlir::OpPassManager &pm);
 
 #define GEN_PASS_REGISTRATION
 #include "llmc/Dialect/LLM/Transforms/Passes.h.inc"

@@ -364,4 +364,29 @@ def FuseHorizontal : Pass<"llm-fuse-horizontal"> {
   let dependentDialects = ["::llmc::llm::LLMDialect"];
 }
 
+def FusionStats : Pass<"llm-fusion-stats", "::mlir::ModuleOp"> {
+  let summary = "Print what the fusion passes save per program";
+  let description = [{
+    Runs the fusion passes (`addFusionPasses`: today `llm-fuse-horizontal`)
+    on a copy of the module and prints, for each function, before and
+    after:
+
+    * kernels: ops that compute (every op but `llm.weight`, `llm.constant`,
+      `llm.dim` and the views `llm.reshape` and `llm.slice`, which a
+      kernel reads through);
+    * activation bytes read: the bytes of the operands kernels read that
+      are not computed from weights alone (a dynamic dimension counts as 1:
+      per token for a dynamic sequence);
+    * weight tensors the kernels read (a concatenation of weights is one:
+      `llm-const-eval-weights` stores it as one).
+
+    The module itself is left as it is.
+
+    ```
+    llmc-opt --llm-fusion-stats model.mlir -o /dev/null
+    llmc model.mlir -target=mlir --max-seq-len=64 --print-fusion-stats
+    ```
+  }];
+}
+
 #endif // LLMC_DIALECT_LLM_TRANSFORMS_PASSES_TD
