@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "llmc/Executor/Executor.h"
 #include "llmc/ConstEval/Passes.h"
+#include "llmc/Dialect/LLM/IR/ElementType.h"
 #include "llmc/Dialect/LLM/IR/GenerationEntry.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 #include "llmc/Dialect/LLM/IR/ProgramABI.h"
@@ -52,8 +53,9 @@ struct BakePrefixPass : public llmc::consteval::impl::BakePrefixBase<BakePrefixP
       return signalPassFailure();
     }
     for (Type cache : entry->cacheTypes())
-      if (!cast<RankedTensorType>(cache).getElementType().isF32()) {
-        forward.emitError("llm-bake-prefix stores f32 caches only, not ") << cache;
+      if (!isa<FloatType>(cast<RankedTensorType>(cache).getElementType()) ||
+          !dtypeOf(cast<RankedTensorType>(cache).getElementType())) {
+        forward.emitError("llm-bake-prefix stores float caches (f32, f16, bf16), not ") << cache;
         return signalPassFailure();
       }
 
@@ -93,9 +95,12 @@ struct BakePrefixPass : public llmc::consteval::impl::BakePrefixBase<BakePrefixP
   void buildPrefixCache(ModuleOp module, func::FuncOp forward, ArrayRef<Tensor> caches) {
     OpBuilder b(forward);
     Location loc = forward.getLoc();
+    // Each cache in its argument's element type (an f16 model's caches are
+    // f16), as a resource blob of those bytes.
     SmallVector<Type> types;
-    for (const Tensor &cache : caches)
-      types.push_back(RankedTensorType::get(cache.shape(), b.getF32Type()));
+    for (auto [cache, argument] : llvm::zip(caches, forward.getArgumentTypes().take_back(caches.size())))
+      types.push_back(RankedTensorType::get(cache.shape(),
+                                            cast<RankedTensorType>(argument).getElementType()));
     auto function = b.create<func::FuncOp>(loc, llm::kPrefixProgramName,
                                            b.getFunctionType({}, types));
     llm::setPrefixProgram(function, SmallVector<int64_t>(ids.begin(), ids.end()));
@@ -103,10 +108,12 @@ struct BakePrefixPass : public llmc::consteval::impl::BakePrefixBase<BakePrefixP
     SmallVector<Value> values;
     for (auto [i, cache] : llvm::enumerate(caches)) {
       auto type = cast<RankedTensorType>(types[i]);
-      ArrayRef<float> data(cache.floats(), cache.size());
-      auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(data);
-      auto value = DenseF32ResourceElementsAttr::get(type, "llm_prefix_cache_" + std::to_string(i),
-                                                     std::move(blob));
+      DType dtype = *dtypeOf(type.getElementType());
+      std::vector<char> bytes = cache.toBytes(dtype);
+      auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+          ArrayRef<char>(bytes), byteWidth(dtype));
+      auto value = DenseResourceElementsAttr::get(type, "llm_prefix_cache_" + std::to_string(i),
+                                                  std::move(blob));
       values.push_back(body.create<llm::ConstantOp>(loc, type, cast<ElementsAttr>(value)));
     }
     body.create<func::ReturnOp>(loc, values);

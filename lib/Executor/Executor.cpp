@@ -7,6 +7,8 @@
 #include "llmc/Dialect/LLM/IR/WeightsFile.h"
 #include "llmc/Support/SafeTensors.h"
 
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/raw_ostream.h"
@@ -90,14 +92,14 @@ std::optional<Tensor> exec::evaluateOp(Operation *op, llvm::ArrayRef<Tensor> ope
 
 std::optional<Tensor> exec::tensorFromAttr(ElementsAttr value, RankedTensorType type) {
   std::optional<DType> dtype = dtypeOf(type.getElementType());
-  // Large compile-time values (a baked prefix cache) are f32 resource blobs;
-  // a blob elided from the file has no data.
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(value)) {
-    std::optional<llvm::ArrayRef<float>> data = resource.tryGetAsArrayRef();
-    if (!data || dtype != DType::F32 || int64_t(data->size()) != type.getNumElements())
+  // Large compile-time values (a baked prefix cache) are resource blobs of
+  // the type's floats; a blob elided from the file has no data.
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || !dtype || !isFloat(*dtype) ||
+        blob->getData().size() != size_t(type.getNumElements()) * byteWidth(*dtype))
       return std::nullopt;
-    return Tensor::fromFloats(DType::F32, type.getShape(),
-                              std::vector<float>(data->begin(), data->end()));
+    return Tensor::fromBytes(*dtype, *dtype, type.getShape(), blob->getData().data());
   }
   auto dense = dyn_cast<DenseElementsAttr>(value);
   if (!dense || !dtype)

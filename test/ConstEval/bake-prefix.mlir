@@ -38,8 +38,13 @@ module {
 
 // -----
 
+// An f16 model (an f16 checkpoint imported as it is) gets f16 caches: 0, 0,
+// 1, 1, 2, 2 as binary16 (0x3C00 is 1, 0x4000 is 2) after the blob's 2-byte
+// alignment word.
+// CHECK-LABEL: func.func @prefix_cache() -> tensor<1x1x3x2xf16>
+// CHECK-NEXT:    llm.constant dense_resource<llm_prefix_cache_0> : tensor<1x1x3x2xf16>
+// CHECK:       llm_prefix_cache_0: "0x02000000{{00000000}}{{003C003C}}{{00400040}}"
 module {
-  // expected-error @+1 {{llm-bake-prefix stores f32 caches only, not 'tensor<1x1x?x2xf16>'}}
   func.func @forward(%ids: tensor<1x?xi64>, %pos: tensor<1x?xi64>, %k0: tensor<1x1x?x2xf16>)
       -> (tensor<1x?x4xf16>, tensor<1x1x?x2xf16>) {
     %f = llm.cast %pos : tensor<1x?xi64> to tensor<1x?xf16>
