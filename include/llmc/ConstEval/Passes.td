@@ -58,16 +58,18 @@ def BakePrefix : Pass<"llm-bake-prefix", "::mlir::ModuleOp"> {
   let summary = "Compute a fixed prompt prefix's KV caches at compile time";
   let description = [{
     Runs `@forward` (or an imported `@main`) on the prefix `ids` (positions `0 .. P-1`, empty
-    caches) on the reference executor, in f32, and adds their caches to
-    the module as the results of
+    caches) on the reference executor, with the module's own types (an f16
+    model computes in f16), and adds their caches to the module as the
+    results of
 
     ```
     func.func @prefix_cache() -> (caches [B, H, P, D]...)
         attributes {llm.phase = #llm.phase<prefix>, llm.tokens = P, llm.prefix_ids = array<i64: ids>}
     ```
 
-    whose values are `dense_resource` constants (held in the module's
-    resource section, not in the weights file the checkpoint owns). A
+    whose values are `dense_resource` constants of the caches' element
+    type (held in the module's resource section, not in the weights file
+    the checkpoint owns). A
     runner starts generation from these caches at position `P`; the prompt
     it is given is what follows the prefix. `llm-static-shapes`, run after
     this pass, turns `@prefix_cache` into the initial value of its
