@@ -382,6 +382,9 @@ struct ConstEvalWeightsPass
         module.emitError() << "llm-const-eval-weights: " << llvm::toString(std::move(e));
         return failure();
       }
+      // The checkpoint's pages read for this tensor go too: memory stays
+      // near one tensor, not the model.
+      store.releasePages();
     }
     if (llvm::Error e = (*writer)->commit()) {
       module.emitError() << "llm-const-eval-weights: " << llvm::toString(std::move(e));

@@ -15,6 +15,11 @@
 
 #include <algorithm>
 
+#if defined(__unix__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 using namespace llmc;
 using llvm::createStringError;
 using llvm::Error;
@@ -166,6 +171,19 @@ SafeTensorsFile::open(StringRef path) {
   if (!buffer)
     return fail(path, "cannot open: " + buffer.getError().message());
   return fromBuffer(std::move(*buffer), path);
+}
+
+void SafeTensorsFile::releasePages() const {
+#if defined(__unix__)
+  // The pages wholly inside the buffer (a memory-mapped file's are
+  // page-aligned); MADV_DONTNEED on a read-only file mapping drops them and
+  // reads them again when touched, so no value changes.
+  uintptr_t page = uintptr_t(::sysconf(_SC_PAGESIZE));
+  uintptr_t begin = (uintptr_t(buffer->getBufferStart()) + page - 1) / page * page;
+  uintptr_t end = uintptr_t(buffer->getBufferEnd()) / page * page;
+  if (end > begin)
+    ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_DONTNEED);
+#endif
 }
 
 Error WeightStore::add(std::unique_ptr<SafeTensorsFile> file) {

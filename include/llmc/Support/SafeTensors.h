@@ -47,6 +47,10 @@ public:
              llvm::StringRef path);
 
   const std::vector<StoredTensor> &tensors() const { return tensorList; }
+  /// Lets the system drop the file's pages read so far (they are read again
+  /// when touched): a pass that reads every tensor once keeps its memory
+  /// near one tensor, not the file.
+  void releasePages() const;
 
 private:
   std::unique_ptr<llvm::MemoryBuffer> buffer;
@@ -70,6 +74,11 @@ public:
   /// Every tensor name, sorted.
   std::vector<std::string> names() const;
 
+  /// SafeTensorsFile::releasePages for every file.
+  void releasePages() const {
+    for (const std::unique_ptr<SafeTensorsFile> &file : files)
+      file->releasePages();
+  }
   /// The path the store was opened from.
   llvm::StringRef getPath() const { return path; }
 
