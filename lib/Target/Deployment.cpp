@@ -50,10 +50,14 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     safety.modelDir = options.modelDir;
     pm.addPass(llm::createFP16Safety(safety));
   }
-  if (options.printFusionStats)
-    pm.addPass(llm::createFusionStats());
+  if (options.printFusionStats) {
+    llm::FusionStatsOptions stats;
+    stats.foldNormWeights = options.foldNormWeights;
+    stats.modelDir = options.modelDir;
+    pm.addPass(llm::createFusionStats(stats));
+  }
   if (options.fuse)
-    llm::addFusionPasses(pm);
+    llm::addFusionPasses(pm, options.foldNormWeights, options.modelDir);
   // Last: the weights in the form the programs compute with (nothing is
   // written when the programs compute nothing from weights alone).
   consteval::ConstEvalWeightsOptions weights;

@@ -18,7 +18,15 @@ namespace llmc::llm {
 using namespace mlir;
 using namespace llmc::llm;
 
-void llmc::llm::addFusionPasses(OpPassManager &pm) { pm.addPass(createFuseHorizontal()); }
+void llmc::llm::addFusionPasses(OpPassManager &pm, bool foldNormWeights,
+                                llvm::StringRef modelDir) {
+  if (foldNormWeights) {
+    FoldNormWeightsOptions fold;
+    fold.modelDir = modelDir.str();
+    pm.addPass(createFoldNormWeights(fold));
+  }
+  pm.addPass(createFuseHorizontal());
+}
 
 namespace {
 
@@ -80,12 +88,14 @@ std::map<std::string, Counts> count(ModuleOp module) {
 }
 
 struct FusionStatsPass : public llmc::llm::impl::FusionStatsBase<FusionStatsPass> {
+  using FusionStatsBase::FusionStatsBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     std::map<std::string, Counts> before = count(module);
     OwningOpRef<ModuleOp> copy(module.clone());
     PassManager pm(module.getContext());
-    addFusionPasses(pm);
+    addFusionPasses(pm, foldNormWeights, modelDir);
     if (failed(pm.run(*copy)))
       return signalPassFailure();
     std::map<std::string, Counts> after = count(*copy);

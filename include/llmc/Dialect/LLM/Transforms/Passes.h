@@ -26,9 +26,11 @@ using WeightValues = std::function<mlir::DenseElementsAttr(WeightOp)>;
 /// its patterns then only read `llm.constant`s).
 std::unique_ptr<mlir::Pass> createRaise(WeightValues weightValues);
 
-/// The fusion passes, in order (today llm-fuse-horizontal), as llmc runs
-/// them and llm-fusion-stats measures them.
-void addFusionPasses(mlir::OpPassManager &pm);
+/// The fusion passes, in order, as llmc runs them and llm-fusion-stats
+/// measures them: llm-fold-norm-weights when `foldNormWeights` (it changes
+/// rounding; its FP16 proof reads the weights under `modelDir`), then
+/// llm-fuse-horizontal (which changes no number).
+void addFusionPasses(mlir::OpPassManager &pm, bool foldNormWeights, llvm::StringRef modelDir);
 
 #define GEN_PASS_REGISTRATION
 #include "llmc/Dialect/LLM/Transforms/Passes.h.inc"

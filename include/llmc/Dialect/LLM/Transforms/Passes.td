@@ -364,10 +364,39 @@ def FuseHorizontal : Pass<"llm-fuse-horizontal"> {
   let dependentDialects = ["::llmc::llm::LLMDialect"];
 }
 
+def FoldNormWeights : Pass<"llm-fold-norm-weights", "::mlir::ModuleOp"> {
+  let summary = "Fold a norm's per-channel weight (and bias) into the linears it feeds";
+  let description = [{
+    An RMSNorm or LayerNorm whose output feeds only linears hands its scale
+    to them: for `y = n(x) * g + b` and `z = y W^T + c`,
+    `z = n(x) (W diag(g))^T + (W b + c)`, so the linears take `W diag(g)`
+    (and the bias `W b + c`) and the norm multiplies by ones. The norm then
+    ends in what a device can fuse into the next linear's prologue, and the
+    folded weights are computed from weights alone (`llm-const-eval-weights`
+    stores them). The numbers change by rounding only (the product
+    `x g w` is associated differently).
+
+    On an FP16-only device the folded weights must stay in range: a norm is
+    folded only where the weights' statistics prove
+    `max |W| * max |g| <= 65504` for every linear (and, with a bias,
+    `max |c| + max_n sum_k |W[n, k]| * max |b| <= 65504`), which needs the
+    weights (read from `llm.weights` under `model-dir`). Otherwise the norm
+    is left as it is; `report` prints each norm folded or refused, and why.
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print each norm folded or refused, and why">,
+    Option<"modelDir", "model-dir", "std::string", /*default=*/"\".\"",
+           "Directory llm.weights is relative to (the FP16 proof reads the weights)">,
+  ];
+  let dependentDialects = ["::llmc::llm::LLMDialect"];
+}
+
 def FusionStats : Pass<"llm-fusion-stats", "::mlir::ModuleOp"> {
   let summary = "Print what the fusion passes save per program";
   let description = [{
-    Runs the fusion passes (`addFusionPasses`: today `llm-fuse-horizontal`)
+    Runs the fusion passes (`addFusionPasses`: `llm-fold-norm-weights` with
+    `fold-norm-weights`, then `llm-fuse-horizontal`)
     on a copy of the module and prints, for each function, before and
     after:
 
@@ -383,10 +412,16 @@ def FusionStats : Pass<"llm-fusion-stats", "::mlir::ModuleOp"> {
     The module itself is left as it is.
 
     ```
-    llmc-opt --llm-fusion-stats model.mlir -o /dev/null
+    llmc-opt --llm-fusion-stats=model-dir=models model.mlir -o /dev/null
     llmc model.mlir -target=mlir --max-seq-len=64 --print-fusion-stats
     ```
   }];
+  let options = [
+    Option<"foldNormWeights", "fold-norm-weights", "bool", /*default=*/"false",
+           "Measure llm-fold-norm-weights too">,
+    Option<"modelDir", "model-dir", "std::string", /*default=*/"\".\"",
+           "Directory llm.weights is relative to (norm folding's FP16 proof reads the weights)">,
+  ];
 }
 
 #endif // LLMC_DIALECT_LLM_TRANSFORMS_PASSES_TD
