@@ -6,10 +6,10 @@
 // one slice per original output.
 //
 //===----------------------------------------------------------------------===//
+#include "llmc/Dialect/LLM/IR/FromWeights.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
@@ -26,21 +26,11 @@ using namespace llmc::llm;
 
 namespace {
 
-/// Whether `v` is computed from llm.weight and llm.constant values alone,
-/// by pure ops of `block` (which can therefore move earlier in it).
+/// Whether `v` is computed from weights alone by ops of `block` (which can
+/// therefore move earlier in it; weights and constants of an enclosing
+/// block dominate the group already).
 bool isFromWeights(Value v, Block *block, llvm::DenseMap<Value, bool> &memo) {
-  if (auto it = memo.find(v); it != memo.end())
-    return it->second;
-  Operation *op = v.getDefiningOp();
-  bool result = false;
-  if (op && op->getBlock() == block && op->getNumRegions() == 0 && isPure(op)) {
-    result = isa<WeightOp, ConstantOp>(op) ||
-             llvm::all_of(op->getOperands(), [&](Value o) { return isFromWeights(o, block, memo); });
-  } else if (op && isa<WeightOp, ConstantOp>(op)) {
-    result = true; // defined in an enclosing block: it dominates the group
-  }
-  memo[v] = result;
-  return result;
+  return isComputedFromWeights(v, memo, [&](Operation *op) { return op->getBlock() == block; });
 }
 
 /// Moves the computation of `v` (from weights alone) before `point` where

@@ -1,9 +1,9 @@
 //===- FusionStats.cpp - what the fusion passes save ----------------------===//
+#include "llmc/Dialect/LLM/IR/FromWeights.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -52,19 +52,6 @@ int64_t bytesOf(Value v) {
   return (n + 7) / 8;
 }
 
-/// Whether `v` is computed from weights and constants alone.
-bool fromWeights(Value v, llvm::DenseMap<Value, bool> &memo) {
-  if (auto it = memo.find(v); it != memo.end())
-    return it->second;
-  Operation *op = v.getDefiningOp();
-  bool result = op && op->getNumRegions() == 0 && isPure(op) &&
-                (isa<WeightOp, ConstantOp>(op) ||
-                 (op->getNumOperands() > 0 &&
-                  llvm::all_of(op->getOperands(), [&](Value o) { return fromWeights(o, memo); })));
-  memo[v] = result;
-  return result;
-}
-
 std::map<std::string, Counts> count(ModuleOp module) {
   std::map<std::string, Counts> byFunction;
   module.walk([&](func::FuncOp function) {
@@ -72,11 +59,11 @@ std::map<std::string, Counts> count(ModuleOp module) {
     llvm::DenseMap<Value, bool> memo;
     function.walk([&](Operation *op) {
       if (op == function.getOperation() || op->getNumResults() == 0 || !isKernel(op) ||
-          fromWeights(op->getResult(0), memo))
+          isComputedFromWeights(op->getResult(0), memo))
         return;
       ++c.kernels;
       for (Value operand : op->getOperands()) {
-        if (!fromWeights(operand, memo))
+        if (!isComputedFromWeights(operand, memo))
           c.activationBytes += bytesOf(operand);
         else if (!operand.getDefiningOp<ConstantOp>())
           ++c.weightTensors; // a weight, or one computed from weights
