@@ -190,17 +190,31 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
 
   // Free each value after its last use, so that a large model holds only
   // the weights mapped in memory and the live activations.
+  // (An op with a body, a fusion group, uses what its body reads from
+  // above.)
   llvm::DenseMap<Value, Operation *> lastUse;
   for (Operation &op : body)
-    for (Value operand : op.getOperands())
-      lastUse[operand] = &op;
+    op.walk([&](Operation *inner) {
+      for (Value operand : inner->getOperands())
+        if (inner == &op || !op.isAncestor(operand.getParentBlock()->getParentOp()))
+          lastUse[operand] = &op;
+    });
 
-  for (Operation &op : body) {
-    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      std::vector<Tensor> results;
-      for (Value v : ret.getOperands())
-        results.push_back(values.lookup(v));
-      return results;
+  // Runs one op of the function or of a fusion group's body, keeping its
+  // result in `values`.
+  std::function<bool(Operation &)> evaluate = [&](Operation &op) -> bool {
+    if (auto group = dyn_cast<llm::FusionGroupOp>(op)) {
+      // The group is its body: run it, keep the yielded value, free the rest.
+      for (Operation &inner : group.getBody().front().without_terminator())
+        if (!evaluate(inner))
+          return false;
+      Tensor result = values.lookup(group.getYielded());
+      for (Operation &inner : group.getBody().front().without_terminator())
+        for (Value v : inner.getResults())
+          values.erase(v);
+      if (!group.getResult().use_empty())
+        values[group.getResult()] = std::move(result);
+      return true;
     }
     llvm::SmallVector<Tensor> operands;
     for (Value v : op.getOperands())
@@ -209,44 +223,58 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
       if (std::optional<std::string> failure = evaluateCheck(&op, operands)) {
         if (!options.onCheckFailure) {
           error = {RunError::BadInput, locationOf(&op) + *failure};
-          return std::nullopt;
+          return false;
         }
         options.onCheckFailure(&op, *failure);
       }
-      continue;
+      return true;
     }
     std::optional<Tensor> result;
     if (auto weight = dyn_cast<llm::WeightOp>(op)) {
       const WeightStore *store = weights(error);
       if (!store)
-        return std::nullopt;
+        return false;
       const StoredTensor *stored = store->lookup(weight.getName());
       if (!stored) {
         error = {RunError::BadInput, locationOf(&op) + "no tensor '" +
                                          weight.getName().str() + "' in " +
                                          store->getPath().str()};
-        return std::nullopt;
+        return false;
       }
       result = loadWeight(weight, *stored, numerics, this->store, error);
     } else {
       result = dispatchOp(&op, operands, numerics, error);
     }
     if (!result)
-      return std::nullopt;
+      return false;
     if (op.getNumResults() != 1 ||
         !fits(*result, cast<RankedTensorType>(op.getResult(0).getType()), options.fp16)) {
       error = {RunError::BadInput, locationOf(&op) + "produced " + result->describe() +
                                        " at run time, its type says " +
                                        describeType(op.getResult(0).getType())};
-      return std::nullopt;
+      return false;
     }
     if (options.observer)
       options.observer(&op, operands, *result);
     if (!op.getResult(0).use_empty())
       values[op.getResult(0)] = std::move(*result);
-    for (Value v : op.getOperands())
-      if (lastUse.lookup(v) == &op)
-        values.erase(v);
+    return true;
+  };
+
+  for (Operation &op : body) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      std::vector<Tensor> results;
+      for (Value v : ret.getOperands())
+        results.push_back(values.lookup(v));
+      return results;
+    }
+    if (!evaluate(op))
+      return std::nullopt;
+    op.walk([&](Operation *inner) {
+      for (Value v : inner->getOperands())
+        if (lastUse.lookup(v) == &op)
+          values.erase(v);
+    });
   }
   error = {RunError::BadInput, "@" + function.getSymName().str() + " has no return"};
   return std::nullopt;

@@ -50,8 +50,10 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     safety.modelDir = options.modelDir;
     pm.addPass(llm::createFP16Safety(safety));
   }
+  std::vector<std::string> groupKinds = target.getDevice(targetOptions).fusionKinds;
   if (options.printFusionStats) {
     llm::FusionStatsOptions stats;
+    stats.groups = groupKinds;
     stats.foldNormWeights = options.foldNormWeights;
     stats.modelDir = options.modelDir;
     pm.addPass(llm::createFusionStats(stats));
@@ -65,6 +67,13 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
   weights.dtype = options.weightsDtype;
   weights.modelDir = options.modelDir;
   pm.addPass(consteval::createConstEvalWeights(weights));
+  // The kernels the device declared it runs as one, marked on the programs
+  // as they will run.
+  if (options.fuse && !groupKinds.empty()) {
+    llm::FormFusionGroupsOptions groups;
+    groups.kinds = groupKinds;
+    pm.addPass(llm::createFormFusionGroups(groups));
+  }
 }
 
 void llmc::buildCompilationPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,

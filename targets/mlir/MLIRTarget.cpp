@@ -20,6 +20,11 @@ struct MLIRTargetOptions : public mlir::PassPipelineOptions<MLIRTargetOptions> {
   Option<int64_t> sramBytes{*this, "sram-bytes",
                             llvm::cl::desc("The device's on-chip memory in bytes"),
                             llvm::cl::init(0)};
+  Option<std::string> fusionGroups{
+      *this, "fusion-groups",
+      llvm::cl::desc("Fusion group kinds the device runs as one kernel, comma-separated "
+                     "(norm-linear, linear-epilogue, norm-linear-epilogue)"),
+      llvm::cl::init("")};
   Option<bool> generic{*this, "generic",
                        llvm::cl::desc("Print the generic operation form"),
                        llvm::cl::init(false)};
@@ -47,7 +52,12 @@ protected:
     return mlir::success();
   }
   DeviceDescription getDeviceWith(const Options &options) const override {
-    return DeviceDescription{options.accumulatesInFP32, options.sramBytes};
+    DeviceDescription device{options.accumulatesInFP32, options.sramBytes, {}};
+    llvm::SmallVector<llvm::StringRef> kinds;
+    llvm::StringRef(options.fusionGroups).split(kinds, ',', -1, /*KeepEmpty=*/false);
+    for (llvm::StringRef kind : kinds)
+      device.fusionKinds.push_back(kind.trim().str());
+    return device;
   }
 };
 

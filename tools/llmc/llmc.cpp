@@ -236,8 +236,10 @@ int main(int argc, char **argv) {
     for (const llmc::Target *target : llmc::getRegisteredTargets()) {
       outs() << "  " << target->getName() << " - " << target->getDescription()
              << (target->isAvailable() ? "" : " (not available yet)") << "\n";
+      // (The description column must clear the longest option, or MLIR's
+      // help printer pads by a wrapped-around width.)
       if (target->isAvailable())
-        target->createOptions()->printHelp(/*indent=*/4, /*descIndent=*/30);
+        target->createOptions()->printHelp(/*indent=*/4, /*descIndent=*/40);
     }
     return 0;
   }

@@ -35,6 +35,10 @@ struct DeviceDescription {
   /// On-chip memory the buffer planner may place tensors in; 0 when the
   /// device has none (a CPU's caches are not managed by the compiler).
   int64_t sramBytes = 0;
+  /// The kinds of fusion group the device runs as one kernel, its
+  /// intermediates kept on chip (llm-form-fusion-groups; `llm.fusion_group`
+  /// lists them). None: the ops stay as they are.
+  std::vector<std::string> fusionKinds;
 };
 
 /// A target's own options, in MLIR's pass-option syntax: given to `llmc` as

@@ -127,3 +127,17 @@ double BroadcastToOp::countFlops() { return 0.0; }
 double CastOp::countFlops() { return 0.0; }
 double DimOp::countFlops() { return 0.0; }
 double IotaOp::countFlops() { return 0.0; }
+
+//===----------------------------------------------------------------------===//
+// Fusion groups: what their body computes
+//===----------------------------------------------------------------------===//
+
+double FusionGroupOp::countFlops() {
+  double flops = 0;
+  for (Operation &op : getBody().front())
+    if (auto counted = dyn_cast<FlopCountOpInterface>(op))
+      flops += counted.countFlops();
+  return flops;
+}
+
+double YieldOp::countFlops() { return 0; }

@@ -257,3 +257,16 @@ Interval ConcatOp::transferRange(const RangeTransferContext &context) {
 
 Interval DimOp::transferRange(const RangeTransferContext &) { return Interval::unknown(); }
 Interval IotaOp::transferRange(const RangeTransferContext &) { return Interval::unknown(); }
+
+//===----------------------------------------------------------------------===//
+// Fusion groups: the range of the yielded value (what the analysis proved
+// for it inside the body, or unknown)
+//===----------------------------------------------------------------------===//
+
+Interval FusionGroupOp::transferRange(const RangeTransferContext &context) {
+  return context.get(getYielded());
+}
+
+Interval YieldOp::transferRange(const RangeTransferContext &context) {
+  return context.get(getValue());
+}

@@ -67,3 +67,26 @@ void WeightOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 //===----------------------------------------------------------------------===//
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+//===----------------------------------------------------------------------===//
+// FusionGroupOp
+//===----------------------------------------------------------------------===//
+
+Value FusionGroupOp::getYielded() {
+  return cast<YieldOp>(getBody().front().getTerminator()).getValue();
+}
+
+LogicalResult FusionGroupOp::verify() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != 0)
+    return emitOpError("body takes no arguments (it reads the values above it)");
+  auto yield = body.empty() ? nullptr : dyn_cast<YieldOp>(body.back());
+  if (!yield)
+    return emitOpError("body must end with llm.yield");
+  if (yield.getValue().getType() != getType())
+    return emitOpError("yields ") << yield.getValue().getType() << ", its result is " << getType();
+  for (Operation &op : body.without_terminator())
+    if (isa<FusionGroupOp>(op) || !isa_and_nonnull<LLMDialect>(op.getDialect()))
+      return op.emitOpError("cannot be in a fusion group (only llm ops, no nested group)");
+  return success();
+}

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -34,6 +35,7 @@ struct Counts {
   int64_t kernels = 0;
   int64_t activationBytes = 0;
   int64_t weightTensors = 0;
+  int64_t onChipBytes = 0; ///< computed inside fusion groups, not yielded
 };
 
 /// Views a kernel reads through, and what is no computation at all.
@@ -57,18 +59,39 @@ std::map<std::string, Counts> count(ModuleOp module) {
   module.walk([&](func::FuncOp function) {
     Counts &c = byFunction["@" + function.getSymName().str()];
     llvm::DenseMap<Value, bool> memo;
-    function.walk([&](Operation *op) {
+    function.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (auto group = dyn_cast<FusionGroupOp>(op)) {
+        // One kernel: what it reads from above, and what stays inside.
+        ++c.kernels;
+        llvm::DenseSet<Value> read;
+        group.walk([&](Operation *inner) {
+          for (Value operand : inner->getOperands()) {
+            bool fromAbove = !group->isAncestor(operand.getParentBlock()->getParentOp());
+            if (fromAbove && !read.insert(operand).second)
+              continue;
+            if (fromAbove && !isComputedFromWeights(operand, memo))
+              c.activationBytes += bytesOf(operand);
+            else if (fromAbove && !operand.getDefiningOp<ConstantOp>())
+              ++c.weightTensors;
+          }
+          if (inner != group.getOperation() && !isa<YieldOp>(inner))
+            for (Value v : inner->getResults())
+              if (v != group.getYielded())
+                c.onChipBytes += bytesOf(v);
+        });
+        return WalkResult::skip();
+      }
       if (op == function.getOperation() || op->getNumResults() == 0 || !isKernel(op) ||
           isComputedFromWeights(op->getResult(0), memo))
-        return;
+        return WalkResult::advance();
       ++c.kernels;
       for (Value operand : op->getOperands()) {
         if (!isComputedFromWeights(operand, memo))
           c.activationBytes += bytesOf(operand);
         else if (!operand.getDefiningOp<ConstantOp>())
           ++c.weightTensors; // a weight, or one computed from weights
-
       }
+      return WalkResult::advance();
     });
   });
   return byFunction;
@@ -83,22 +106,29 @@ struct FusionStatsPass : public llmc::llm::impl::FusionStatsBase<FusionStatsPass
     OwningOpRef<ModuleOp> copy(module.clone());
     PassManager pm(module.getContext());
     addFusionPasses(pm, foldNormWeights, modelDir);
+    if (!groups.empty()) {
+      FormFusionGroupsOptions form;
+      form.kinds = groups;
+      pm.addPass(createFormFusionGroups(form));
+    }
     if (failed(pm.run(*copy)))
       return signalPassFailure();
     std::map<std::string, Counts> after = count(*copy);
     llvm::raw_ostream &os = llvm::errs();
     os << "llm-fusion-stats: per call (a dynamic dimension counts as 1); kernels exclude views "
           "(reshape, slice), weights and constants\n";
-    os << llvm::format("  %-16s %8s %8s %14s %14s %8s %8s\n", (const char *)"program",
+    os << llvm::format("  %-16s %8s %8s %14s %14s %8s %8s %12s\n", (const char *)"program",
                        (const char *)"kernels", (const char *)"fused",
                        (const char *)"act. KiB read", (const char *)"fused",
-                       (const char *)"weights", (const char *)"fused");
+                       (const char *)"weights", (const char *)"fused",
+                       (const char *)"KiB on chip");
     for (const auto &[name, b] : before) {
       const Counts &a = after[name];
-      os << llvm::format("  %-16s %8lld %8lld %14.1f %14.1f %8lld %8lld\n", name.c_str(),
-                         (long long)b.kernels, (long long)a.kernels, b.activationBytes / 1024.0,
-                         a.activationBytes / 1024.0, (long long)b.weightTensors,
-                         (long long)a.weightTensors);
+      os << llvm::format("  %-16s %8lld %8lld %14.1f %14.1f %8lld %8lld %12.1f\n",
+                         name.c_str(), (long long)b.kernels, (long long)a.kernels,
+                         b.activationBytes / 1024.0, a.activationBytes / 1024.0,
+                         (long long)b.weightTensors, (long long)a.weightTensors,
+                         a.onChipBytes / 1024.0);
     }
     markAllAnalysesPreserved();
   }

@@ -28,5 +28,6 @@ class LLM_KnownOp<string mnemonic, list<Trait> traits = []>
 include "llmc/Dialect/LLM/IR/LLMModelOps.td"
 include "llmc/Dialect/LLM/IR/LLMTransformerOps.td"
 include "llmc/Dialect/LLM/IR/LLMTensorOps.td"
+include "llmc/Dialect/LLM/IR/LLMFusionOps.td"
 
 #endif // LLMC_DIALECT_LLM_IR_LLMOPS_TD

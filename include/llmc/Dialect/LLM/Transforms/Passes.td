@@ -392,6 +392,32 @@ def FoldNormWeights : Pass<"llm-fold-norm-weights", "::mlir::ModuleOp"> {
   let dependentDialects = ["::llmc::llm::LLMDialect"];
 }
 
+def FormFusionGroups : Pass<"llm-form-fusion-groups"> {
+  let summary = "Wrap what the device runs as one kernel in llm.fusion_group";
+  let description = [{
+    For each linear, the ops the device declared it fuses with it (`kinds`,
+    from the target's `DeviceDescription::fusionKinds`) go into one
+    `llm.fusion_group`:
+
+    * `norm-linear`: the RMSNorm or LayerNorm whose only user is the linear
+      (its output then never leaves the chip: the norm is the linear's
+      prologue);
+    * `linear-epilogue`: the chain of elementwise ops after the linear, each
+      the only user of the one before (a bias, an activation, the residual
+      add);
+    * `norm-linear-epilogue`: both.
+
+    A group is its body (the reference executor runs it so), so the numbers
+    do not change; `llm-fusion-stats` counts the bytes that stay inside.
+    With no kinds, nothing changes.
+  }];
+  let options = [
+    ListOption<"kinds", "kinds", "std::string",
+               "Fusion group kinds to form (norm-linear, linear-epilogue, norm-linear-epilogue)">,
+  ];
+  let dependentDialects = ["::llmc::llm::LLMDialect"];
+}
+
 def FusionStats : Pass<"llm-fusion-stats", "::mlir::ModuleOp"> {
   let summary = "Print what the fusion passes save per program";
   let description = [{
@@ -407,7 +433,10 @@ def FusionStats : Pass<"llm-fusion-stats", "::mlir::ModuleOp"> {
       are not computed from weights alone (a dynamic dimension counts as 1:
       per token for a dynamic sequence);
     * weight tensors the kernels read (a concatenation of weights is one:
-      `llm-const-eval-weights` stores it as one).
+      `llm-const-eval-weights` stores it as one);
+    * with `groups`, after `llm-form-fusion-groups` of those kinds: a group
+      is one kernel, and the bytes of the values computed inside groups and
+      not yielded stay on chip (printed as KiB kept on chip).
 
     The module itself is left as it is.
 
@@ -417,6 +446,8 @@ def FusionStats : Pass<"llm-fusion-stats", "::mlir::ModuleOp"> {
     ```
   }];
   let options = [
+    ListOption<"groups", "groups", "std::string",
+               "Fusion group kinds the device runs as one kernel (formed after the fusions)">,
     Option<"foldNormWeights", "fold-norm-weights", "bool", /*default=*/"false",
            "Measure llm-fold-norm-weights too">,
     Option<"modelDir", "model-dir", "std::string", /*default=*/"\".\"",
