@@ -18,6 +18,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 using namespace mlir;
 using namespace llmc::llm;
 
@@ -68,6 +70,20 @@ TEST(LinearFactsTest, ImpliesTheCausalRuleOfAConcatenatedMask) {
   EXPECT_TRUE(f.implies((p + s) - s + i - j));
   // Not: j <= i (the past is not below the diagonal).
   EXPECT_FALSE(f.implies(i - j));
+}
+
+TEST(LinearFactsTest, OverflowProvesNothing) {
+  // x >= 0 and x <= -1 is infeasible; the same with a wrapped constant
+  // must not be taken as a proof of anything.
+  Linear huge = Linear(std::numeric_limits<int64_t>::max()) + Linear(1);
+  EXPECT_TRUE(huge.hasOverflowed());
+  EXPECT_FALSE(huge == huge);
+  LinearFacts f;
+  f.require(var(0));
+  f.require(huge - var(0));
+  EXPECT_FALSE(f.infeasible());
+  Linear big = var(0) * (int64_t(1) << 62);
+  EXPECT_TRUE((big * 4).hasOverflowed());
 }
 
 constexpr const char *kModule = R"mlir(

@@ -24,9 +24,11 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <functional>
 #include <map>
 
@@ -67,9 +69,11 @@ public:
     auto it = hoistable.find(op);
     if (it != hoistable.end())
       return it->second;
+    // (A float result: an llm.weight holds floats.)
     bool result = op->getDialect() && isa<llm::LLMDialect>(op->getDialect()) &&
                   !isa<llm::WeightOp, llm::ConstantOp>(op) && op->getNumResults() == 1 &&
-                  op->getNumRegions() == 0 && isPure(op) && staticType(op->getResult(0));
+                  op->getNumRegions() == 0 && isPure(op) && staticType(op->getResult(0)) &&
+                  isa<FloatType>(staticType(op->getResult(0)).getElementType());
     int64_t operandBits = 0;
     for (Value operand : op->getOperands()) {
       if (!result)
@@ -219,7 +223,9 @@ struct ConstEvalWeightsPass
       full = modelDir;
       llvm::sys::path::append(full, relative);
     }
-    if (llvm::is_contained(paths, std::string(full))) {
+    if (llvm::any_of(paths, [&](const std::string &p) {
+          return p == std::string(full) || llvm::sys::fs::equivalent(p, full);
+        })) {
       module.emitError() << "llm-const-eval-weights: the output file '" << full
                          << "' is one the module reads its weights from; give another (output=...)";
       return signalPassFailure();
@@ -377,6 +383,18 @@ struct ConstEvalWeightsPass
         at->emitError() << "llm-const-eval-weights: cannot evaluate at compile time: "
                         << error.message;
         return failure();
+      }
+      // A value beyond f16's range would be stored as inf: an error, not a
+      // silently different model.
+      if (p.header.dtype == DType::F16 && value->isFloat()) {
+        const float *data = value->floats();
+        for (int64_t i = 0; i < value->size(); ++i)
+          if (std::isfinite(data[i]) && std::fabs(data[i]) > 65504.0f) {
+            Operation *at = (p.value ? p.value : p.converted).getDefiningOp();
+            at->emitError() << "llm-const-eval-weights: '" << p.header.name << "' holds "
+                            << data[i] << ", beyond f16's 65504: it cannot be stored as f16";
+            return failure();
+          }
       }
       if (llvm::Error e = (*writer)->write(value->toBytes(p.header.dtype))) {
         module.emitError() << "llm-const-eval-weights: " << llvm::toString(std::move(e));

@@ -174,6 +174,10 @@ SafeTensorsFile::open(StringRef path) {
 }
 
 void SafeTensorsFile::releasePages() const {
+  // Only a mapping of the file reads its pages again: a small file read into
+  // memory would lose its bytes.
+  if (buffer->getBufferKind() != llvm::MemoryBuffer::MemoryBuffer_MMap)
+    return;
 #if defined(__unix__)
   // The pages wholly inside the buffer (a memory-mapped file's are
   // page-aligned); MADV_DONTNEED on a read-only file mapping drops them and
@@ -421,10 +425,11 @@ Error SafeTensorsWriter::commit() {
     return fail(path, "only " + llvm::Twine(next) + " of " + llvm::Twine(tensors.size()) +
                           " tensors were written");
   out->close();
-  if (out->has_error()) {
-    out->clear_error();
+  bool failed = out->has_error();
+  out->clear_error();
+  out.reset();
+  if (failed)
     return fail(path, "write failed");
-  }
   if (std::error_code ec = llvm::sys::fs::rename(temporary, path))
     return fail(path, "cannot write: " + ec.message());
   temporary.clear();

@@ -29,15 +29,24 @@ Value asVector(OpBuilder &b, Location loc, Value scalar) {
 
 /// The past length P: the size of the first past cache along the axis the
 /// graph appends to it; 0 for a graph without past caches (a prefill).
+/// Null when float inputs shaped like caches (rank 3 or more, a dynamic
+/// axis) are read but none is appended to: P is then not known, and
+/// guessing 0 would give every step the first positions.
 Value pastLength(OpBuilder &b, Location loc, func::FuncOp main) {
+  bool cacheLike = false;
   for (BlockArgument arg : main.getArguments()) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
     if (!type || !isa<FloatType>(type.getElementType()))
       continue;
+    // (Caches the graph does not read, as in a merged decoder's prefill
+    // branch, are an empty past.)
+    cacheLike |= type.getRank() >= 3 && !type.hasStaticShape() && !arg.use_empty();
     for (Operation *user : arg.getUsers())
       if (std::optional<int64_t> axis = llm::cacheAppendAxis(user, arg))
         return b.create<llm::DimOp>(loc, scalarI64(b.getContext()), arg, *axis);
   }
+  if (cacheLike)
+    return nullptr;
   return b.create<llm::ConstantOp>(
       loc, DenseElementsAttr::get(scalarI64(b.getContext()), b.getI64IntegerAttr(0).getValue()));
 }
@@ -77,6 +86,10 @@ llvm::Error llmc::bindGenerationInputs(func::FuncOp main, llvm::ArrayRef<std::st
   Value batch = b.create<llm::DimOp>(loc, scalarI64(ctx), idsArg, 0);
   Value tokens = b.create<llm::DimOp>(loc, scalarI64(ctx), idsArg, 1);
   Value past = pastLength(b, loc, main);
+  if (!past)
+    return error("the graph takes attention_mask or position_ids and float inputs shaped like "
+                 "past caches, but appends to none of them (concat(past, new) or kv_append): "
+                 "the past length they are bound from is not known");
 
   llvm::BitVector erase(main.getNumArguments());
   if (mask) {

@@ -34,6 +34,15 @@ module attributes {llm.weights = "w.safetensors"} {
     return %y0, %y1, %y2, %cb, %y4, %k2, %y5 : tensor<2x6xf32>, tensor<2x4xf32>, tensor<2x4xf32>, tensor<8x4xf32>, tensor<2x24xf32>, tensor<2xf32>, tensor<2x4xf32>
   }
 
+  // e^T, read after the tensors before it were written (their pages
+  // released): its values must survive.
+  func.func @late(%x: tensor<2x48xf32>) -> tensor<2x48xf32> {
+    %e = llm.weight "e" : tensor<48x48xf32>
+    %et = llm.transpose %e [1, 0] : tensor<48x48xf32>
+    %y = llm.matmul %x, %et : tensor<2x48xf32>, tensor<48x48xf32>
+    return %y : tensor<2x48xf32>
+  }
+
   // The same b^T in another program: written once.
   func.func @other(%x: tensor<3x4xf32>) -> tensor<3x6xf32> {
     %b = llm.weight "b" : tensor<6x4xf32>

@@ -22,7 +22,10 @@ def weights():
     b = (np.arange(24, dtype=np.float32).reshape(6, 4) * 3 % 7 - 3) / 4
     c = np.array([[0.5, -1.0, 2.0, 0.25]], dtype=np.float32)
     d = (np.arange(16, dtype=np.float32).reshape(4, 4) - 8) / 16
-    return a, b, c, d
+    # Large enough (9 KiB) that the file spans pages; small enough (under
+    # 16 KiB) that it is read into memory rather than mapped.
+    e = (np.arange(48 * 48, dtype=np.float32).reshape(48, 48) % 13 - 6) / 8
+    return a, b, c, d, e
 
 
 def header(path):
@@ -34,12 +37,12 @@ def header(path):
 
 def main(argv):
     if argv[0] != "--inspect":
-        a, b, c, d = weights()
+        a, b, c, d, e = weights()
         os.makedirs(argv[0], exist_ok=True)
         path = os.path.join(argv[0], "w.safetensors")
         # (safetensors_io.write stores one dtype; d is f16.)
         hdr, blobs, offset = {}, [], 0
-        for name, array in (("a", a), ("b", b), ("c", c), ("d", d)):
+        for name, array in (("a", a), ("b", b), ("c", c), ("d", d), ("e", e)):
             data = array.astype(np.float16 if name == "d" else np.float32).tobytes()
             hdr[name] = {"dtype": "F16" if name == "d" else "F32", "shape": list(array.shape),
                          "data_offsets": [offset, offset + len(data)]}
@@ -54,8 +57,8 @@ def main(argv):
     for name, info in sorted(header(derived).items()):
         print(name, info["dtype"], info["shape"])
     values = safetensors_io.read(derived)
-    a, b, c, d = weights()
-    expected = {"b.transpose": b.T, "a.matmul": a @ b, "c.slice": c}
+    a, b, c, d, e = weights()
+    expected = {"b.transpose": b.T, "a.matmul": a @ b, "c.slice": c, "e.transpose": e.T}
     for name, want in expected.items():
         if name in values:
             got = values[name].astype(np.float64)

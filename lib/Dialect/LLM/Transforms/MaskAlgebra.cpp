@@ -197,8 +197,17 @@ std::optional<Ref> arithmetic(Operation *op, const Ref &a, const Ref &b) {
       return number(*u - *v);
     if (isa<MulOp>(op))
       return number(*u * *v);
-    if (isa<DivOp>(op))
+    if (isa<DivOp>(op)) {
+      // An integer division is exact here or not read (it truncates).
+      bool integerDivision =
+          isa<IntegerType>(cast<RankedTensorType>(op->getResult(0).getType()).getElementType());
+      if (*v == 0 || (integerDivision && std::fmod(*u, *v) != 0))
+        return std::nullopt;
       return number(*u / *v);
+    }
+    // llm.maximum/minimum propagate NaN.
+    if (std::isnan(*u) || std::isnan(*v))
+      return number(std::nan(""));
     if (isa<MaximumOp>(op))
       return number(std::max(*u, *v));
     if (isa<MinimumOp>(op))
@@ -394,7 +403,7 @@ private:
                              : comparison(CompareDirection::ne, *a, integer(Linear(0)));
       if (isBoolean(*a))
         return select(*a, integer(Linear(1)), integer(Linear(0)));
-      return a; // integers and constants keep their values
+      return castValues(*a, elementType, v);
     }
     if (auto broadcast = dyn_cast<BroadcastToOp>(op))
       return aligned(broadcast.getInput(), v);
@@ -449,6 +458,48 @@ private:
       return reindex(*e, to);
     }
     return fail(v, "an op the mask algebra does not read");
+  }
+
+  /// `e`'s values cast to `to`: exact for the index arithmetic a mask does
+  /// in 32 bits or more (sizes below 2^31 and 2^24 are what models have);
+  /// constants rounded as the cast rounds them; anything else is not read
+  /// (a narrow float loses indices above 2048 for f16, 256 for bf16; a
+  /// narrow integer wraps).
+  std::optional<Ref> castValues(const Ref &e, Type to, Value v) {
+    unsigned width = to.getIntOrFloatBitWidth();
+    bool indicesExact = width >= 32;
+    std::function<std::optional<Ref>(const Ref &)> leaf = [&](const Ref &x) -> std::optional<Ref> {
+      switch (x->kind) {
+      case Node::Kind::Select: {
+        std::optional<Ref> t = leaf(x->onTrue), f = leaf(x->onFalse);
+        if (!t || !f)
+          return std::nullopt;
+        return select(x->condition, *t, *f);
+      }
+      case Node::Kind::Integer:
+        if (!x->linear.isConstant())
+          return indicesExact ? std::optional<Ref>(x) : std::nullopt;
+        [[fallthrough]];
+      case Node::Kind::Float: {
+        std::optional<double> value = numeric(x);
+        if (auto floatType = dyn_cast<FloatType>(to)) {
+          llvm::APFloat rounded(*value);
+          bool lost;
+          rounded.convert(floatType.getFloatSemantics(), llvm::APFloat::rmNearestTiesToEven, &lost);
+          return number(rounded.convertToDouble());
+        }
+        // To an integer: truncated toward zero, within 32 bits.
+        double truncated = std::trunc(*value);
+        if (!indicesExact || !(std::fabs(truncated) < 2147483648.0))
+          return std::nullopt;
+        return integer(Linear(int64_t(truncated)));
+      }
+      default:
+        return x;
+      }
+    };
+    std::optional<Ref> result = leaf(e);
+    return result ? result : fail(v, "a cast the mask algebra cannot follow exactly");
   }
 
   /// A reshape that only inserts or drops axes of size 1: the other axes,

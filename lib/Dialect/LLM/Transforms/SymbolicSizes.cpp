@@ -9,6 +9,7 @@
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <limits>
 #include <numeric>
 
 using namespace mlir;
@@ -42,10 +43,13 @@ bool Linear::mentions(Atom::Kind kind) const {
 
 Linear Linear::operator+(const Linear &o) const {
   Linear sum = *this;
-  sum.constant += o.constant;
-  for (const auto &[atom, c] : o.coefficients)
-    if ((sum.coefficients[atom] += c) == 0)
+  sum.overflowed |= o.overflowed || __builtin_add_overflow(sum.constant, o.constant, &sum.constant);
+  for (const auto &[atom, c] : o.coefficients) {
+    int64_t &term = sum.coefficients[atom];
+    sum.overflowed |= __builtin_add_overflow(term, c, &term);
+    if (term == 0)
       sum.coefficients.erase(atom);
+  }
   return sum;
 }
 
@@ -55,9 +59,9 @@ Linear Linear::operator*(int64_t factor) const {
   if (factor == 0)
     return Linear(0);
   Linear product = *this;
-  product.constant *= factor;
+  product.overflowed |= __builtin_mul_overflow(product.constant, factor, &product.constant);
   for (auto &term : product.coefficients)
-    term.second *= factor;
+    product.overflowed |= __builtin_mul_overflow(term.second, factor, &term.second);
   return product;
 }
 
@@ -121,8 +125,11 @@ constexpr size_t kMaxConstraints = 400;
 /// down: the same integer solutions, a tighter rational relaxation.
 Linear tightened(const Linear &e) {
   int64_t g = 0;
-  for (const auto &[atom, c] : e.terms())
+  for (const auto &[atom, c] : e.terms()) {
+    if (c == std::numeric_limits<int64_t>::min())
+      return e; // (fitsComfortably rejects it)
     g = std::gcd(g, std::abs(c));
+  }
   if (g <= 1)
     return e;
   Linear out = Linear(llvm::divideFloorSigned(e.constantTerm(), g));
@@ -133,10 +140,12 @@ Linear tightened(const Linear &e) {
 
 bool fitsComfortably(const Linear &e) {
   constexpr int64_t kLimit = int64_t(1) << 40;
-  if (std::abs(e.constantTerm()) > kLimit)
+  auto small = [](int64_t v) { return v > -kLimit && v < kLimit; };
+  if (e.hasOverflowed() || !small(e.constantTerm()))
     return false;
-  return llvm::all_of(e.terms(), [](const auto &t) { return std::abs(t.second) <= kLimit; });
+  return llvm::all_of(e.terms(), [&](const auto &t) { return small(t.second); });
 }
+
 
 } // namespace
 
@@ -153,8 +162,11 @@ void LinearFacts::addSizeBounds(const std::vector<Atom> &alsoSizes) {
 
 bool LinearFacts::infeasible() const {
   std::vector<Linear> system;
-  for (const Linear &c : constraints)
+  for (const Linear &c : constraints) {
+    if (!fitsComfortably(c))
+      return false; // a constraint that means nothing proves nothing
     system.push_back(tightened(c));
+  }
   while (true) {
     for (const Linear &c : system)
       if (c.isConstant() && c.constantTerm() < 0)
@@ -229,6 +241,8 @@ bool isOneElement(Value v) {
 } // namespace
 
 bool SymbolicSizes::provablyNonNegative(const Linear &expression) {
+  if (expression.hasOverflowed())
+    return false;
   if (expression.isConstant())
     return expression.constantTerm() >= 0;
   LinearFacts facts;
@@ -418,7 +432,8 @@ std::optional<Linear> SymbolicSizes::derivedEntry(Value value, int64_t k) {
   }
   if (auto slice = dyn_cast<SliceOp>(op)) {
     auto input = rankedType(slice.getInput());
-    if (input.getRank() != 1 || !input.hasStaticShape())
+    if (input.getRank() != 1 || !input.hasStaticShape() ||
+        slice.getDims() != ArrayRef<int64_t>{0})
       return std::nullopt;
     int64_t size = input.getDimSize(0);
     int64_t start = slice.getStarts()[0];

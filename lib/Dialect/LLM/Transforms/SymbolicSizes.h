@@ -68,7 +68,10 @@ public:
 
   int64_t constantTerm() const { return constant; }
   const std::map<Atom, int64_t> &terms() const { return coefficients; }
-  bool isConstant() const { return coefficients.empty(); }
+  bool isConstant() const { return coefficients.empty() && !overflowed; }
+  /// Whether an operation on it left int64's range: it then means nothing,
+  /// and no fact about it is proved.
+  bool hasOverflowed() const { return overflowed; }
   int64_t coefficientOf(Atom atom) const;
   bool mentions(Atom::Kind kind) const;
 
@@ -76,7 +79,8 @@ public:
   Linear operator-(const Linear &o) const;
   Linear operator*(int64_t factor) const;
   bool operator==(const Linear &o) const {
-    return constant == o.constant && coefficients == o.coefficients;
+    return !overflowed && !o.overflowed && constant == o.constant &&
+           coefficients == o.coefficients;
   }
   /// This expression with `atom` replaced by `by`.
   Linear substitute(Atom atom, const Linear &by) const;
@@ -86,6 +90,7 @@ public:
 private:
   std::map<Atom, int64_t> coefficients; ///< no zero entries
   int64_t constant;
+  bool overflowed = false;
 };
 
 /// Constraints `expression >= 0` over integer atoms.
