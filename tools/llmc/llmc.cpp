@@ -121,16 +121,24 @@ int compile(const llmc::Target &target, const llmc::TargetOptions &targetOptions
   std::string importedWeights;
   // The weights the compiler derives (llm-const-eval-weights), beside the
   // output; removed on failure when this run created them.
-  std::string derivedWeights;
-  bool derivedExisted = false;
+  // A derived file of an earlier compile is set aside (renamed) while this
+  // one runs, and restored if it fails: the earlier artifact keeps the
+  // weights it reads.
+  std::string derivedWeights, setAside;
   bool succeeded = false;
   auto removeWeights = llvm::make_scope_exit([&] {
-    if (succeeded)
+    if (succeeded) {
+      if (!setAside.empty())
+        sys::fs::remove(setAside);
       return;
+    }
     if (!importedWeights.empty())
       sys::fs::remove(importedWeights);
-    if (!derivedWeights.empty() && !derivedExisted)
+    if (!derivedWeights.empty()) {
       sys::fs::remove(derivedWeights);
+      if (!setAside.empty())
+        sys::fs::rename(setAside, derivedWeights);
+    }
   });
   SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
@@ -194,7 +202,19 @@ int compile(const llmc::Target &target, const llmc::TargetOptions &targetOptions
     SmallString<256> derived(outputFilename == "-" ? StringRef(".") : sys::path::parent_path(output));
     sys::path::append(derived, sys::path::stem(output) + ".consteval.safetensors");
     derivedWeights = std::string(derived);
-    derivedExisted = sys::fs::exists(derivedWeights);
+    std::vector<std::string> read = llmc::llm::resolveWeightsPaths(*module, modelDirectory);
+    bool readByInput = llvm::any_of(read, [&](const std::string &path) {
+      return sys::fs::equivalent(path, derivedWeights);
+    });
+    if (readByInput) {
+      derivedWeights.clear(); // the input reads it: it is the input's, not ours
+    } else if (sys::fs::exists(derivedWeights)) {
+      setAside = derivedWeights + ".previous";
+      if (sys::fs::rename(derivedWeights, setAside)) {
+        setAside.clear();
+        derivedWeights.clear(); // could not be set aside: never removed either
+      }
+    }
     StringRef outputDir = sys::path::parent_path(derived);
     deployment.derivedWeights =
         llmc::rebasePath(sys::path::filename(derived), outputDir.empty() ? "." : outputDir,
