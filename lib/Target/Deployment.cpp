@@ -50,7 +50,8 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     safety.modelDir = options.modelDir;
     pm.addPass(llm::createFP16Safety(safety));
   }
-  std::vector<std::string> groupKinds = target.getDevice(targetOptions).fusionKinds;
+  DeviceDescription device = target.getDevice(targetOptions);
+  std::vector<std::string> groupKinds = device.fusionKinds;
   if (options.printFusionStats) {
     llm::FusionStatsOptions stats;
     stats.groups = groupKinds;
@@ -72,6 +73,7 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
   if (options.fuse && !groupKinds.empty()) {
     llm::FormFusionGroupsOptions groups;
     groups.kinds = groupKinds;
+    groups.sramBytes = device.sramBytes;
     pm.addPass(llm::createFormFusionGroups(groups));
   }
 }

@@ -68,10 +68,25 @@ struct FormFusionGroupsPass : public llmc::llm::impl::FormFusionGroupsBase<FormF
         ops.push_back(norm);
       ops.push_back(linear);
       ops.append(epilogue);
+      if (sramBytes > 0 && !fitsOnChip(ops))
+        continue;
       group(ops, takeNorm && !epilogue.empty() ? "norm-linear-epilogue"
                  : takeNorm                     ? "norm-linear"
                                                 : "linear-epilogue");
     }
+  }
+
+  /// Whether the intermediates of a group of `ops` (all results but the
+  /// last op's) fit in the device's on-chip memory; a dynamic size does not.
+  bool fitsOnChip(ArrayRef<Operation *> ops) {
+    int64_t bytes = 0;
+    for (Operation *op : ops.drop_back()) {
+      auto type = cast<RankedTensorType>(op->getResult(0).getType());
+      if (!type.hasStaticShape())
+        return false;
+      bytes += type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+    }
+    return bytes <= sramBytes;
   }
 
   /// Moves `ops` (in order, each but the last used only by the next ones)

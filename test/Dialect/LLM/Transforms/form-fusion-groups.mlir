@@ -9,6 +9,13 @@
 // RUN: llmc-opt %s -split-input-file --llm-form-fusion-groups="kinds=linear-epilogue" | FileCheck %s --check-prefix=EPI
 // RUN: llmc-opt %s -split-input-file --llm-form-fusion-groups | FileCheck %s --check-prefix=NONE
 // RUN: not llmc-opt %s -split-input-file --llm-form-fusion-groups="kinds=attention" 2>&1 | FileCheck %s --check-prefix=BAD
+// A device with 191 bytes of on-chip memory cannot keep @block's three
+// 64-byte intermediates (norm, linear, gelu: 2 x 8 f32 each); with 192 it can.
+// RUN: llmc-opt %s -split-input-file --llm-form-fusion-groups="kinds=norm-linear-epilogue sram-bytes=191" | FileCheck %s --check-prefix=SMALL
+// RUN: llmc-opt %s -split-input-file --llm-form-fusion-groups="kinds=norm-linear-epilogue sram-bytes=192" | FileCheck %s --check-prefix=BOTH
+// SMALL-LABEL: func.func @block
+// SMALL-NOT:   llm.fusion_group
+// SMALL-LABEL: func.func @shared
 // BAD: llm-form-fusion-groups: unknown kind 'attention' (norm-linear, linear-epilogue, norm-linear-epilogue)
 
 // A pre-norm block's projection and residual: norm -> linear -> gelu -> add.

@@ -409,11 +409,16 @@ def FormFusionGroups : Pass<"llm-form-fusion-groups"> {
 
     A group is its body (the reference executor runs it so), so the numbers
     do not change; `llm-fusion-stats` counts the bytes that stay inside.
-    With no kinds, nothing changes.
+    With no kinds, nothing changes. With `sram-bytes` (the device's on-chip
+    memory), a group whose intermediates (the values computed inside and
+    not yielded, with static shapes) would not fit is not formed: the
+    device could not keep them on chip.
   }];
   let options = [
     ListOption<"kinds", "kinds", "std::string",
                "Fusion group kinds to form (norm-linear, linear-epilogue, norm-linear-epilogue)">,
+    Option<"sramBytes", "sram-bytes", "int64_t", /*default=*/"0",
+           "On-chip memory a group's intermediates must fit in (0: no limit)">,
   ];
   let dependentDialects = ["::llmc::llm::LLMDialect"];
 }
