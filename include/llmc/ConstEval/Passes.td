@@ -40,6 +40,10 @@ def ConstEvalWeights : Pass<"llm-const-eval-weights", "::mlir::ModuleOp"> {
     in a deterministic order with deterministic bytes; nothing is written
     when nothing is hoisted, so a second run on its output changes nothing.
 
+    Without the weights (a module compiled away from its checkpoint), it
+    warns and leaves the programs as they are: they compute the same values
+    at run time; with a `dtype` to store, that is an error.
+
     `output` is the new file's path, relative to `model-dir` (as the module's
     `llm.weights` paths are) unless absolute; by default
     `<checkpoint file stem>.consteval.safetensors` beside the checkpoint.
