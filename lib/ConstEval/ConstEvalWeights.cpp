@@ -11,6 +11,7 @@
 #include "llmc/ConstEval/Passes.h"
 
 #include "llmc/Dialect/LLM/IR/ElementType.h"
+#include "llmc/Dialect/LLM/IR/FromWeights.h"
 #include "llmc/Dialect/LLM/IR/LLMDialect.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 #include "llmc/Dialect/LLM/IR/WeightsFile.h"
@@ -51,41 +52,12 @@ RankedTensorType staticType(Value v) {
 /// which of those are worth a tensor of their own.
 class WeightOnlyValues {
 public:
-  /// From an llm.weight or llm.constant, or a hoistable op of such values.
-  bool isWeightOnly(Value v) {
-    Operation *op = v.getDefiningOp();
-    if (!op)
-      return false;
-    if (isa<llm::WeightOp, llm::ConstantOp>(op))
-      return staticType(v) != nullptr;
-    return isHoistable(op);
-  }
-
-  /// A pure llm op with static types whose operands are weight-only and
-  /// whose result has no more bytes than its operands together (a
-  /// broadcast, or a cast to a wider type, stays a run-time op rather than
-  /// a larger file).
+  /// A hoistable op (see `worthATensor`) whose operands are computed from
+  /// weights and constants alone by such ops.
   bool isHoistable(Operation *op) {
-    auto it = hoistable.find(op);
-    if (it != hoistable.end())
-      return it->second;
-    // (A float result: an llm.weight holds floats.)
-    bool result = op->getDialect() && isa<llm::LLMDialect>(op->getDialect()) &&
-                  !isa<llm::WeightOp, llm::ConstantOp>(op) && op->getNumResults() == 1 &&
-                  op->getNumRegions() == 0 && isPure(op) && staticType(op->getResult(0)) &&
-                  isa<FloatType>(staticType(op->getResult(0)).getElementType());
-    int64_t operandBits = 0;
-    for (Value operand : op->getOperands()) {
-      if (!result)
-        break;
-      result = isWeightOnly(operand);
-      if (RankedTensorType type = staticType(operand))
-        operandBits += bits(type);
-    }
-    if (result)
-      result = bits(staticType(op->getResult(0))) <= operandBits;
-    hoistable[op] = result;
-    return result;
+    return worthATensor(op) && llvm::all_of(op->getOperands(), [&](Value operand) {
+             return llm::isComputedFromWeights(operand, memo, worthATensor);
+           });
   }
 
   /// Whether some leaf of `v`'s computation is an llm.weight (values of
@@ -104,7 +76,27 @@ private:
     return type.getNumElements() * std::max<int64_t>(1, type.getElementTypeBitWidth());
   }
 
-  llvm::DenseMap<Operation *, bool> hoistable;
+  /// A pure llm op of static types with one float result (an llm.weight
+  /// holds floats) that has no more bytes than its operands together (a
+  /// broadcast, or a cast to a wider type, stays a run-time op rather than
+  /// a larger file).
+  static bool worthATensor(Operation *op) {
+    RankedTensorType result = op->getNumResults() == 1 ? staticType(op->getResult(0)) : nullptr;
+    if (!op->getDialect() || !isa<llm::LLMDialect>(op->getDialect()) ||
+        isa<llm::WeightOp, llm::ConstantOp>(op) || op->getNumRegions() != 0 || !isPure(op) ||
+        !result || !isa<FloatType>(result.getElementType()))
+      return false;
+    int64_t operandBits = 0;
+    for (Value operand : op->getOperands()) {
+      RankedTensorType type = staticType(operand);
+      if (!type)
+        return false;
+      operandBits += bits(type);
+    }
+    return bits(result) <= operandBits;
+  }
+
+  llvm::DenseMap<Value, bool> memo;
 };
 
 /// A reshape chain of one weight: the same bytes in another shape.
@@ -199,10 +191,11 @@ struct ConstEvalWeightsPass
     // The weights are read only when there is something to compute or
     // convert (a module is often compiled away from its weights' folder).
     bool anything = false;
-    WeightOnlyValues probe;
+    WeightOnlyValues weightOnly;
     module.walk([&](Operation *op) {
       anything |= isa<llm::WeightOp>(op) ? storedType.has_value()
-                                         : probe.isHoistable(op) && isRuntimeFrontier(probe, op);
+                                         : weightOnly.isHoistable(op) &&
+                                               isRuntimeFrontier(weightOnly, op);
     });
     if (!anything)
       return;
@@ -224,7 +217,7 @@ struct ConstEvalWeightsPass
       return;
     }
 
-    std::vector<PlannedTensor> plan = planTensors(module, **store, storedType);
+    std::vector<PlannedTensor> plan = planTensors(module, weightOnly, **store, storedType);
     if (plan.empty())
       return; // nothing to write: the module stays as it is
     std::string relative = outputPath(module);
@@ -250,20 +243,15 @@ struct ConstEvalWeightsPass
   std::string outputPath(ModuleOp module) {
     if (!output.empty())
       return output;
-    Attribute attr = module->getAttr(llm::LLMDialect::getWeightsAttrName());
-    std::string first;
-    if (auto one = dyn_cast_or_null<StringAttr>(attr))
-      first = one.getValue().str();
-    else if (auto list = dyn_cast_or_null<ArrayAttr>(attr))
-      first = cast<StringAttr>(list[0]).getValue().str();
+    std::string first = llm::weightsFileNames(module).front(); // (the checkpoint's)
     llvm::SmallString<256> path(llvm::sys::path::parent_path(first));
     llvm::sys::path::append(path, llvm::sys::path::stem(first) + ".consteval.safetensors");
     return std::string(path);
   }
 
-  std::vector<PlannedTensor> planTensors(ModuleOp module, const WeightStore &store,
+  std::vector<PlannedTensor> planTensors(ModuleOp module, WeightOnlyValues &weightOnly,
+                                         const WeightStore &store,
                                          std::optional<DType> storedType) {
-    WeightOnlyValues weightOnly;
     llvm::DenseMap<Value, std::string> keys;
     std::map<std::string, size_t> byKey; // computation -> plan index
     llvm::StringSet<> names;

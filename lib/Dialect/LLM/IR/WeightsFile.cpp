@@ -11,8 +11,7 @@ using namespace mlir;
 using namespace llmc;
 using llmc::llm::LLMDialect;
 
-/// The attribute's paths as written.
-static std::vector<std::string> namedPaths(ModuleOp module) {
+std::vector<std::string> llm::weightsFileNames(ModuleOp module) {
   Attribute attr = module->getAttr(LLMDialect::getWeightsAttrName());
   std::vector<std::string> paths;
   if (auto one = dyn_cast_or_null<StringAttr>(attr))
@@ -41,7 +40,7 @@ static void setPaths(ModuleOp module, llvm::ArrayRef<std::string> paths) {
 std::vector<std::string> llm::resolveWeightsPaths(ModuleOp module,
                                                   llvm::StringRef moduleDirectory) {
   std::vector<std::string> resolved;
-  for (const std::string &path : namedPaths(module)) {
+  for (const std::string &path : weightsFileNames(module)) {
     llvm::SmallString<256> full(path);
     if (!llvm::sys::path::is_absolute(full)) {
       full = moduleDirectory;
@@ -62,7 +61,7 @@ llvm::Expected<std::unique_ptr<WeightStore>> llm::openWeights(ModuleOp module,
 }
 
 void llm::addWeightsFile(ModuleOp module, llvm::StringRef path) {
-  std::vector<std::string> paths = namedPaths(module);
+  std::vector<std::string> paths = weightsFileNames(module);
   if (!llvm::is_contained(paths, path.str()))
     paths.push_back(path.str());
   setPaths(module, paths);
@@ -70,7 +69,7 @@ void llm::addWeightsFile(ModuleOp module, llvm::StringRef path) {
 
 void llm::rebaseWeightsPath(ModuleOp module, llvm::StringRef inputFile,
                             llvm::StringRef outputFile) {
-  std::vector<std::string> paths = namedPaths(module);
+  std::vector<std::string> paths = weightsFileNames(module);
   if (paths.empty())
     return;
   auto dirOf = [](StringRef file) {

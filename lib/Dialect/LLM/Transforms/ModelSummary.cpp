@@ -52,7 +52,7 @@ struct ModelSummaryPass
   void print(raw_ostream &os) {
     ModuleOp module = getOperation();
     os << "model summary\n";
-    for (const std::string &file : resolveWeightsPaths(module, ""))
+    for (const std::string &file : weightsFileNames(module))
       os << "  weights file: " << file << "\n";
 
     // A weight read more than once (a tied LM head) is counted once.

@@ -24,6 +24,10 @@
 
 namespace llmc::llm {
 
+/// `module`'s weights files as its `llm.weights` names them (relative to its
+/// directory, or absolute): the checkpoint's first; empty when it names none.
+std::vector<std::string> weightsFileNames(mlir::ModuleOp module);
+
 /// The paths of `module`'s weights files for a module read from
 /// `moduleDirectory`: its checkpoint's, then any a compiler derived from it
 /// (`llm.weights` is a string or a list of strings); empty when it names
