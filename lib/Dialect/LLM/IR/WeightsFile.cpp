@@ -60,6 +60,22 @@ llvm::Expected<std::unique_ptr<WeightStore>> llm::openWeights(ModuleOp module,
   return WeightStore::openAll(paths);
 }
 
+std::unique_ptr<WeightStore> llm::openWeightsIfAny(ModuleOp module,
+                                                   llvm::StringRef moduleDirectory,
+                                                   std::string &note) {
+  if (resolveWeightsPaths(module, moduleDirectory).empty()) {
+    note = "no weights file";
+    return nullptr;
+  }
+  llvm::Expected<std::unique_ptr<WeightStore>> store = openWeights(module, moduleDirectory);
+  if (!store) {
+    note = "weights not read: " + llvm::toString(store.takeError());
+    return nullptr;
+  }
+  note = "weights read";
+  return std::move(*store);
+}
+
 void llm::addWeightsFile(ModuleOp module, llvm::StringRef path) {
   std::vector<std::string> paths = weightsFileNames(module);
   if (!llvm::is_contained(paths, path.str()))

@@ -60,27 +60,11 @@ struct FP16SafetyPass : public llmc::llm::impl::FP16SafetyBase<FP16SafetyPass> {
       return signalPassFailure();
     }
     std::string weightsNote;
-    std::unique_ptr<WeightStore> store = openWeights(weightsNote);
+    std::unique_ptr<WeightStore> store = llm::openWeightsIfAny(module, modelDir, weightsNote);
     WeightStatistics statistics(store.get());
     for (auto function : module.getOps<func::FuncOp>())
       if (failed(runOnFunction(function, statistics, weightsNote)))
         return signalPassFailure();
-  }
-
-  /// The module's weights, or null with the reason in `note`.
-  std::unique_ptr<WeightStore> openWeights(std::string &note) {
-    if (llm::resolveWeightsPaths(getOperation(), modelDir).empty()) {
-      note = "no weights file";
-      return nullptr;
-    }
-    llvm::Expected<std::unique_ptr<WeightStore>> store =
-        llm::openWeights(getOperation(), modelDir);
-    if (!store) {
-      note = "weights not read: " + llvm::toString(store.takeError());
-      return nullptr;
-    }
-    note = "weights read";
-    return std::move(*store);
   }
 
   LogicalResult runOnFunction(func::FuncOp function, WeightStatistics &statistics,

@@ -56,18 +56,12 @@ struct FoldNormWeightsPass : public llmc::llm::impl::FoldNormWeightsBase<FoldNor
     });
     if (norms.empty())
       return;
-    std::unique_ptr<WeightStore> store;
-    std::string unreadable;
-    if (!resolveWeightsPaths(module, modelDir).empty()) {
-      llvm::Expected<std::unique_ptr<WeightStore>> opened = openWeights(module, modelDir);
-      if (opened)
-        store = std::move(*opened);
-      else
-        unreadable = llvm::toString(opened.takeError());
-    }
+    std::string weightsNote;
+    std::unique_ptr<WeightStore> store = openWeightsIfAny(module, modelDir, weightsNote);
     WeightStatistics statistics(store.get());
     for (Operation *norm : norms) {
-      std::string why = store ? refusal(norm, statistics) : "the weights are not read (" + unreadable + ")";
+      std::string why = store ? refusal(norm, statistics)
+                              : "the FP16 proof needs the weights (" + weightsNote + ")";
       if (report)
         llvm::errs() << "llm-fold-norm-weights: " << norm->getName().getStringRef() << " at "
                      << norm->getLoc() << ": " << (why.empty() ? "folded" : "kept: " + why) << "\n";

@@ -40,6 +40,13 @@ std::vector<std::string> resolveWeightsPaths(mlir::ModuleOp module,
 llvm::Expected<std::unique_ptr<WeightStore>> openWeights(mlir::ModuleOp module,
                                                          llvm::StringRef moduleDirectory);
 
+/// For passes that read the weights when they can (to prove more): the
+/// module's weights, or null when it names none or they cannot be read,
+/// with `note` saying which ("weights read", "no weights file", "weights not
+/// read: <why>").
+std::unique_ptr<WeightStore> openWeightsIfAny(mlir::ModuleOp module,
+                                              llvm::StringRef moduleDirectory, std::string &note);
+
 /// Adds `path` (relative to the module's directory, as the others) to the
 /// module's weights files, unless it is one of them.
 void addWeightsFile(mlir::ModuleOp module, llvm::StringRef path);
