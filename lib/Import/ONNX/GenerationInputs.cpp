@@ -22,9 +22,18 @@ RankedTensorType scalarI64(MLIRContext *ctx) {
   return RankedTensorType::get({}, IntegerType::get(ctx, 64));
 }
 
-/// A one-element i64 vector of `scalar` (to build shape vectors from).
-Value asVector(OpBuilder &b, Location loc, Value scalar) {
-  return b.create<llm::ReshapeOp>(loc, RankedTensorType::get({1}, b.getI64Type()), scalar, Value());
+Value constantI64(OpBuilder &b, Location loc, int64_t value) {
+  return b.create<llm::ConstantOp>(
+      loc, DenseElementsAttr::get(scalarI64(b.getContext()), b.getI64IntegerAttr(value).getValue()));
+}
+
+/// The shape vector [rows, columns] of two i64 scalars.
+Value shapeOf(OpBuilder &b, Location loc, Value rows, Value columns) {
+  auto one = RankedTensorType::get({1}, b.getI64Type());
+  return b.create<llm::ConcatOp>(loc, RankedTensorType::get({2}, b.getI64Type()),
+                                 ValueRange{b.create<llm::ReshapeOp>(loc, one, rows, Value()),
+                                            b.create<llm::ReshapeOp>(loc, one, columns, Value())},
+                                 0);
 }
 
 /// The past length P: the size of the first past cache along the axis the
@@ -47,8 +56,7 @@ Value pastLength(OpBuilder &b, Location loc, func::FuncOp main) {
   }
   if (cacheLike)
     return nullptr;
-  return b.create<llm::ConstantOp>(
-      loc, DenseElementsAttr::get(scalarI64(b.getContext()), b.getI64IntegerAttr(0).getValue()));
+  return constantI64(b, loc, 0);
 }
 
 } // namespace
@@ -105,10 +113,8 @@ llvm::Error llmc::bindGenerationInputs(func::FuncOp main, llvm::ArrayRef<std::st
                         : Attribute(IntegerAttr::get(type.getElementType(), 1));
     Value ones = b.create<llm::ConstantOp>(loc, DenseElementsAttr::get(oneType, one));
     Value total = b.create<llm::AddOp>(loc, past, tokens);
-    Value shape = b.create<llm::ConcatOp>(
-        loc, RankedTensorType::get({2}, b.getI64Type()),
-        ValueRange{asVector(b, loc, batch), asVector(b, loc, total)}, 0);
-    arg.replaceAllUsesWith(b.create<llm::BroadcastToOp>(loc, type, ones, shape));
+    arg.replaceAllUsesWith(
+        b.create<llm::BroadcastToOp>(loc, type, ones, shapeOf(b, loc, batch, total)));
     erase.set(*mask);
   }
   if (positions) {
@@ -122,27 +128,20 @@ llvm::Error llmc::bindGenerationInputs(func::FuncOp main, llvm::ArrayRef<std::st
     Value shifted = b.create<llm::AddOp>(loc, iota.getType(), iota, past);
     Value row = b.create<llm::ReshapeOp>(
         loc, RankedTensorType::get({1, ShapedType::kDynamic}, i64), shifted, Value());
+    // One row, or one per sequence of the batch.
+    bool oneRow = type.getDimSize(0) == 1;
+    Value shape = shapeOf(b, loc, oneRow ? constantI64(b, loc, 1) : batch, tokens);
     Value rows = row;
-    if (type.getDimSize(0) != 1) {
-      Value shape = b.create<llm::ConcatOp>(
-          loc, RankedTensorType::get({2}, i64),
-          ValueRange{asVector(b, loc, batch), asVector(b, loc, tokens)}, 0);
+    if (!oneRow)
       rows = b.create<llm::BroadcastToOp>(
           loc, RankedTensorType::get({type.getDimSize(0), ShapedType::kDynamic}, i64), row, shape);
-    }
     if (type.getElementType() != i64)
       rows = b.create<llm::CastOp>(
           loc, RankedTensorType::get(cast<RankedTensorType>(rows.getType()).getShape(),
                                      type.getElementType()),
           rows);
     if (rows.getType() != arg.getType()) // static sizes (a static export)
-      rows = b.create<llm::ReshapeOp>(
-          loc, arg.getType(), rows,
-          b.create<llm::ConcatOp>(loc, RankedTensorType::get({2}, i64),
-                                  ValueRange{asVector(b, loc, type.getDimSize(0) == 1 ? b.create<llm::ConstantOp>(
-                                                 loc, DenseElementsAttr::get(scalarI64(ctx), b.getI64IntegerAttr(1).getValue())).getResult() : batch),
-                                             asVector(b, loc, tokens)},
-                                  0));
+      rows = b.create<llm::ReshapeOp>(loc, arg.getType(), rows, shape);
     arg.replaceAllUsesWith(rows);
     erase.set(*positions);
   }
