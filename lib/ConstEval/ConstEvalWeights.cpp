@@ -152,16 +152,6 @@ llm::WeightOp firstWeight(Value v) {
   return nullptr;
 }
 
-std::optional<DType> parseStoredType(llvm::StringRef name) {
-  if (name == "f32")
-    return DType::F32;
-  if (name == "f16")
-    return DType::F16;
-  if (name == "bf16")
-    return DType::BF16;
-  return std::nullopt;
-}
-
 /// A tensor of the new file.
 struct PlannedTensor {
   TensorHeader header;
@@ -178,7 +168,7 @@ struct ConstEvalWeightsPass
     ModuleOp module = getOperation();
     std::optional<DType> storedType;
     if (dtype != "keep") {
-      storedType = parseStoredType(dtype);
+      storedType = parseFloatDType(dtype);
       if (!storedType) {
         module.emitError() << "llm-const-eval-weights: dtype must be keep, f32, f16 or bf16, not '"
                            << dtype << "'";

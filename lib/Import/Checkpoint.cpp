@@ -2,6 +2,7 @@
 #include "llmc/Import/Checkpoint.h"
 
 #include "ModelBuilder.h"
+#include "llmc/Dialect/LLM/IR/ElementType.h"
 #include "llmc/Support/WeightsPath.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -19,17 +20,6 @@ static DType storedFloatType(const WeightStore &store) {
     if (const StoredTensor *t = store.lookup(name); t && isFloat(t->dtype))
       return t->dtype;
   return DType::F32;
-}
-
-static Type mlirType(MLIRContext *ctx, DType type) {
-  switch (type) {
-  case DType::F16:
-    return Float16Type::get(ctx);
-  case DType::BF16:
-    return BFloat16Type::get(ctx);
-  default:
-    return Float32Type::get(ctx);
-  }
 }
 
 llvm::Expected<OwningOpRef<ModuleOp>>
@@ -62,7 +52,7 @@ llmc::importCheckpoint(MLIRContext *context, llvm::StringRef dir,
   DType dtype = options.dtype.value_or(storedFloatType(**store));
   Location loc = FileLineColLoc::get(context, configPath, 1, 1);
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
-  ModelBuilder builder(*module, **store, mlirType(context, dtype));
+  ModelBuilder builder(*module, **store, elementTypeOf(dtype, context));
 
   llvm::StringRef type = config.string("model_type").value_or("");
   llvm::Error built = llvm::Error::success();

@@ -27,7 +27,7 @@ std::optional<std::vector<Tensor>> runtime::loadCaches(llvm::StringRef path, Run
                                        "' is not a cache (cache.<i>, a float tensor)"};
       return std::nullopt;
     }
-    byIndex[index] = Tensor::fromBytes(stored.dtype, DType::F32, stored.shape, stored.data);
+    byIndex[index] = Tensor::fromBytes(stored.dtype, stored.dtype, stored.shape, stored.data);
   }
   std::vector<Tensor> caches;
   for (auto &[index, cache] : byIndex) {
@@ -44,9 +44,9 @@ bool runtime::saveCaches(llvm::StringRef path, llvm::ArrayRef<Tensor> caches, Ru
   std::vector<std::vector<char>> bytes;
   std::vector<TensorToWrite> tensors;
   for (const Tensor &cache : caches)
-    bytes.push_back(cache.toBytes(DType::F32));
+    bytes.push_back(cache.toBytes(cache.dtype()));
   for (auto [i, cache] : llvm::enumerate(caches))
-    tensors.push_back({"cache." + std::to_string(i), DType::F32,
+    tensors.push_back({"cache." + std::to_string(i), cache.dtype(),
                        llvm::SmallVector<int64_t>(cache.shape()), bytes[i]});
   if (llvm::Error e = writeSafeTensors(path, tensors)) {
     error = {RunError::BadInput, llvm::toString(std::move(e))};

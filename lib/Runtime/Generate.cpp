@@ -70,9 +70,14 @@ public:
     int64_t length = !initial.empty() && initial.front().rank() > axis
                          ? initial.front().dim(axis)
                          : 0;
-    for (auto [i, cache] : llvm::enumerate(initial))
+    for (auto [i, cache] : llvm::enumerate(initial)) {
       if (!fits(cache, abi.caches[i], i, length))
         return false;
+      // Saved by programs that store their caches in another float type.
+      if (cache.dtype() != abi.caches[i].dtype)
+        cache = Tensor::fromFloats(abi.caches[i].dtype, cache.shape(),
+                                   std::vector<float>(cache.floats(), cache.floats() + cache.size()));
+    }
     position = length;
     caches.clear();
     for (auto [i, spec] : llvm::enumerate(abi.caches))

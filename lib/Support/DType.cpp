@@ -28,6 +28,13 @@ bool llmc::isFloat(DType type) {
   return type == DType::F32 || type == DType::F16 || type == DType::BF16;
 }
 
+std::optional<llmc::DType> llmc::parseFloatDType(llvm::StringRef name) {
+  for (DType type : {DType::F32, DType::F16, DType::BF16})
+    if (name == toString(type))
+      return type;
+  return std::nullopt;
+}
+
 llvm::StringRef llmc::toString(DType type) {
   switch (type) {
   case DType::F32:

@@ -51,6 +51,16 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     pm.addPass(llm::createFP16Safety(safety));
   }
   DeviceDescription device = target.getDevice(targetOptions);
+  // The caches in the type the device stores them in: asked for, or the
+  // device's when there are static programs to give it to.
+  std::string cacheType = options.cacheDtype;
+  if (cacheType.empty() && options.maxSeqLen > 0)
+    cacheType = device.cacheElementType;
+  if (!cacheType.empty()) {
+    llm::CacheTypeOptions caches;
+    caches.type = cacheType;
+    pm.addPass(llm::createCacheType(caches));
+  }
   std::vector<std::string> groupKinds = device.fusionKinds;
   if (options.printFusionStats) {
     llm::FusionStatsOptions stats;

@@ -25,6 +25,11 @@ struct MLIRTargetOptions : public mlir::PassPipelineOptions<MLIRTargetOptions> {
       llvm::cl::desc("Fusion group kinds the device runs as one kernel, comma-separated "
                      "(norm-linear, linear-epilogue, norm-linear-epilogue)"),
       llvm::cl::init("")};
+  Option<std::string> cacheType{
+      *this, "cache-type",
+      llvm::cl::desc("Float type the device stores KV caches in (f32, f16, bf16); "
+                     "default: the model's"),
+      llvm::cl::init("")};
   Option<bool> generic{*this, "generic",
                        llvm::cl::desc("Print the generic operation form"),
                        llvm::cl::init(false)};
@@ -52,7 +57,10 @@ protected:
     return mlir::success();
   }
   DeviceDescription getDeviceWith(const Options &options) const override {
-    DeviceDescription device{options.accumulatesInFP32, options.sramBytes, {}};
+    DeviceDescription device;
+    device.accumulatesInFP32 = options.accumulatesInFP32;
+    device.sramBytes = options.sramBytes;
+    device.cacheElementType = options.cacheType;
     llvm::SmallVector<llvm::StringRef> kinds;
     llvm::StringRef(options.fusionGroups).split(kinds, ',', -1, /*KeepEmpty=*/false);
     for (llvm::StringRef kind : kinds)

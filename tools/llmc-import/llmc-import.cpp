@@ -73,11 +73,7 @@ int main(int argc, char **argv) {
 
   llmc::CheckpointImportOptions options;
   if (!dtypeName.empty()) {
-    std::optional<llmc::DType> dtype = StringSwitch<std::optional<llmc::DType>>(dtypeName)
-                                           .Case("f32", llmc::DType::F32)
-                                           .Case("f16", llmc::DType::F16)
-                                           .Case("bf16", llmc::DType::BF16)
-                                           .Default(std::nullopt);
+    std::optional<llmc::DType> dtype = llmc::parseFloatDType(dtypeName);
     if (!dtype)
       return fail("--dtype must be f32, f16 or bf16, not '" + dtypeName + "'");
     options.dtype = dtype;

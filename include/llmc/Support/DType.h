@@ -22,6 +22,9 @@ enum class DType { F32, F16, BF16, I1, I8, I32, I64 };
 size_t byteWidth(DType type);
 bool isFloat(DType type);
 llvm::StringRef toString(DType type);
+/// The float type named `name` (f32, f16 or bf16: how options spell a
+/// stored type), if it is one.
+std::optional<DType> parseFloatDType(llvm::StringRef name);
 
 /// IEEE binary16 bits of `value`, rounded to nearest even.
 uint16_t floatToHalfBits(float value);

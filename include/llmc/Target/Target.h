@@ -39,6 +39,9 @@ struct DeviceDescription {
   /// intermediates kept on chip (llm-form-fusion-groups; `llm.fusion_group`
   /// lists them). None: the ops stay as they are.
   std::vector<std::string> fusionKinds;
+  /// The float type the device stores KV caches in (f16 for an FP16 NPU;
+  /// llm-cache-type), or empty: the model's.
+  std::string cacheElementType;
 };
 
 /// A target's own options, in MLIR's pass-option syntax: given to `llmc` as

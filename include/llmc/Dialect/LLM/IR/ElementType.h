@@ -4,6 +4,7 @@
 
 #include "llmc/Support/DType.h"
 
+#include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Types.h"
 
 #include <optional>
@@ -12,6 +13,9 @@ namespace llmc {
 
 /// The DType of an MLIR element type, if llmc has one for it.
 std::optional<DType> dtypeOf(mlir::Type elementType);
+
+/// The MLIR element type of `type`.
+mlir::Type elementTypeOf(DType type, mlir::MLIRContext *context);
 
 } // namespace llmc
 

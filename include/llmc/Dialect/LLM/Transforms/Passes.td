@@ -197,6 +197,42 @@ def StaticShapes : Pass<"llm-static-shapes", "mlir::ModuleOp"> {
   ];
 }
 
+def CacheType : Pass<"llm-cache-type", "::mlir::ModuleOp"> {
+  let summary = "Store the static programs' KV caches in another float type";
+  let description = [{
+    The KV caches are the largest tensors a device keeps between calls and
+    every decode step reads them whole, so a device stores them in its own
+    type (an FP16 NPU in f16), not the checkpoint's. On a module of static
+    programs (`llm-static-shapes`), each float cache of every program, and
+    the baked prefix's initial caches, become `type`:
+
+    * the programs take and return the caches in `type` (still written in
+      place: `llm.aliases` is kept);
+    * what a program writes into a cache is converted first
+      (`llm.cast` to `type`: round to nearest even, as the device stores it);
+    * what reads a cache (attention) reads it converted back to the type the
+      model computes in, so the computation is unchanged but for the
+      rounding of the stored entries.
+
+    A device that computes in FP16 anyway (`--fp16` on the reference
+    executor) gets the same numbers with half the cache bytes; a CPU keeping
+    f32 arithmetic and f16 caches (as llama.cpp does by default) differs
+    by the rounding of the stored keys and values. Caches already of
+    `type` are left as they are; a dynamic module is an error (its caches
+    are not fixed buffers).
+
+    ```
+    llmc-opt --llm-cache-type=type=f16 static.mlir
+    llmc model.mlir -target=mlir --max-seq-len=256 --cache-dtype=f16
+    ```
+  }];
+  let options = [
+    Option<"type", "type", "std::string", /*default=*/"\"f16\"",
+           "Element type of the stored caches: f32, f16 or bf16">,
+  ];
+  let dependentDialects = ["::llmc::llm::LLMDialect"];
+}
+
 def FP16Safety : Pass<"llm-fp16-safety", "::mlir::ModuleOp"> {
   let summary = "Rewrite ops whose FP16 evaluation can overflow into range-safe forms";
   let description = [{
