@@ -41,7 +41,11 @@ TEST(Deployment, NormStrategyDefaultsToTheTargets) {
     LogicalResult emitWith(ModuleOp, llvm::raw_ostream &, const Options &) const override {
       return success();
     }
-    llmc::DeviceDescription getDeviceWith(const Options &) const override { return {fp32, 0}; }
+    llmc::DeviceDescription getDeviceWith(const Options &) const override {
+      llmc::DeviceDescription device;
+      device.accumulatesInFP32 = fp32;
+      return device;
+    }
     bool fp32;
   };
   EmptyPipelineOptions noOptions;

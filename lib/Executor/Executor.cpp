@@ -204,16 +204,20 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
   // result in `values`.
   std::function<bool(Operation &)> evaluate = [&](Operation &op) -> bool {
     if (auto group = dyn_cast<llm::FusionGroupOp>(op)) {
-      // The group is its body: run it, keep the yielded value, free the rest.
+      // The group is its body: run it, keep the yielded values, free the
+      // rest.
       for (Operation &inner : group.getBody().front().without_terminator())
         if (!evaluate(inner))
           return false;
-      Tensor result = values.lookup(group.getYielded());
+      llvm::SmallVector<Tensor> results;
+      for (Value yielded : group.getYield().getValues())
+        results.push_back(values.lookup(yielded));
       for (Operation &inner : group.getBody().front().without_terminator())
         for (Value v : inner.getResults())
           values.erase(v);
-      if (!group.getResult().use_empty())
-        values[group.getResult()] = std::move(result);
+      for (auto [result, tensor] : llvm::zip(group.getResults(), results))
+        if (!result.use_empty())
+          values[result] = std::move(tensor);
       return true;
     }
     llvm::SmallVector<Tensor> operands;

@@ -23,7 +23,8 @@ struct MLIRTargetOptions : public mlir::PassPipelineOptions<MLIRTargetOptions> {
   Option<std::string> fusionGroups{
       *this, "fusion-groups",
       llvm::cl::desc("Fusion group kinds the device runs as one kernel, comma-separated "
-                     "(norm-linear, linear-epilogue, norm-linear-epilogue)"),
+                     "(norm-linear, linear-epilogue, norm-linear-epilogue, residual-norm-linear, "
+                     "residual-norm-linear-epilogue)"),
       llvm::cl::init("")};
   Option<std::string> cacheType{
       *this, "cache-type",

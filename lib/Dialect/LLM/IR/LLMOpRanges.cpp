@@ -260,13 +260,13 @@ Interval IotaOp::transferRange(const RangeTransferContext &) { return Interval::
 
 //===----------------------------------------------------------------------===//
 // Fusion groups: the range of the yielded value (what the analysis proved
-// for it inside the body, or unknown)
+// for it inside the body, or unknown). A group of several results: its
+// first here; ValueRanges gives each result its yielded value's range.
 //===----------------------------------------------------------------------===//
 
 Interval FusionGroupOp::transferRange(const RangeTransferContext &context) {
-  return context.get(getYielded());
+  return context.get(getYield().getValues().front());
 }
 
-Interval YieldOp::transferRange(const RangeTransferContext &context) {
-  return context.get(getValue());
-}
+// No result.
+Interval YieldOp::transferRange(const RangeTransferContext &) { return Interval::unknown(); }

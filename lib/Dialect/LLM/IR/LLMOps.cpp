@@ -72,8 +72,8 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 // FusionGroupOp
 //===----------------------------------------------------------------------===//
 
-Value FusionGroupOp::getYielded() {
-  return cast<YieldOp>(getBody().front().getTerminator()).getValue();
+YieldOp FusionGroupOp::getYield() {
+  return cast<YieldOp>(getBody().front().getTerminator());
 }
 
 LogicalResult FusionGroupOp::verify() {
@@ -83,8 +83,11 @@ LogicalResult FusionGroupOp::verify() {
   auto yield = body.empty() ? nullptr : dyn_cast<YieldOp>(body.back());
   if (!yield)
     return emitOpError("body must end with llm.yield");
-  if (yield.getValue().getType() != getType())
-    return emitOpError("yields ") << yield.getValue().getType() << ", its result is " << getType();
+  if (getNumResults() == 0)
+    return emitOpError("must return at least one value");
+  if (yield.getValues().getTypes() != getResultTypes())
+    return emitOpError("yields ") << yield.getValues().getTypes() << ", its results are "
+                                  << getResultTypes();
   for (Operation &op : body.without_terminator())
     if (isa<FusionGroupOp>(op) || !isa_and_nonnull<LLMDialect>(op.getDialect()))
       return op.emitOpError("cannot be in a fusion group (only llm ops, no nested group)");

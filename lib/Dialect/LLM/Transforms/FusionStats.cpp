@@ -76,7 +76,7 @@ std::map<std::string, Counts> count(ModuleOp module) {
           }
           if (inner != group.getOperation() && !isa<YieldOp>(inner))
             for (Value v : inner->getResults())
-              if (v != group.getYielded())
+              if (!llvm::is_contained(group.getYield().getValues(), v))
                 c.onChipBytes += bytesOf(v);
         });
         return WalkResult::skip();

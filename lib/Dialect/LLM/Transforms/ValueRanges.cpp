@@ -116,6 +116,12 @@ std::optional<ValueRanges> ValueRanges::observed(func::FuncOp function,
 ValueRanges::ValueRanges(func::FuncOp function, WeightStatistics *weights, bool useObservations)
     : weights(weights) {
   function.walk([&](Operation *op) {
+    // A group's results are its body's (visited first).
+    if (auto group = dyn_cast<FusionGroupOp>(op)) {
+      for (auto [result, yielded] : llvm::zip(group.getResults(), group.getYield().getValues()))
+        ranges[result] = get(yielded);
+      return;
+    }
     if (op->getNumResults() != 1)
       return;
     auto range = op->getAttrOfType<DenseF64ArrayAttr>(LLMDialect::getObservedRangeAttrName());

@@ -433,26 +433,36 @@ def FormFusionGroups : Pass<"llm-form-fusion-groups"> {
   let description = [{
     For each linear, the ops the device declared it fuses with it (`kinds`,
     from the target's `DeviceDescription::fusionKinds`) go into one
-    `llm.fusion_group`:
+    `llm.fusion_group`. A kind is named by its parts around the linear:
 
-    * `norm-linear`: the RMSNorm or LayerNorm whose only user is the linear
-      (its output then never leaves the chip: the norm is the linear's
+    * `norm-`: the RMSNorm or LayerNorm whose only user is the linear (its
+      output then never leaves the chip: the norm is the linear's
       prologue);
-    * `linear-epilogue`: the chain of elementwise ops after the linear, each
-      the only user of the one before (a bias, an activation, the residual
-      add);
-    * `norm-linear-epilogue`: both.
+    * `residual-norm-`: also the residual add the norm reads (the add's
+      sum, which the next block needs too, is written out once and read by
+      the norm on chip; it stays where it is when the previous linear's
+      epilogue took it);
+    * `-epilogue`: the chain of elementwise ops after the linear, each the
+      only user of the one before (a bias, an activation, the residual add).
+
+    The kinds are `norm-linear`, `linear-epilogue`, `norm-linear-epilogue`,
+    `residual-norm-linear` and `residual-norm-linear-epilogue`; a device
+    that runs a kind runs each kind with fewer parts, and each linear gets
+    the largest group so covered. The group returns the last op's value and
+    every value of it used outside (a group's result is placed where its
+    last op was: a value used before that keeps the part out).
 
     A group is its body (the reference executor runs it so), so the numbers
     do not change; `llm-fusion-stats` counts the bytes that stay inside.
     With no kinds, nothing changes. With `sram-bytes` (the device's on-chip
     memory), a group whose intermediates (the values computed inside and
-    not yielded, with static shapes) would not fit is not formed: the
-    device could not keep them on chip.
+    not yielded, with static shapes) would not fit is not formed (a smaller
+    one may be): the device could not keep them on chip.
   }];
   let options = [
     ListOption<"kinds", "kinds", "std::string",
-               "Fusion group kinds to form (norm-linear, linear-epilogue, norm-linear-epilogue)">,
+               "Fusion group kinds to form (norm-linear, linear-epilogue, norm-linear-epilogue, "
+               "residual-norm-linear, residual-norm-linear-epilogue)">,
     Option<"sramBytes", "sram-bytes", "int64_t", /*default=*/"0",
            "On-chip memory a group's intermediates must fit in (0: no limit)">,
   ];
