@@ -18,10 +18,8 @@ import os
 import subprocess
 import sys
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from runner import greedy, relative_error, run_tool  # noqa: E402
+from runner import Comparison, run_tool, test_prompt  # noqa: E402
 
 
 def main(argv):
@@ -51,15 +49,11 @@ def main(argv):
         print(f"{'PASS' if ok else 'FAIL'}: kernels per decode step {before} -> {after}")
     extra = ["--fp16"] if fp16 else []
     for length in lengths:
-        prompt = [(7 * k + 3) % 97 + 1 for k in range(length)]
-        want_trace, want = greedy(llmc_run, unfused, prompt, work, extra)
-        got_trace, got = greedy(llmc_run, fused, prompt, work, extra)
-        error = relative_error(got, want)
-        ok = got_trace == want_trace and np.isfinite(got).all() and (fp16 or error <= 1e-5)
+        c = Comparison(llmc_run, unfused, fused, test_prompt(length), work, extra)
+        ok = c.same_trace and c.finite and (fp16 or c.error <= 1e-5)
         failures += not ok
         print(f"{'PASS' if ok else 'FAIL'}: prompt of {length}{' --fp16' if fp16 else ''}: fused vs "
-              f"unfused logits max relative error {error:.1e}, traces "
-              f"{'equal' if got_trace == want_trace else 'differ'}")
+              f"unfused {c.describe()}")
     print(f"{failures} failed")
     return 1 if failures else 0
 

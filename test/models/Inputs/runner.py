@@ -27,3 +27,23 @@ def greedy(run, module, prompt, work, extra=()):
 
 def relative_error(logits, reference):
     return np.abs(logits - reference).max() / np.abs(reference).max()
+
+
+def test_prompt(length):
+    """The model tests' prompt of `length` token ids."""
+    return [(7 * k + 3) % 97 + 1 for k in range(length)]
+
+
+class Comparison:
+    """Two modules' greedy traces and last-token logits on one prompt."""
+
+    def __init__(self, run, want_module, got_module, prompt, work, extra=()):
+        self.want_trace, want = greedy(run, want_module, prompt, work, extra)
+        self.got_trace, got = greedy(run, got_module, prompt, work, extra)
+        self.error = relative_error(got, want)
+        self.finite = bool(np.isfinite(got).all())
+        self.same_trace = self.got_trace == self.want_trace
+
+    def describe(self):
+        return (f"logits max relative error {self.error:.1e}, traces "
+                f"{'equal' if self.same_trace else 'differ'}")
