@@ -13,7 +13,7 @@ if(CMAKE_SCRIPT_MODE_FILE)
 endif()
 
 set(LLMC_LAYERS
-  "LLMCSupport"                 # files (safetensors, .npy), element types
+  "LLMCSupport,LLMCPlanning"    # files (safetensors, .npy), element types; buffer allocation
   "LLMCReference"               # the ops' reference kernels, numerics policy
   "LLMCRuntime"                 # Program interface, generation, cache files
   "LLMCLLMDialect,LLMCCheckDialect" # the llm dialect and its program ABI; check
@@ -27,7 +27,7 @@ set(LLMC_LAYERS
   "LLMCInitAll"                 # what tools register
 )
 # Layers whose libraries build without MLIR.
-set(LLMC_MLIR_FREE_LIBRARIES LLMCSupport LLMCReference LLMCRuntime)
+set(LLMC_MLIR_FREE_LIBRARIES LLMCSupport LLMCPlanning LLMCReference LLMCRuntime)
 
 # The layer index of `library` in `layers` (a list of layers, each a
 # comma-separated list of libraries); -1 when not an llmc library.
