@@ -73,8 +73,9 @@ TEST(Deployment, NormStrategyDefaultsToTheTargets) {
   EXPECT_NE(fp32Device.find("norm-strategy= "), std::string::npos) << fp32Device;
   EXPECT_NE(pipeline(/*fp32=*/false, "").find("accumulates-in-fp32=false"), std::string::npos);
   EXPECT_NE(pipeline(/*fp32=*/true, "dynamic").find("norm-strategy=dynamic"), std::string::npos);
-  // No deployment pass asked for: only llm-const-eval-weights runs (it
-  // always does; it writes nothing when nothing is computed from weights).
+  // No deployment pass asked for: llm-const-eval-weights runs (it always
+  // does; it writes nothing when nothing is computed from weights), then the
+  // clean-up; no memory plan without static programs.
   llmc::DeploymentOptions none;
   none.fuse = false;
   PassManager pm(&context);
@@ -82,8 +83,10 @@ TEST(Deployment, NormStrategyDefaultsToTheTargets) {
   std::string text;
   llvm::raw_string_ostream os(text);
   pm.printAsTextualPipeline(os);
-  EXPECT_EQ(pm.size(), 1u);
+  EXPECT_EQ(pm.size(), 3u) << text;
   EXPECT_NE(text.find("(llm-const-eval-weights{"), std::string::npos) << text;
+  EXPECT_NE(text.find("canonicalize"), std::string::npos) << text;
+  EXPECT_EQ(text.find("llm-plan-memory"), std::string::npos) << text;
 }
 
 /// A target's options are parsed by the target; the device it describes

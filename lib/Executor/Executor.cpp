@@ -1,6 +1,8 @@
 //===- Executor.cpp - running llm functions op by op ----------------------===//
 #include "llmc/Executor/Executor.h"
 
+#include "PlannedArena.h"
+
 #include "OpDispatch.h"
 #include "llmc/Dialect/LLM/IR/ElementType.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
@@ -171,6 +173,22 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
   }
   ref::Numerics numerics = ref::Numerics::forDevice(options.fp16);
   llvm::DenseMap<Value, Tensor> values;
+  // A planned program keeps its planned values in the plan's bytes, not in
+  // `values`.
+  std::optional<PlannedArena> arena =
+      options.usePlannedArena ? PlannedArena::forProgram(function) : std::nullopt;
+  auto read = [&](Value v) {
+    return arena && arena->holds(v) ? arena->load(v) : values.lookup(v);
+  };
+  auto keep = [&](Value v) {
+    if (!arena || !arena->holds(v))
+      return;
+    auto it = values.find(v);
+    if (it == values.end())
+      return;
+    arena->store(v, it->second);
+    values.erase(it);
+  };
   for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
     auto type = cast<RankedTensorType>(arg.getType());
     Tensor input = inputs[i];
@@ -186,6 +204,7 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
       return std::nullopt;
     }
     values[arg] = std::move(input);
+    keep(arg);
   }
 
   // Free each value after its last use, so that a large model holds only
@@ -211,7 +230,7 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
           return false;
       llvm::SmallVector<Tensor> results;
       for (Value yielded : group.getYield().getValues())
-        results.push_back(values.lookup(yielded));
+        results.push_back(read(yielded));
       for (Operation &inner : group.getBody().front().without_terminator())
         for (Value v : inner.getResults())
           values.erase(v);
@@ -222,7 +241,7 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
     }
     llvm::SmallVector<Tensor> operands;
     for (Value v : op.getOperands())
-      operands.push_back(values.lookup(v));
+      operands.push_back(read(v));
     if (isCheck(&op)) {
       if (std::optional<std::string> failure = evaluateCheck(&op, operands)) {
         if (!options.onCheckFailure) {
@@ -269,11 +288,13 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       std::vector<Tensor> results;
       for (Value v : ret.getOperands())
-        results.push_back(values.lookup(v));
+        results.push_back(read(v));
       return results;
     }
     if (!evaluate(op))
       return std::nullopt;
+    for (Value result : op.getResults())
+      keep(result);
     op.walk([&](Operation *inner) {
       for (Value v : inner->getOperands())
         if (lastUse.lookup(v) == &op)

@@ -4,6 +4,8 @@
 #include "llmc/ConstEval/Passes.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 
+#include "mlir/Transforms/Passes.h"
+
 void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOptions &options,
                                    const Target &target, const TargetOptions &targetOptions) {
   // The device the passes compile for, recorded as llm.device for the
@@ -85,6 +87,21 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     groups.kinds = groupKinds;
     groups.sramBytes = device.sramBytes;
     pm.addPass(llm::createFormFusionGroups(groups));
+  }
+  // The programs as they will run, then where each value lives (a pass
+  // after the plan may not move, merge or add values: the verifier of
+  // llm.memory_pools would reject the plan).
+  pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(mlir::createCSEPass());
+  bool showPlan = options.printMemoryPlan || !options.memoryPlanJSON.empty() ||
+                  !options.memoryPlanSVG.empty();
+  if ((options.planMemory && options.maxSeqLen > 0) || showPlan) {
+    llm::PlanMemoryOptions plan;
+    plan.sramBytes = device.sramBytes;
+    plan.report = options.printMemoryPlan;
+    plan.jsonFile = options.memoryPlanJSON;
+    plan.svgFile = options.memoryPlanSVG;
+    pm.addPass(llm::createPlanMemory(plan));
   }
 }
 

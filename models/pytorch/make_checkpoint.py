@@ -133,12 +133,19 @@ def main(argv):
     parser.add_argument("--dtype", default="F32", choices=["F32", "F16", "BF16"])
     parser.add_argument("--shards", type=int, default=1)
     parser.add_argument("--no-reference", action="store_true")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=INT",
+                        help="override an integer of the model's config (e.g. n_positions=2048)")
     args = parser.parse_args(argv)
 
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
     cls, config = MODELS[args.model]
     cfg = config()
+    for item in args.set:
+        key, _, value = item.partition("=")
+        if key not in cfg:
+            parser.error(f"--set: the {args.model} config has no '{key}'")
+        cfg[key] = int(value)
     model = cls(cfg).eval()
     initialise(model, generator)
     if args.model == "llama_massive":

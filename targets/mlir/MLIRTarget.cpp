@@ -2,7 +2,6 @@
 #include "targets/mlir/MLIRTarget.h"
 
 #include "mlir/IR/OperationSupport.h"
-#include "mlir/Transforms/Passes.h"
 
 using namespace llmc;
 
@@ -44,10 +43,9 @@ public:
   }
 
 protected:
-  void buildPipelineWith(mlir::OpPassManager &pm, const Options &) const override {
-    pm.addPass(mlir::createCanonicalizerPass());
-    pm.addPass(mlir::createCSEPass());
-  }
+  // The deployment pipeline's result is the artifact (it ends cleaned up
+  // and planned).
+  void buildPipelineWith(mlir::OpPassManager &, const Options &) const override {}
   mlir::LogicalResult emitWith(mlir::ModuleOp module, llvm::raw_ostream &os,
                                const Options &options) const override {
     mlir::OpPrintingFlags flags;

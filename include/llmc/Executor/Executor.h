@@ -52,6 +52,10 @@ struct ExecutorOptions {
   /// Called with each `check` op that does not hold and why; without it, a
   /// failed check stops the run with an error.
   std::function<void(mlir::Operation *, const std::string &why)> onCheckFailure;
+  /// Run a program that carries a memory plan in its pools' bytes: each
+  /// planned value written to its buffer and read back from there by each
+  /// use (a plan that overlaps two live values changes the numbers).
+  bool usePlannedArena = true;
 };
 
 class Executor {

@@ -1,6 +1,7 @@
 //===- LLMDialect.cpp - llm dialect registration and module attributes ----===//
 #include "llmc/Dialect/LLM/IR/LLMDialect.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
+#include "llmc/Dialect/LLM/IR/MemoryPlan.h"
 #include "llmc/Dialect/LLM/IR/ProgramABI.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -287,6 +288,30 @@ LogicalResult LLMDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'" << name << "' belongs on an op with one result";
     return success();
   }
+  if (name == getBuffersAttrName()) {
+    auto buffers = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!buffers || buffers.size() != op->getNumResults() ||
+        !llvm::all_of(buffers, [](Attribute a) { return isa<BufferAttr, UnitAttr>(a); }))
+      return op->emitError() << "'" << name << "' must list one #llm.buffer (or unit: none) per "
+                             << "result, " << op->getNumResults() << " here";
+    return success();
+  }
+  if (name == getMemoryPlanAttrName()) {
+    auto plan = dyn_cast<DictionaryAttr>(attr.getValue());
+    if (!isa<func::FuncOp>(op) || !plan ||
+        !llvm::all_of(plan, [](NamedAttribute e) { return isa<IntegerAttr>(e.getValue()); }))
+      return op->emitError() << "'" << name
+                             << "' belongs on a static program, a dictionary of integers";
+    return success();
+  }
+  if (name == getMemoryPoolsAttrName()) {
+    auto module = dyn_cast<ModuleOp>(op);
+    std::optional<MemoryPools> pools = module ? getMemoryPools(module) : std::nullopt;
+    if (!pools)
+      return op->emitError() << "'" << name
+                             << "' belongs on a builtin.module, a dictionary of integers";
+    return verifyMemoryPlan(module, *pools);
+  }
   if (attr.getName() != getWeightsAttrName())
     return op->emitError() << "unknown attribute '" << attr.getName().strref()
                            << "' of the llm dialect";
@@ -305,9 +330,15 @@ LogicalResult LLMDialect::verifyOperationAttribute(Operation *op,
   return success();
 }
 
-// No argument attribute belongs to the llm dialect.
+// `llm.buffer`: where a planned program's argument lives (MemoryPlan.h).
 LogicalResult LLMDialect::verifyRegionArgAttribute(Operation *op, unsigned regionIndex,
                                                    unsigned argIndex, NamedAttribute attr) {
+  if (attr.getName() == getBufferAttrName()) {
+    if (!isa<BufferAttr>(attr.getValue()))
+      return op->emitError() << "'" << getBufferAttrName() << "' of argument #" << argIndex
+                             << " must be a #llm.buffer";
+    return success();
+  }
   if (attr.getName() == getAliasesAttrName())
     return op->emitError() << "'" << getAliasesAttrName()
                            << "' belongs on a function result, not on argument #" << argIndex;
@@ -356,6 +387,16 @@ LogicalResult DeviceAttr::verify(function_ref<InFlightDiagnostic()> emitError, S
     return emitError() << "a device needs the name of its target";
   if (sramBytes < 0)
     return emitError() << "sram_bytes must not be negative, got " << sramBytes;
+  return success();
+}
+
+LogicalResult BufferAttr::verify(function_ref<InFlightDiagnostic()> emitError, StringRef pool,
+                                 int64_t offset, int64_t size) {
+  if (!isMemoryPool(pool))
+    return emitError() << "unknown pool '" << pool << "' (cache, io, dram, sram)";
+  if (offset < 0 || size < 0)
+    return emitError() << "a buffer's offset and size are not negative, got " << offset
+                       << " and " << size;
   return success();
 }
 

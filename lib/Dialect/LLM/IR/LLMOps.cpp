@@ -68,6 +68,12 @@ void WeightOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
+bool llmc::llm::isBroadcastingElementwise(Operation *op) {
+  return op->hasTrait<OpTrait::Elementwise>() ||
+         isa<AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp, PowOp, CompareOp, WhereOp, CastOp>(
+             op);
+}
+
 //===----------------------------------------------------------------------===//
 // FusionGroupOp
 //===----------------------------------------------------------------------===//

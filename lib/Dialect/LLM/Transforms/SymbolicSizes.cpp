@@ -15,11 +15,6 @@
 using namespace mlir;
 using namespace llmc::llm;
 
-bool llmc::llm::isBroadcastingElementwise(Operation *op) {
-  return op->hasTrait<OpTrait::Elementwise>() ||
-         isa<AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp, PowOp, CompareOp, WhereOp, CastOp>(
-             op);
-}
 
 //===----------------------------------------------------------------------===//
 // Linear

@@ -29,10 +29,6 @@
 
 namespace llmc::llm {
 
-/// Elementwise with numpy broadcasting: the result's dimension k reads each
-/// operand's dimension k - (result rank - operand rank).
-bool isBroadcastingElementwise(mlir::Operation *op);
-
 /// What a linear expression is over.
 struct Atom {
   enum class Kind {

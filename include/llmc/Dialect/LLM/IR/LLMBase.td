@@ -211,6 +211,27 @@ def LLM_Dialect : Dialect {
     // The static programs' ABI ("Model modules and inference phases"; read
     // and written through include/llmc/Dialect/LLM/IR/ProgramABI.h).
 
+    // The memory plan (MemoryPlan.h; llm-plan-memory).
+
+    /// Name of an op's buffers (an array of #llm.buffer, one per result)
+    /// and of an argument's (one #llm.buffer).
+    static constexpr ::llvm::StringLiteral getBuffersAttrName() {
+      return ::llvm::StringLiteral("llm.buffers");
+    }
+    static constexpr ::llvm::StringLiteral getBufferAttrName() {
+      return ::llvm::StringLiteral("llm.buffer");
+    }
+    /// Name of the module attribute giving the planned pools' sizes and the
+    /// alignment (a dictionary of i64: alignment, cache, io, dram, sram).
+    static constexpr ::llvm::StringLiteral getMemoryPoolsAttrName() {
+      return ::llvm::StringLiteral("llm.memory_pools");
+    }
+    /// Name of a planned program's figures (a dictionary of i64: each
+    /// scratch pool's peak and lower bound).
+    static constexpr ::llvm::StringLiteral getMemoryPlanAttrName() {
+      return ::llvm::StringLiteral("llm.memory_plan");
+    }
+
     /// Name of a static program's phase (`#llm.phase<...>`, on a func.func).
     static constexpr ::llvm::StringLiteral getPhaseAttrName() {
       return ::llvm::StringLiteral("llm.phase");
@@ -405,6 +426,39 @@ def LLM_DeviceAttr : LLM_Attr<"Device", "device"> {
     StringRefParameter<"the target's name">:$name,
     "bool":$accumulates_in_fp32,
     "int64_t":$sram_bytes
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def LLM_BufferAttr : LLM_Attr<"Buffer", "buffer"> {
+  let summary = "Where a value of a planned program lives";
+  let description = [{
+    The memory plan (`llm-plan-memory`) gives each value a static program
+    materialises `#llm.buffer<pool = "dram", offset = 128, size = 64>`: its
+    `size` bytes start `offset` bytes into `pool`. On an op it is one entry
+    per result of `llm.buffers = [...]`; on a program argument, the argument
+    attribute `llm.buffer`. The pools:
+
+    * `cache`: the KV caches, persistent and shared by every program of the
+      module (a cache's argument, its in-place updates and the result that
+      aliases it share one buffer);
+    * `io`: the program's other arguments (ids, position, length) and its
+      logits;
+    * `dram`, `sram`: the scratch arena the programs share (they never run
+      at once, so each program's offsets start at 0 and the arena is the
+      largest program's); `sram` is the device's on-chip memory, `dram`
+      takes what does not fit there.
+
+    Weights and constants are read-only and have no buffer. A view
+    (`llm.reshape`, an `llm.slice` of contiguous bytes) lies inside its
+    source's buffer; an elementwise op may write its result over an operand
+    of the same type whose buffer is dead after it (in place).
+  }];
+  let parameters = (ins
+    StringRefParameter<"cache, io, dram or sram">:$pool,
+    "int64_t":$offset,
+    "int64_t":$size
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

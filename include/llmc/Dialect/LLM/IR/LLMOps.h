@@ -33,4 +33,10 @@ inline mlir::FailureOr<llvm::APFloat> parseF64Parameter(mlir::AsmParser &parser)
 #define GET_OP_CLASSES
 #include "llmc/Dialect/LLM/IR/LLMOps.h.inc"
 
+namespace llmc::llm {
+/// Elementwise with numpy broadcasting: the result's dimension k reads each
+/// operand's dimension k - (result rank - operand rank).
+bool isBroadcastingElementwise(mlir::Operation *op);
+} // namespace llmc::llm
+
 #endif // LLMC_DIALECT_LLM_IR_LLMOPS_H

@@ -233,6 +233,62 @@ def CacheType : Pass<"llm-cache-type", "::mlir::ModuleOp"> {
   let dependentDialects = ["::llmc::llm::LLMDialect"];
 }
 
+def PlanMemory : Pass<"llm-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "Place every value of the static programs in a memory pool";
+  let description = [{
+    Decides, at compile time, where each value of the static programs lives
+    and when its bytes are reused (the rules are MemoryPlan.h's; the dialect
+    verifies a plan whenever the module carries `llm.memory_pools`):
+
+    * liveness at the granularity a target materialises: the results of
+      top-level ops and fusion groups (nothing inside a group); views
+      (`llm.reshape`, contiguous `llm.slice`) share their source's bytes;
+      an elementwise op writes its result over an operand of the same type
+      whose buffer is dead after it; `llm.cache_update` writes its cache;
+    * regions: weights and constants are read-only (no buffer); the KV
+      caches are one persistent `cache` pool shared by every program (a
+      cache's argument, updates and aliasing result at one offset); the
+      program's other arguments and its logits are in `io`; everything else
+      is scratch, in one arena the programs share (they never run at once:
+      it is as large as the largest program's);
+    * pools: with `sram-bytes` (the device's on-chip memory) scratch values
+      go to `sram` as far as they fit and the rest spill to `dram`; without,
+      all scratch is `dram`;
+    * allocation: greedy by size with best fit, then hill climbing over the
+      placement order that stops at the live-set lower bound (the most
+      bytes live at one step), per program and pool
+      (include/llmc/Planning/Allocator.h).
+
+    The plan is recorded in the IR: `llm.buffers = [#llm.buffer<pool = ...,
+    offset = ..., size = ...>, ...]` on ops (one per result), `llm.buffer`
+    on arguments, `llm.memory_plan` per program (each scratch pool's peak
+    and lower bound, the naive sum) and `llm.memory_pools` on the module
+    (alignment and pool sizes). Planning an already planned module plans it
+    again. With `report`, prints per program and pool the peak, the lower
+    bound, their ratio, the naive sum (every value its own buffer) and the
+    largest buffers; `json` writes the plan for tools, `svg` draws it
+    (offset against step, a rectangle per buffer).
+
+    ```
+    llmc-opt --llm-plan-memory="sram-bytes=1048576 report=1" static.mlir
+    llmc model.mlir -target=mlir --max-seq-len=256 --print-memory-plan
+    ```
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Every buffer starts at a multiple of this many bytes (a power of two)">,
+    Option<"sramBytes", "sram-bytes", "int64_t", /*default=*/"0",
+           "The device's on-chip memory for scratch values (0: all scratch in dram)">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print each program's peak, lower bound, naive sum and largest buffers">,
+    Option<"jsonFile", "json", "std::string", /*default=*/"\"\"",
+           "Write the plan as JSON to this file">,
+    Option<"svgFile", "svg", "std::string", /*default=*/"\"\"",
+           "Draw the plan (offset against step) as SVG into this file">,
+  ];
+  let dependentDialects = ["::llmc::llm::LLMDialect"];
+}
+
 def FP16Safety : Pass<"llm-fp16-safety", "::mlir::ModuleOp"> {
   let summary = "Rewrite ops whose FP16 evaluation can overflow into range-safe forms";
   let description = [{

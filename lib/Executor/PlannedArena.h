@@ -1,0 +1,45 @@
+//===- PlannedArena.h - a planned program's pools as bytes ------*- C++ -*-===//
+//
+// The reference executor runs a program that carries a memory plan
+// (MemoryPlan.h) with every planned value in its pool's bytes: written to
+// its buffer when computed, read back from there by each use. A plan that
+// lets two live values share bytes then changes the numbers.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LLMC_LIB_EXECUTOR_PLANNEDARENA_H
+#define LLMC_LIB_EXECUTOR_PLANNEDARENA_H
+
+#include "llmc/Reference/Tensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmc::exec {
+
+class PlannedArena {
+public:
+  /// The pools of `function`'s module, if it is a planned program.
+  static std::optional<PlannedArena> forProgram(mlir::func::FuncOp function);
+
+  /// Whether `v` lives in the arena.
+  bool holds(mlir::Value v) const;
+  /// Writes `value` (of `v`) into its buffer.
+  void store(mlir::Value v, const ref::Tensor &value);
+  /// The value of `v`, read from its buffer.
+  ref::Tensor load(mlir::Value v) const;
+
+private:
+  std::map<std::string, std::vector<char>> pools;
+  /// The element type each stored value had (an FP16 device's f32 values
+  /// are f16 numbers): it is read back as it was written.
+  llvm::DenseMap<mlir::Value, DType> storedAs;
+};
+
+} // namespace llmc::exec
+
+#endif // LLMC_LIB_EXECUTOR_PLANNEDARENA_H
