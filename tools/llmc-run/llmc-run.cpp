@@ -85,6 +85,11 @@ cl::opt<bool> checkMode("check",
                         cl::init(false), cl::cat(category));
 cl::opt<bool> fp16("fp16", cl::desc("Model a device that computes only in FP16"),
                    cl::init(false), cl::cat(category));
+cl::opt<bool> plannedArena(
+    "planned-arena",
+    cl::desc("Run a program that carries a memory plan in the plan's bytes, every value at its "
+             "planned offset (default; =false keeps values apart, faster on large caches)"),
+    cl::init(true), cl::cat(category));
 
 int fail(int status, const Twine &message) {
   WithColor::error(errs(), "llmc-run") << message << "\n";
@@ -229,6 +234,7 @@ int main(int argc, char **argv) {
   mlir::OwningOpRef<mlir::ModuleOp> module;
   ExecutorOptions options;
   options.fp16 = fp16;
+  options.usePlannedArena = plannedArena;
   // An ONNX model's initializers go to a temporary weights file.
   SmallString<128> temporaryWeights;
   std::optional<FileRemover> removeWeights;

@@ -204,3 +204,25 @@ module attributes {llm.max_seq_len = 8 : i64, llm.memory_pools = {alignment = 16
     return %6, %3, %4 : tensor<1x1x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>
   }
 }
+
+// -----
+
+// A malformed op in a planned program is reported as itself (the plan is not
+// read from it).
+module attributes {llm.max_seq_len = 8 : i64, llm.memory_pools = {alignment = 16 : i64, cache = 128 : i64, dram = 48 : i64, io = 80 : i64}} {
+  func.func @decode(%arg0: tensor<1x1xi64> {llm.buffer = #llm.buffer<pool = "io", offset = 0, size = 8>}, %arg1: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 16, size = 8>}, %arg2: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 32, size = 8>}, %arg3: tensor<1x1x8x4xf32> {llm.buffer = #llm.buffer<pool = "cache", offset = 0, size = 128>}) -> (tensor<1x1x8xf32>, tensor<1x1x8x4xf32> {llm.aliases = 3 : i64}) attributes {llm.memory_plan = {dram = 48 : i64, dram_lower_bound = 48 : i64, dram_naive = 64 : i64, io = 80 : i64}, llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64} {
+    %0 = llm.cast %arg0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 4>]} : tensor<1x1xi64> to tensor<1x1xf32>
+    %1 = llm.reshape %0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 4>]} : tensor<1x1xf32> to tensor<1x1x1xf32>
+    %2 = llm.broadcast_to %1 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x1xf32> to tensor<1x1x8xf32>
+    %3 = llm.exp %2 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x8xf32>
+    %4 = llm.neg %3 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x8xf32>
+    %5 = llm.slice %4 dims [2] starts [0] limits [4] {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 16>]} : tensor<1x1x8xf32> to tensor<1x1x4xf32>
+    %6 = llm.slice %4 dims [2] starts [4] limits [8] {llm.buffers = [#llm.buffer<pool = "dram", offset = 16, size = 16>]} : tensor<1x1x8xf32> to tensor<1x1x4xf32>
+    // expected-error @+1 {{'llm.cache_update' op expected 4 operands, but found 0}}
+    %x = "llm.cache_update"() : () -> tensor<1x1x8x4xf32>
+    %7 = llm.add %5, %6 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 16>]} : tensor<1x1x4xf32>
+    %8 = llm.concat %7, %7 dim 2 {llm.buffers = [#llm.buffer<pool = "io", offset = 48, size = 32>]} : tensor<1x1x4xf32>, tensor<1x1x4xf32>
+    return %8, %arg3 : tensor<1x1x8xf32>, tensor<1x1x8x4xf32>
+  }
+}
+

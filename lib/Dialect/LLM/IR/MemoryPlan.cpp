@@ -5,6 +5,7 @@
 #include "llmc/Dialect/LLM/IR/ShapeUtils.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
 
 using namespace mlir;
 using namespace llmc::llm;
@@ -396,6 +397,11 @@ LogicalResult llmc::llm::verifyMemoryPlan(ModuleOp module, const MemoryPools &po
     std::optional<Phase> phase = getProgramPhase(program);
     if (!phase || program.isExternal() || !llvm::hasSingleElement(program.getBody()))
       continue;
+    // The module's attributes are verified before the ops inside it: verify
+    // the program first, so that the plan is read from ops known to be
+    // well-formed (a malformed op is reported as such, not read).
+    if (failed(mlir::verify(program)) || !isa<func::ReturnOp>(program.getBody().front().back()))
+      return failure();
     if (failed(verifyProgram(program, pools, cacheBuffers, *phase == Phase::prefix)))
       return failure();
   }
