@@ -244,7 +244,7 @@ func.func @attention_head_dim(%q: tensor<1x4x?x16xf32>, %k: tensor<1x2x?x8xf32>)
 // -----
 
 func.func @attention_types(%q: tensor<1x4x?x16xf16>, %k: tensor<1x2x?x16xf32>) {
-  // expected-error @+1 {{operands must share one element type, got 'f16' and 'f32'}}
+  // expected-error @+1 {{keys and values stored as 'f32' cannot be read as 'f16' (the same type, or f16/bf16 for f32)}}
   %o = llm.attention %q, %k, %k scale(0.25) : tensor<1x4x?x16xf16>, tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>
   return
 }
@@ -565,4 +565,13 @@ func.func @mla_mask(%qn: tensor<1x4x8x16xf32>, %qr: tensor<1x4x8x8xf32>, %c: ten
   // expected-error @+1 {{mask [8, 16] does not broadcast to the scores [1, 4, 8, 32]}}
   %o = llm.mla_attention %qn, %qr, %c, %kr, %w mask %m scale(0.1) : tensor<1x4x8x16xf32>, tensor<1x4x8x8xf32>, tensor<1x1x32x32xf32>, tensor<1x1x32x8xf32>, tensor<112x32xf32>, tensor<8x16xi1>
   return %o : tensor<1x4x8x12xf32>
+}
+
+// -----
+
+// Keys and values of one stored type: f16 or bf16 for an f32 query.
+func.func @attention_keys_of_two_types(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x8x16xf16>, %v: tensor<1x2x8x16xbf16>) {
+  // expected-error @+1 {{operands must share one element type, got 'f16' and 'bf16'}}
+  %o = llm.attention %q, %k, %v scale(0.25) : tensor<1x4x1x16xf32>, tensor<1x2x8x16xf16>, tensor<1x2x8x16xbf16>
+  return
 }

@@ -70,6 +70,14 @@ func.func @attention(%q: tensor<1x4x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: ten
   return %a, %b, %c : tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>
 }
 
+// Keys and values kept in f16 (a KV cache stored narrower) for an f32 query.
+// CHECK-LABEL: func.func @attention_stored_f16
+// CHECK: llm.attention %{{.*}}, %{{.*}}, %{{.*}} scale(2.500000e-01) causal : tensor<1x4x?x16xf32>, tensor<1x2x?x16xf16>, tensor<1x2x?x8xf16>
+func.func @attention_stored_f16(%q: tensor<1x4x?x16xf32>, %k: tensor<1x2x?x16xf16>, %v: tensor<1x2x?x8xf16>) -> tensor<1x4x?x8xf32> {
+  %a = llm.attention %q, %k, %v scale(0.25) causal : tensor<1x4x?x16xf32>, tensor<1x2x?x16xf16>, tensor<1x2x?x8xf16>
+  return %a : tensor<1x4x?x8xf32>
+}
+
 // CHECK-LABEL: func.func @mla_attention
 func.func @mla_attention(%qn: tensor<1x4x?x16xf32>, %qr: tensor<1x4x?x8xf32>, %c: tensor<1x1x?x32xf32>,
                          %kr: tensor<1x1x?x8xf32>, %w: tensor<112x32xf32>) -> tensor<1x4x?x12xf32> {

@@ -61,6 +61,23 @@ inline mlir::LogicalResult expectSameElementType(Loc loc,
   return mlir::success();
 }
 
+/// Fails unless the stored operands (an attention's keys and values, as a
+/// KV cache keeps them) share one element type that is the computed one
+/// (`computed`'s) or, for f32 computation, f16 or bf16: a narrower storage
+/// whose elements read exactly as f32.
+inline mlir::LogicalResult expectStoredElementType(Loc loc, mlir::Value computed,
+                                                   mlir::ValueRange stored) {
+  if (mlir::failed(expectSameElementType(loc, stored)))
+    return mlir::failure();
+  mlir::Type compute = tensorOf(computed).getElementType();
+  mlir::Type storage = tensorOf(stored.front()).getElementType();
+  if (storage == compute || (compute.isF32() && (storage.isF16() || storage.isBF16())))
+    return mlir::success();
+  return mlir::emitOptionalError(loc, "keys and values stored as ", storage,
+                                 " cannot be read as ", compute,
+                                 " (the same type, or f16/bf16 for f32)");
+}
+
 /// Fails unless dimension sizes `a` and `b` may be equal.
 inline mlir::LogicalResult expectDimsMatch(Loc loc, int64_t a, int64_t b,
                                            llvm::StringRef what) {

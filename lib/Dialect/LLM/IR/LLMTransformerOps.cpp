@@ -239,8 +239,8 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *, Loc loc,
       failed(expectDimsMatch(loc, k[2], v[2], "key and value lengths")) ||
       failed(expectDimsMatch(loc, q[3], k[3], "query and key head dims")))
     return failure();
-  if (failed(expectSameElementType(
-          loc, {adaptor.getQuery(), adaptor.getKey(), adaptor.getValue()})) ||
+  if (failed(expectStoredElementType(loc, adaptor.getQuery(),
+                                     {adaptor.getKey(), adaptor.getValue()})) ||
       failed(checkScale(loc, adaptor.getScale())))
     return failure();
 
@@ -337,9 +337,9 @@ LogicalResult MLAAttentionOp::inferReturnTypes(MLIRContext *, Loc loc,
                              " rows, not heads * (Dn + Dv) = ", heads,
                              " * (", nopeDim, " + Dv) with Dv > 0");
   if (failed(expectSameElementType(
-          loc, {adaptor.getQueryNope(), adaptor.getQueryRope(),
-                adaptor.getLatent(), adaptor.getKeyRope(),
-                adaptor.getKvUpWeight()})) ||
+          loc, {adaptor.getQueryNope(), adaptor.getQueryRope(), adaptor.getKvUpWeight()})) ||
+      failed(expectStoredElementType(loc, adaptor.getQueryNope(),
+                                     {adaptor.getLatent(), adaptor.getKeyRope()})) ||
       failed(checkScale(loc, adaptor.getScale())))
     return failure();
   if (Value mask = adaptor.getMask()) {

@@ -34,6 +34,24 @@ Value convert(OpBuilder &b, Location loc, Value value, Type element) {
   return b.create<CastOp>(loc, type.clone(element), value);
 }
 
+/// Whether `use` (with every cache already retyped) reads the stored cache
+/// as it is: attention's keys and values, latent attention's caches, when
+/// both are of one stored type (f16/bf16 for an f32 query: read exactly, so
+/// no widened copy of the cache is made for them).
+bool readsStored(OpOperand &use) {
+  auto storedPair = [&](Value a, Value b) {
+    return (use.get() == a || use.get() == b) &&
+           cast<RankedTensorType>(a.getType()).getElementType() ==
+               cast<RankedTensorType>(b.getType()).getElementType();
+  };
+  Operation *user = use.getOwner();
+  if (auto attention = dyn_cast<AttentionOp>(user))
+    return storedPair(attention.getKey(), attention.getValue());
+  if (auto mla = dyn_cast<MLAAttentionOp>(user))
+    return storedPair(mla.getLatent(), mla.getKeyRope());
+  return false;
+}
+
 bool isFloatTensor(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor && isa<FloatType>(tensor.getElementType());
@@ -67,6 +85,14 @@ struct CacheTypePass : public llmc::llm::impl::CacheTypeBase<CacheTypePass> {
   void retypeProgram(func::FuncOp program, unsigned caches) {
     Block &entry = program.getBody().front();
     auto ret = cast<func::ReturnOp>(entry.getTerminator());
+    // Each stored cache value (an argument, its in-place updates, views of
+    // them), with the type the program computes in and its reads.
+    struct StoredValue {
+      Value value;
+      Type computed;
+      SmallVector<OpOperand *> reads;
+    };
+    SmallVector<StoredValue> values;
     for (unsigned i = 0; i < caches; ++i) {
       BlockArgument arg = program.getArgument(kFirstCacheArgument + i);
       if (!isFloatTensor(arg.getType()))
@@ -74,34 +100,45 @@ struct CacheTypePass : public llmc::llm::impl::CacheTypeBase<CacheTypePass> {
       Type computed = cast<RankedTensorType>(arg.getType()).getElementType();
       if (computed == stored)
         continue;
-      // The stored cache and its in-place updates, each read converted back.
       SmallVector<Value> worklist{arg};
       while (!worklist.empty()) {
         Value cache = worklist.pop_back_val();
         cache.setType(cast<RankedTensorType>(cache.getType()).clone(stored));
-        SmallVector<OpOperand *> reads;
+        StoredValue &v = values.emplace_back(StoredValue{cache, computed, {}});
         for (OpOperand &use : cache.getUses()) {
-          auto update = dyn_cast<CacheUpdateOp>(use.getOwner());
+          Operation *user = use.getOwner();
+          auto update = dyn_cast<CacheUpdateOp>(user);
           if (update && use.getOperandNumber() == update.getCacheMutable().getOperandNumber()) {
             OpBuilder b(update);
             update.getUpdateMutable().assign(
                 convert(b, update.getLoc(), update.getUpdate(), stored));
             worklist.push_back(update.getResult());
-          } else if (use.getOwner() != ret.getOperation()) {
-            reads.push_back(&use);
+          } else if (isa<ReshapeOp>(user) && user->getNumOperands() == 1) {
+            worklist.push_back(user->getResult(0)); // a view of the stored cache
+          } else if (user != ret.getOperation() ||
+                     !getAliasedArgument(program, use.getOperandNumber())) {
+            v.reads.push_back(&use); // (returned other than as a cache: read)
           }
         }
-        if (reads.empty())
-          continue;
-        OpBuilder b(program.getContext());
-        if (auto arg = dyn_cast<BlockArgument>(cache))
-          b.setInsertionPointToStart(arg.getOwner());
-        else
-          b.setInsertionPointAfter(cache.getDefiningOp());
-        Value wide = convert(b, cache.getLoc(), cache, computed);
-        for (OpOperand *read : reads)
-          read->set(wide);
       }
+    }
+    // Reads that take the stored type as it is keep it; the others read a
+    // converted copy (one per stored value).
+    for (StoredValue &v : values) {
+      SmallVector<OpOperand *> widened;
+      for (OpOperand *read : v.reads)
+        if (!readsStored(*read))
+          widened.push_back(read);
+      if (widened.empty())
+        continue;
+      OpBuilder b(program.getContext());
+      if (auto arg = dyn_cast<BlockArgument>(v.value))
+        b.setInsertionPointToStart(arg.getOwner());
+      else
+        b.setInsertionPointAfter(v.value.getDefiningOp());
+      Value wide = convert(b, v.value.getLoc(), v.value, v.computed);
+      for (OpOperand *read : widened)
+        read->set(wide);
     }
     retypeResults(program, ret);
   }

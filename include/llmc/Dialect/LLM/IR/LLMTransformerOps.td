@@ -223,7 +223,9 @@ def LLM_AttentionOp : LLM_TransformerOp<"attention", [InferTypeOpAdaptor]> {
       `mscale^2` correction for DeepSeek.
 
     Softmax uses the max-subtracted form; the sums over `d` and `j` are
-    accumulations (see "Numerics").
+    accumulations (see "Numerics"). `key` and `value` have the query's
+    element type, or f16/bf16 for an f32 query (a KV cache stored narrower,
+    `llm-cache-type`): their elements are read as the f32 numbers they are.
 
     ```mlir
     %o = llm.attention %q, %k, %v scale(2.500000e-01) causal
@@ -275,7 +277,10 @@ def LLM_MLAAttentionOp : LLM_TransformerOp<"mla_attention",
     broadcastable to `[B, H, Sq, Skv]`) as in `llm.attention`, and the same
     rule for a row with no allowed key. The definition is the "naive" (decompressing)
     form; a pass may compute it in the "absorbed" form (Wk folded into the
-    query, Wv into the output) since both are the same function.
+    query, Wv into the output) since both are the same function. `latent`
+    and `key_rope` (the caches) have the query's element type, or f16/bf16
+    for an f32 query, read as the f32 numbers they are (as in
+    `llm.attention`).
 
     ```mlir
     %o = llm.mla_attention %qn, %qr, %c, %kr, %wkvb scale(1.0e-01) causal

@@ -210,9 +210,11 @@ def CacheType : Pass<"llm-cache-type", "::mlir::ModuleOp"> {
       place: `llm.aliases` is kept);
     * what a program writes into a cache is converted first
       (`llm.cast` to `type`: round to nearest even, as the device stores it);
-    * what reads a cache (attention) reads it converted back to the type the
-      model computes in, so the computation is unchanged but for the
-      rounding of the stored entries.
+    * attention (`llm.attention`'s keys and values, `llm.mla_attention`'s
+      caches) reads the stored cache as it is (an f32 attention may read
+      f16/bf16 keys and values exactly); any other reader reads a copy
+      converted back to the type the model computes in. The computation is
+      unchanged but for the rounding of the stored entries.
 
     A device that computes in FP16 anyway (`--fp16` on the reference
     executor) gets the same numbers with half the cache bytes; a CPU keeping
