@@ -175,8 +175,13 @@ Executor::run(func::FuncOp function, llvm::ArrayRef<Tensor> inputs, RunError &er
   llvm::DenseMap<Value, Tensor> values;
   // A planned program keeps its planned values in the plan's bytes, not in
   // `values`.
-  std::optional<PlannedArena> arena =
-      options.usePlannedArena ? PlannedArena::forProgram(function) : std::nullopt;
+  std::optional<PlannedArena> arena;
+  if (options.usePlannedArena) {
+    error.message.clear();
+    arena = PlannedArena::forProgram(function, error);
+    if (!arena && !error.message.empty())
+      return std::nullopt;
+  }
   auto read = [&](Value v) {
     return arena && arena->holds(v) ? arena->load(v) : values.lookup(v);
   };

@@ -3,30 +3,36 @@
 // The reference executor runs a program that carries a memory plan
 // (MemoryPlan.h) with every planned value in its pool's bytes: written to
 // its buffer when computed, read back from there by each use. A plan that
-// lets two live values share bytes then changes the numbers.
+// lets two live values share bytes then changes the numbers. Scratch bytes
+// start as a poison pattern (not zeros), so a value read before anything
+// wrote it shows too.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LLMC_LIB_EXECUTOR_PLANNEDARENA_H
 #define LLMC_LIB_EXECUTOR_PLANNEDARENA_H
 
 #include "llmc/Reference/Tensor.h"
+#include "llmc/Runtime/Program.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <cstdlib>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace llmc::exec {
 
 class PlannedArena {
 public:
-  /// The pools of `function`'s module, if it is a planned program.
-  static std::optional<PlannedArena> forProgram(mlir::func::FuncOp function);
+  /// The pools `function` uses, if it is a planned program; none (and
+  /// `error` set) when its bytes cannot be had.
+  static std::optional<PlannedArena> forProgram(mlir::func::FuncOp function,
+                                                runtime::RunError &error);
 
-  /// Whether `v` lives in the arena.
+  /// Whether `v` lives in the arena (a buffer inside a pool it has).
   bool holds(mlir::Value v) const;
   /// Writes `value` (of `v`) into its buffer.
   void store(mlir::Value v, const ref::Tensor &value);
@@ -34,7 +40,14 @@ public:
   ref::Tensor load(mlir::Value v) const;
 
 private:
-  std::map<std::string, std::vector<char>> pools;
+  struct Free {
+    void operator()(char *p) const { std::free(p); }
+  };
+  struct Pool {
+    std::unique_ptr<char, Free> bytes;
+    int64_t size = 0;
+  };
+  std::map<std::string, Pool> pools;
   /// The element type each stored value had (an FP16 device's f32 values
   /// are f16 numbers): it is read back as it was written.
   llvm::DenseMap<mlir::Value, DType> storedAs;

@@ -10,6 +10,11 @@
 using namespace llmc::planning;
 
 int64_t llmc::planning::alignTo(int64_t bytes, int64_t alignment) {
+  if (alignment <= 1)
+    return bytes;
+  int64_t limit = std::numeric_limits<int64_t>::max() / alignment * alignment;
+  if (bytes > limit)
+    return limit;
   return (bytes + alignment - 1) / alignment * alignment;
 }
 
@@ -50,9 +55,14 @@ Trial place(llvm::ArrayRef<BufferRequest> buffers, llvm::ArrayRef<size_t> order,
   trial.offsets.assign(buffers.size(), std::nullopt);
   std::vector<size_t> placed;
   llvm::SmallVector<std::pair<int64_t, int64_t>> busy;
+  for (auto &[request, offset] : options.fixed)
+    trial.peak = std::max(trial.peak, offset + alignTo(request.size, options.alignment));
   for (size_t i : order) {
     int64_t size = alignTo(buffers[i].size, options.alignment);
     busy.clear();
+    for (auto &[request, offset] : options.fixed)
+      if (buffers[i].overlapsInTime(request))
+        busy.push_back({offset, offset + alignTo(request.size, options.alignment)});
     for (size_t j : placed)
       if (buffers[i].overlapsInTime(buffers[j]))
         busy.push_back({*trial.offsets[j],
@@ -69,7 +79,7 @@ Trial place(llvm::ArrayRef<BufferRequest> buffers, llvm::ArrayRef<size_t> order,
       cursor = std::max(cursor, end);
     }
     int64_t offset = best.value_or(cursor);
-    if (offset > options.capacity - size) {
+    if (size > options.capacity || offset > options.capacity - size) {
       trial.spilled += buffers[i].size;
       continue;
     }
@@ -106,8 +116,15 @@ Allocation llmc::planning::allocate(llvm::ArrayRef<BufferRequest> buffers,
            std::make_tuple(-y.size, y.first, -(y.last - y.first), b);
   });
   Trial best = place(buffers, order, options);
-  int64_t bound = liveLowerBound(buffers, options.alignment);
+  std::vector<BufferRequest> all(buffers.begin(), buffers.end());
+  for (auto &[request, offset] : options.fixed)
+    all.push_back(request);
+  int64_t bound = liveLowerBound(all, options.alignment);
   int64_t tried = 1;
+  // A buffer larger than the pool never fits: no order changes that.
+  auto canFit = [&](size_t i) {
+    return alignTo(buffers[i].size, options.alignment) <= options.capacity;
+  };
 
   // Hill climbing over the order: move a buffer that makes the peak (or one
   // that spilled) earlier, keep the order when the plan is no worse; stop
@@ -117,18 +134,24 @@ Allocation llmc::planning::allocate(llvm::ArrayRef<BufferRequest> buffers,
   const int64_t patience = 200;
   int64_t sinceImproved = 0;
   Trial current = best;
-  for (int64_t step = 0; step < options.improvementSteps && sinceImproved < patience; ++step) {
+  for (int64_t step = 0;
+       step < options.improvementSteps && sinceImproved < patience && order.size() > 1; ++step) {
     if (best.spilled == 0 && best.peak <= bound)
       break;
-    llvm::SmallVector<size_t> critical;
+    // The buffers to move: one that spilled though it could fit, else one
+    // at the peak.
+    llvm::SmallVector<size_t> spilled, atPeak;
     for (size_t k = 0; k < order.size(); ++k) {
       size_t i = order[k];
-      bool atPeak = current.offsets[i] &&
-                    *current.offsets[i] + alignTo(buffers[i].size, options.alignment) ==
-                        current.peak;
-      if (current.spilled ? !current.offsets[i] : atPeak)
-        critical.push_back(k);
+      if (!current.offsets[i]) {
+        if (canFit(i))
+          spilled.push_back(k);
+      } else if (*current.offsets[i] + alignTo(buffers[i].size, options.alignment) ==
+                 current.peak) {
+        atPeak.push_back(k);
+      }
     }
+    llvm::SmallVector<size_t> &critical = spilled.empty() ? atPeak : spilled;
     if (critical.empty())
       break;
     size_t from = critical[random.below(critical.size())];
@@ -156,14 +179,17 @@ Allocation llmc::planning::allocate(llvm::ArrayRef<BufferRequest> buffers,
   }
 
   Allocation result;
+  // The bound of what was placed, with the fixed bytes.
+  llvm::SmallVector<BufferRequest> placed;
+  for (auto [b, offset] : llvm::zip(buffers, best.offsets))
+    if (offset)
+      placed.push_back(b);
+  for (auto &[request, offset] : options.fixed)
+    placed.push_back(request);
   result.offsets = std::move(best.offsets);
   result.peak = best.peak;
   result.spilledBytes = best.spilled;
   result.ordersTried = tried;
-  llvm::SmallVector<BufferRequest> placed;
-  for (auto [b, offset] : llvm::zip(buffers, result.offsets))
-    if (offset)
-      placed.push_back(b);
   result.lowerBound = liveLowerBound(placed, options.alignment);
   return result;
 }
@@ -178,19 +204,26 @@ llmc::planning::checkAllocation(llvm::ArrayRef<BufferRequest> buffers,
     if (!offsets[i])
       continue;
     int64_t at = *offsets[i], size = alignTo(buffers[i].size, options.alignment);
-    if (at < 0 || at % options.alignment)
+    if (at < 0 || (options.alignment > 1 && at % options.alignment))
       return "buffer " + std::to_string(i) + " at offset " + std::to_string(at) +
              " is not aligned to " + std::to_string(options.alignment);
-    if (at > options.capacity - size)
+    if (size > options.capacity || at > options.capacity - size)
       return "buffer " + std::to_string(i) + " ends past the capacity of " +
              std::to_string(options.capacity) + " bytes";
     for (size_t j = 0; j < i; ++j) {
       if (!offsets[j] || !buffers[i].overlapsInTime(buffers[j]))
         continue;
       int64_t other = *offsets[j], otherSize = alignTo(buffers[j].size, options.alignment);
-      if (at < other + otherSize && other < at + size && size > 0 && otherSize > 0)
+      if (at - other < otherSize && other - at < size && size > 0 && otherSize > 0)
         return "buffers " + std::to_string(j) + " and " + std::to_string(i) +
                " are live at the same step and share bytes";
+    }
+    for (auto &[request, other] : options.fixed) {
+      int64_t otherSize = alignTo(request.size, options.alignment);
+      if (buffers[i].overlapsInTime(request) && at - other < otherSize && other - at < size &&
+          size > 0 && otherSize > 0)
+        return "buffer " + std::to_string(i) + " shares bytes with fixed bytes at " +
+               std::to_string(other);
     }
   }
   return std::nullopt;

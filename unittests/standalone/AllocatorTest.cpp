@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 
 using namespace llmc::planning;
@@ -66,6 +67,45 @@ TEST(Allocator, SpillsWhatDoesNotFitTheCapacity) {
   EXPECT_TRUE(a.offsets[1] && a.offsets[2]);
   EXPECT_EQ(a.spilledBytes, 1000);
   EXPECT_FALSE(checkAllocation(buffers, a.offsets, options));
+}
+
+TEST(Allocator, OneBufferLargerThanThePoolSpills) {
+  // (Once read past the order's end while trying to improve.)
+  AllocatorOptions options;
+  options.capacity = 64;
+  Allocation a = allocate({{100, 0, 0}}, options);
+  EXPECT_FALSE(a.offsets[0]);
+  EXPECT_EQ(a.spilledBytes, 100);
+  EXPECT_EQ(a.ordersTried, 1);
+}
+
+TEST(Allocator, WorksAroundFixedBytes) {
+  // 64 bytes reserved at step 1: a buffer live then goes above them, one
+  // live only at step 3 reuses them.
+  AllocatorOptions options;
+  options.fixed.push_back({{64, 1, 1}, 0});
+  std::vector<BufferRequest> buffers{{64, 0, 2}, {64, 3, 3}};
+  Allocation a = allocate(buffers, options);
+  EXPECT_EQ(a.offsets[0], 64);
+  EXPECT_EQ(a.offsets[1], 0);
+  EXPECT_EQ(a.peak, 128);
+  EXPECT_EQ(a.lowerBound, 128);
+  EXPECT_FALSE(checkAllocation(buffers, a.offsets, options));
+  EXPECT_EQ(checkAllocation(buffers, {0, 0}, options).value_or(""),
+            "buffer 0 shares bytes with fixed bytes at 0");
+}
+
+TEST(Allocator, HugeSizesNeitherOverflowNorFit) {
+  const int64_t huge = std::numeric_limits<int64_t>::max() - 3;
+  AllocatorOptions options;
+  options.capacity = 1 << 20;
+  Allocation a = allocate({{huge, 0, 1}, {64, 0, 1}}, options);
+  EXPECT_FALSE(a.offsets[0]);
+  EXPECT_EQ(a.offsets[1], 0);
+  EXPECT_EQ(alignTo(huge, 64), std::numeric_limits<int64_t>::max() / 64 * 64);
+  EXPECT_EQ(checkAllocation({{64, 0, 1}}, {std::numeric_limits<int64_t>::max() / 64 * 64}, options)
+                .value_or(""),
+            "buffer 0 ends past the capacity of 1048576 bytes");
 }
 
 TEST(Allocator, CheckNamesWhatIsWrong) {

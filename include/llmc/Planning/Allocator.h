@@ -45,6 +45,10 @@ struct AllocatorOptions {
   int64_t capacity = std::numeric_limits<int64_t>::max();
   /// Placement orders the improvement step tries at most, beyond the first.
   int64_t improvementSteps = 2000;
+  /// Bytes already taken before any buffer is placed: (lifetime and size,
+  /// offset) pairs every placement works around (a kernel's on-chip
+  /// working set reserved at its step).
+  std::vector<std::pair<BufferRequest, int64_t>> fixed;
 };
 
 /// Where each buffer went.
@@ -61,13 +65,16 @@ struct Allocation {
   int64_t ordersTried = 0;
 };
 
+/// `bytes` rounded up to a multiple of `alignment` (a non-positive
+/// alignment counts as 1; saturates instead of overflowing).
 int64_t alignTo(int64_t bytes, int64_t alignment);
 
 /// The most (aligned) bytes of `buffers` live at any one step.
 int64_t liveLowerBound(llvm::ArrayRef<BufferRequest> buffers, int64_t alignment);
 
 /// Offsets for `buffers`: as few bytes spilled as found, then the smallest
-/// peak found; stops improving at the lower bound. Deterministic.
+/// peak found (the fixed bytes count in both); stops improving at the
+/// lower bound. Deterministic.
 Allocation allocate(llvm::ArrayRef<BufferRequest> buffers, const AllocatorOptions &options);
 
 /// What is wrong with `offsets` for `buffers` (two buffers live at one step

@@ -226,3 +226,131 @@ module attributes {llm.max_seq_len = 8 : i64, llm.memory_pools = {alignment = 16
   }
 }
 
+// -----
+
+// An offset and size whose sum does not fit 64 bits.
+module attributes {llm.max_seq_len = 8 : i64, llm.memory_pools = {alignment = 16 : i64, cache = 128 : i64, dram = 48 : i64, io = 80 : i64}} {
+  func.func @decode(%arg0: tensor<1x1xi64> {llm.buffer = #llm.buffer<pool = "io", offset = 0, size = 8>}, %arg1: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 16, size = 8>}, %arg2: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 32, size = 8>}, %arg3: tensor<1x1x8x4xf32> {llm.buffer = #llm.buffer<pool = "cache", offset = 0, size = 128>}) -> (tensor<1x1x8xf32>, tensor<1x1x8x4xf32> {llm.aliases = 3 : i64}) attributes {llm.memory_plan = {dram = 48 : i64, dram_lower_bound = 48 : i64, dram_naive = 64 : i64, io = 80 : i64}, llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64} {
+    %0 = llm.cast %arg0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 4>]} : tensor<1x1xi64> to tensor<1x1xf32>
+    %1 = llm.reshape %0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 4>]} : tensor<1x1xf32> to tensor<1x1x1xf32>
+    %2 = llm.broadcast_to %1 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x1xf32> to tensor<1x1x8xf32>
+    %3 = llm.exp %2 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x8xf32>
+    %4 = llm.neg %3 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x8xf32>
+    %5 = llm.slice %4 dims [2] starts [0] limits [4] {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 16>]} : tensor<1x1x8xf32> to tensor<1x1x4xf32>
+    %6 = llm.slice %4 dims [2] starts [4] limits [8] {llm.buffers = [#llm.buffer<pool = "dram", offset = 16, size = 16>]} : tensor<1x1x8xf32> to tensor<1x1x4xf32>
+    // expected-error @+1 {{a buffer's offset and size are not negative and their sum fits 64 bits, got 9223372036854775792 and 16}}
+    %7 = llm.add %5, %6 {llm.buffers = [#llm.buffer<pool = "dram", offset = 9223372036854775792, size = 16>]} : tensor<1x1x4xf32>
+    %8 = llm.concat %7, %7 dim 2 {llm.buffers = [#llm.buffer<pool = "io", offset = 48, size = 32>]} : tensor<1x1x4xf32>, tensor<1x1x4xf32>
+    return %8, %arg3 : tensor<1x1x8xf32>, tensor<1x1x8x4xf32>
+  }
+}
+
+// -----
+
+// Pool sizes are i64.
+// expected-error @+1 {{'llm.memory_pools' belongs on a builtin.module, a dictionary of i64 (alignment and pool sizes)}}
+module attributes {llm.max_seq_len = 8 : i64, llm.memory_pools = {alignment = 16 : i64, cache = 128 : i64, dram = 48 : i128, io = 80 : i64}} {
+  func.func @decode(%arg0: tensor<1x1xi64> {llm.buffer = #llm.buffer<pool = "io", offset = 0, size = 8>}, %arg1: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 16, size = 8>}, %arg2: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 32, size = 8>}, %arg3: tensor<1x1x8x4xf32> {llm.buffer = #llm.buffer<pool = "cache", offset = 0, size = 128>}) -> (tensor<1x1x8xf32>, tensor<1x1x8x4xf32> {llm.aliases = 3 : i64}) attributes {llm.memory_plan = {dram = 48 : i64, dram_lower_bound = 48 : i64, dram_naive = 64 : i64, io = 80 : i64}, llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64} {
+    %0 = llm.cast %arg0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 4>]} : tensor<1x1xi64> to tensor<1x1xf32>
+    %1 = llm.reshape %0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 4>]} : tensor<1x1xf32> to tensor<1x1x1xf32>
+    %2 = llm.broadcast_to %1 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x1xf32> to tensor<1x1x8xf32>
+    %3 = llm.exp %2 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x8xf32>
+    %4 = llm.neg %3 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x8xf32>
+    %5 = llm.slice %4 dims [2] starts [0] limits [4] {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 16>]} : tensor<1x1x8xf32> to tensor<1x1x4xf32>
+    %6 = llm.slice %4 dims [2] starts [4] limits [8] {llm.buffers = [#llm.buffer<pool = "dram", offset = 16, size = 16>]} : tensor<1x1x8xf32> to tensor<1x1x4xf32>
+    %7 = llm.add %5, %6 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 16>]} : tensor<1x1x4xf32>
+    %8 = llm.concat %7, %7 dim 2 {llm.buffers = [#llm.buffer<pool = "io", offset = 48, size = 32>]} : tensor<1x1x4xf32>, tensor<1x1x4xf32>
+    return %8, %arg3 : tensor<1x1x8xf32>, tensor<1x1x8x4xf32>
+  }
+}
+
+// -----
+
+// A planned module plans every program.
+module attributes {llm.max_seq_len = 8 : i64, llm.memory_pools = {alignment = 16 : i64, cache = 128 : i64, dram = 48 : i64, io = 80 : i64}} {
+  // expected-error @+1 {{the module has a memory plan ('llm.memory_pools') but this program has none ('llm.memory_plan')}}
+  func.func @decode(%arg0: tensor<1x1xi64> {llm.buffer = #llm.buffer<pool = "io", offset = 0, size = 8>}, %arg1: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 16, size = 8>}, %arg2: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 32, size = 8>}, %arg3: tensor<1x1x8x4xf32> {llm.buffer = #llm.buffer<pool = "cache", offset = 0, size = 128>}) -> (tensor<1x1x8xf32>, tensor<1x1x8x4xf32> {llm.aliases = 3 : i64}) attributes {llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64} {
+    %0 = llm.cast %arg0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 4>]} : tensor<1x1xi64> to tensor<1x1xf32>
+    %1 = llm.reshape %0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 4>]} : tensor<1x1xf32> to tensor<1x1x1xf32>
+    %2 = llm.broadcast_to %1 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x1xf32> to tensor<1x1x8xf32>
+    %3 = llm.exp %2 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x8xf32>
+    %4 = llm.neg %3 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x8xf32>
+    %5 = llm.slice %4 dims [2] starts [0] limits [4] {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 16>]} : tensor<1x1x8xf32> to tensor<1x1x4xf32>
+    %6 = llm.slice %4 dims [2] starts [4] limits [8] {llm.buffers = [#llm.buffer<pool = "dram", offset = 16, size = 16>]} : tensor<1x1x8xf32> to tensor<1x1x4xf32>
+    %7 = llm.add %5, %6 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 16>]} : tensor<1x1x4xf32>
+    %8 = llm.concat %7, %7 dim 2 {llm.buffers = [#llm.buffer<pool = "io", offset = 48, size = 32>]} : tensor<1x1x4xf32>, tensor<1x1x4xf32>
+    return %8, %arg3 : tensor<1x1x8xf32>, tensor<1x1x8x4xf32>
+  }
+}
+
+// -----
+
+// Weights and constants are read-only: no buffer.
+module attributes {llm.max_seq_len = 8 : i64, llm.memory_pools = {alignment = 16 : i64, cache = 128 : i64, dram = 48 : i64, io = 80 : i64}} {
+  func.func @decode(%arg0: tensor<1x1xi64> {llm.buffer = #llm.buffer<pool = "io", offset = 0, size = 8>}, %arg1: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 16, size = 8>}, %arg2: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 32, size = 8>}, %arg3: tensor<1x1x8x4xf32> {llm.buffer = #llm.buffer<pool = "cache", offset = 0, size = 128>}) -> (tensor<1x1x8xf32>, tensor<1x1x8x4xf32> {llm.aliases = 3 : i64}) attributes {llm.memory_plan = {dram = 48 : i64, dram_lower_bound = 48 : i64, dram_naive = 64 : i64, io = 80 : i64}, llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64} {
+    %0 = llm.cast %arg0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 4>]} : tensor<1x1xi64> to tensor<1x1xf32>
+    %1 = llm.reshape %0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 4>]} : tensor<1x1xf32> to tensor<1x1x1xf32>
+    %2 = llm.broadcast_to %1 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x1xf32> to tensor<1x1x8xf32>
+    %3 = llm.exp %2 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x8xf32>
+    %4 = llm.neg %3 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x8xf32>
+    %5 = llm.slice %4 dims [2] starts [0] limits [4] {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 16>]} : tensor<1x1x8xf32> to tensor<1x1x4xf32>
+    %6 = llm.slice %4 dims [2] starts [4] limits [8] {llm.buffers = [#llm.buffer<pool = "dram", offset = 16, size = 16>]} : tensor<1x1x8xf32> to tensor<1x1x4xf32>
+    %7 = llm.add %5, %6 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 16>]} : tensor<1x1x4xf32>
+    // expected-error @+1 {{llm.constant is read-only (a weight or constant): it has no buffer}}
+    %c = llm.constant {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 4>]} dense<1.0> : tensor<f32>
+    %8 = llm.concat %7, %7 dim 2 {llm.buffers = [#llm.buffer<pool = "io", offset = 48, size = 32>]} : tensor<1x1x4xf32>, tensor<1x1x4xf32>
+    return %8, %arg3 : tensor<1x1x8xf32>, tensor<1x1x8x4xf32>
+  }
+}
+
+// -----
+
+// Values inside a fusion group stay on chip: no buffer.
+module attributes {llm.max_seq_len = 8 : i64, llm.memory_pools = {alignment = 16 : i64, cache = 128 : i64, dram = 64 : i64, io = 80 : i64}} {
+  func.func @decode(%arg0: tensor<1x1xi64> {llm.buffer = #llm.buffer<pool = "io", offset = 0, size = 8>}, %arg1: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 16, size = 8>}, %arg2: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 32, size = 8>}, %arg3: tensor<1x1x8x4xf32> {llm.buffer = #llm.buffer<pool = "cache", offset = 0, size = 128>}) -> (tensor<1x1x8xf32>, tensor<1x1x8x4xf32> {llm.aliases = 3 : i64}) attributes {llm.memory_plan = {dram = 32 : i64, io = 80 : i64}, llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64} {
+    %0 = llm.cast %arg0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 4>]} : tensor<1x1xi64> to tensor<1x1xf32>
+    %1 = llm.broadcast_to %0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1xf32> to tensor<1x1x8xf32>
+    %2 = llm.fusion_group "linear-epilogue" {llm.buffers = [#llm.buffer<pool = "io", offset = 48, size = 32>]} -> tensor<1x1x8xf32> {
+      // expected-error @+1 {{values inside a fusion group are not planned (they stay on chip)}}
+      %3 = llm.exp %1 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1x8xf32>
+      %4 = llm.neg %3 : tensor<1x1x8xf32>
+      llm.yield %4 : tensor<1x1x8xf32>
+    }
+    return %2, %arg3 : tensor<1x1x8xf32>, tensor<1x1x8x4xf32>
+  }
+}
+
+// -----
+
+// On a device with sram, a fusion group's intermediates are reserved there.
+module attributes {llm.max_seq_len = 8 : i64, llm.memory_pools = {alignment = 16 : i64, cache = 128 : i64, dram = 64 : i64, io = 80 : i64, sram = 64 : i64}} {
+  func.func @decode(%arg0: tensor<1x1xi64> {llm.buffer = #llm.buffer<pool = "io", offset = 0, size = 8>}, %arg1: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 16, size = 8>}, %arg2: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 32, size = 8>}, %arg3: tensor<1x1x8x4xf32> {llm.buffer = #llm.buffer<pool = "cache", offset = 0, size = 128>}) -> (tensor<1x1x8xf32>, tensor<1x1x8x4xf32> {llm.aliases = 3 : i64}) attributes {llm.memory_plan = {dram = 32 : i64, io = 80 : i64}, llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64} {
+    %0 = llm.cast %arg0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 32, size = 4>]} : tensor<1x1xi64> to tensor<1x1xf32>
+    %1 = llm.broadcast_to %0 {llm.buffers = [#llm.buffer<pool = "dram", offset = 0, size = 32>]} : tensor<1x1xf32> to tensor<1x1x8xf32>
+    // expected-error @+1 {{the memory plan reserves no sram for this group's 32 bytes of intermediates}}
+    %2 = llm.fusion_group "linear-epilogue" {llm.buffers = [#llm.buffer<pool = "io", offset = 48, size = 32>]} -> tensor<1x1x8xf32> {
+      %3 = llm.exp %1 : tensor<1x1x8xf32>
+      %4 = llm.neg %3 : tensor<1x1x8xf32>
+      llm.yield %4 : tensor<1x1x8xf32>
+    }
+    return %2, %arg3 : tensor<1x1x8xf32>, tensor<1x1x8x4xf32>
+  }
+}
+
+// -----
+
+// The working set of a group overlaps a buffer live at its step.
+module attributes {llm.max_seq_len = 8 : i64, llm.memory_pools = {alignment = 16 : i64, cache = 128 : i64, dram = 64 : i64, io = 80 : i64, sram = 64 : i64}} {
+  func.func @decode(%arg0: tensor<1x1xi64> {llm.buffer = #llm.buffer<pool = "io", offset = 0, size = 8>}, %arg1: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 16, size = 8>}, %arg2: tensor<i64> {llm.buffer = #llm.buffer<pool = "io", offset = 32, size = 8>}, %arg3: tensor<1x1x8x4xf32> {llm.buffer = #llm.buffer<pool = "cache", offset = 0, size = 128>}) -> (tensor<1x1x8xf32>, tensor<1x1x8x4xf32> {llm.aliases = 3 : i64}) attributes {llm.memory_plan = {sram = 64 : i64, io = 80 : i64}, llm.phase = #llm.phase<decode>, llm.tokens = 1 : i64} {
+    %0 = llm.cast %arg0 {llm.buffers = [#llm.buffer<pool = "sram", offset = 32, size = 4>]} : tensor<1x1xi64> to tensor<1x1xf32>
+    // expected-note @+1 {{the other buffer's value}}
+    %1 = llm.broadcast_to %0 {llm.buffers = [#llm.buffer<pool = "sram", offset = 0, size = 32>]} : tensor<1x1xf32> to tensor<1x1x8xf32>
+    // expected-error @+1 {{buffer of the working set of a fusion group [16, 48) in pool 'sram' overlaps that of llm.broadcast_to [0, 32) while both are live (steps 3..3 and 2..3)}}
+    %2 = llm.fusion_group "linear-epilogue" {llm.buffers = [#llm.buffer<pool = "io", offset = 48, size = 32>], llm.group_scratch = #llm.buffer<pool = "sram", offset = 16, size = 32>} -> tensor<1x1x8xf32> {
+      %3 = llm.exp %1 : tensor<1x1x8xf32>
+      %4 = llm.neg %3 : tensor<1x1x8xf32>
+      llm.yield %4 : tensor<1x1x8xf32>
+    }
+    return %2, %arg3 : tensor<1x1x8xf32>, tensor<1x1x8x4xf32>
+  }
+}

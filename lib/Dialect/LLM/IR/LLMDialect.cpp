@@ -9,6 +9,8 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace llmc::llm;
 
@@ -296,9 +298,14 @@ LogicalResult LLMDialect::verifyOperationAttribute(Operation *op,
                              << "result, " << op->getNumResults() << " here";
     return success();
   }
+  if (name == getGroupScratchAttrName()) {
+    if (!isa<FusionGroupOp>(op) || !isa<BufferAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' belongs on an llm.fusion_group, a #llm.buffer";
+    return success();
+  }
   if (name == getMemoryPlanAttrName()) {
     auto plan = dyn_cast<DictionaryAttr>(attr.getValue());
-    if (!isa<func::FuncOp>(op) || !plan ||
+    if (!isa<func::FuncOp>(op) || !getProgramPhase(op) || !plan ||
         !llvm::all_of(plan, [](NamedAttribute e) { return isa<IntegerAttr>(e.getValue()); }))
       return op->emitError() << "'" << name
                              << "' belongs on a static program, a dictionary of integers";
@@ -309,7 +316,7 @@ LogicalResult LLMDialect::verifyOperationAttribute(Operation *op,
     std::optional<MemoryPools> pools = module ? getMemoryPools(module) : std::nullopt;
     if (!pools)
       return op->emitError() << "'" << name
-                             << "' belongs on a builtin.module, a dictionary of integers";
+                             << "' belongs on a builtin.module, a dictionary of i64 (alignment and pool sizes)";
     return verifyMemoryPlan(module, *pools);
   }
   if (attr.getName() != getWeightsAttrName())
@@ -394,9 +401,10 @@ LogicalResult BufferAttr::verify(function_ref<InFlightDiagnostic()> emitError, S
                                  int64_t offset, int64_t size) {
   if (!isMemoryPool(pool))
     return emitError() << "unknown pool '" << pool << "' (cache, io, dram, sram)";
-  if (offset < 0 || size < 0)
-    return emitError() << "a buffer's offset and size are not negative, got " << offset
-                       << " and " << size;
+  if (offset < 0 || size < 0 || offset > std::numeric_limits<int64_t>::max() - size)
+    return emitError() << "a buffer's offset and size are not negative and their sum fits 64 "
+                          "bits, got "
+                       << offset << " and " << size;
   return success();
 }
 

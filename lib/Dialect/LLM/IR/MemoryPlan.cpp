@@ -16,7 +16,8 @@ bool llmc::llm::isMemoryPool(StringRef name) {
 
 int64_t llmc::llm::bytesOf(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor || !tensor.hasStaticShape())
+  if (!tensor || !tensor.hasStaticShape() ||
+      !isa<IntegerType, FloatType>(tensor.getElementType()))
     return 0;
   int64_t bits = std::max<int64_t>(8, tensor.getElementTypeBitWidth());
   return tensor.getNumElements() * (bits / 8);
@@ -73,7 +74,7 @@ llmc::llm::analyzeBuffers(func::FuncOp program,
                           llvm::function_ref<bool(Operation *, Value)> writesInPlace) {
   ProgramBuffers pb;
   Block &body = program.getBody().front();
-  llvm::DenseMap<Operation *, int64_t> stepOf;
+  llvm::DenseMap<Operation *, int64_t> &stepOf = pb.stepOf;
   int64_t step = 0;
   for (Operation &op : body)
     stepOf[&op] = ++step;
@@ -142,10 +143,12 @@ llmc::llm::analyzeBuffers(func::FuncOp program,
       join(op.getResult(0), pb.bufferOf.lookup(source), pb.offsetInBuffer.lookup(source) + *offset);
       continue;
     }
+    // An update writes its cache's bytes when nothing reads the cache as it
+    // was afterwards (else the update is a copy).
     if (auto update = dyn_cast<CacheUpdateOp>(op)) {
       unsigned cache = pb.bufferOf.lookup(update.getCache());
       if (pb.buffers[cache].kind != ProgramBuffers::Kind::ReadOnly &&
-          pb.offsetInBuffer.lookup(update.getCache()) == 0 &&
+          pb.buffers[cache].last <= at && pb.offsetInBuffer.lookup(update.getCache()) == 0 &&
           pb.buffers[cache].size == bytesOf(update.getType())) {
         join(update.getResult(), cache, 0);
         continue;
@@ -160,6 +163,15 @@ llmc::llm::analyzeBuffers(func::FuncOp program,
       const ProgramBuffers::Buffer &b = pb.buffers[it->second];
       if (b.kind != ProgramBuffers::Kind::Scratch || b.last > at ||
           pb.offsetInBuffer.lookup(operand) != 0 || b.size != bytesOf(operand.getType()))
+        continue;
+      // Another operand in these bytes (a broadcast row of them) would be
+      // overwritten before all of it is read; the operand itself again is
+      // read element by element as it is written.
+      bool sharedWithOther = llvm::any_of(op.getOperands(), [&](Value other) {
+        auto o = pb.bufferOf.find(other);
+        return other != operand && o != pb.bufferOf.end() && o->second == it->second;
+      });
+      if (sharedWithOther)
         continue;
       if (writesInPlace(&op, operand)) {
         over = it->second;
@@ -182,7 +194,11 @@ llmc::llm::analyzeBuffers(func::FuncOp program,
       continue;
     ProgramBuffers::Buffer &b = pb.buffers[it->second];
     b.last = pb.lastStep;
-    if (b.kind == ProgramBuffers::Kind::Scratch) {
+    // A result computed into a whole buffer of its own lives where the
+    // caller takes it; one returned again, a part of a buffer or a read-only
+    // value is copied out by the caller.
+    if (b.kind == ProgramBuffers::Kind::Scratch && pb.offsetInBuffer.lookup(v) == 0 &&
+        bytesOf(v.getType()) == b.size) {
       b.kind = ProgramBuffers::Kind::Result;
       b.index = i;
     }
@@ -229,8 +245,11 @@ std::optional<MemoryPools> llmc::llm::getMemoryPools(ModuleOp module) {
     return std::nullopt;
   MemoryPools pools;
   for (NamedAttribute entry : dict) {
+    // 64-bit signless integers (an i1, a wider or an unsigned one is not a
+    // size).
     auto value = dyn_cast<IntegerAttr>(entry.getValue());
-    if (!value)
+    auto type = value ? dyn_cast<IntegerType>(value.getType()) : IntegerType();
+    if (!type || !type.isSignless() || type.getWidth() != 64)
       return std::nullopt;
     if (entry.getName() == "alignment")
       pools.alignment = value.getInt();
@@ -246,6 +265,15 @@ void llmc::llm::setMemoryPools(ModuleOp module, const MemoryPools &pools) {
   for (auto &[name, size] : pools.sizes)
     entries.push_back(b.getNamedAttr(name, b.getI64IntegerAttr(size)));
   module->setAttr(LLMDialect::getMemoryPoolsAttrName(), b.getDictionaryAttr(entries));
+}
+
+int64_t llmc::llm::groupScratchBytes(FusionGroupOp group) {
+  int64_t bytes = 0;
+  for (Operation &op : group.getBody().front().without_terminator())
+    for (Value v : op.getResults())
+      if (!llvm::is_contained(group.getYield().getValues(), v))
+        bytes += bytesOf(v.getType());
+  return bytes;
 }
 
 //===----------------------------------------------------------------------===//
@@ -270,10 +298,28 @@ std::string describe(Value v) {
   return text;
 }
 
+/// A buffer of the plan, live over [first, last].
 struct Placed {
   BufferAttr attr;
-  const ProgramBuffers::Buffer *buffer;
+  int64_t first, last;
+  Operation *owner;
+  std::string what;
 };
+
+/// Whether `attr` lies inside its pool (no overflow on huge values).
+LogicalResult checkInPool(Operation *owner, BufferAttr attr, const MemoryPools &pools) {
+  if (attr.getOffset() % pools.alignment)
+    return owner->emitError() << "buffer offset " << attr.getOffset() << " is not aligned to "
+                              << pools.alignment;
+  auto pool = pools.sizes.find(attr.getPool().str());
+  int64_t size = pool == pools.sizes.end() ? 0 : pool->second;
+  if (attr.getSize() > size || attr.getOffset() > size - attr.getSize())
+    // (#llm.buffer's verifier keeps offset + size within 64 bits.)
+    return owner->emitError() << "buffer [" << attr.getOffset() << ", "
+                              << attr.getOffset() + attr.getSize() << ") lies outside pool '" << attr.getPool() << "' (" << size
+                              << " bytes)";
+  return success();
+}
 
 LogicalResult verifyProgram(func::FuncOp program, const MemoryPools &pools,
                             std::map<int64_t, BufferAttr> &cacheBuffers, bool isPrefix) {
@@ -285,25 +331,23 @@ LogicalResult verifyProgram(func::FuncOp program, const MemoryPools &pools,
   });
   std::vector<Placed> placed;
   for (const ProgramBuffers::Buffer &b : pb.buffers) {
-    if (b.kind == ProgramBuffers::Kind::ReadOnly)
+    if (b.kind == ProgramBuffers::Kind::ReadOnly) {
+      for (Value v : b.values)
+        if (getBuffer(v))
+          return ownerOf(v)->emitError()
+                 << describe(v) << " is read-only (a weight or constant): it has no buffer";
       continue;
+    }
     BufferAttr root = getBuffer(b.root);
     if (!root)
       return ownerOf(b.root)->emitError()
              << "the memory plan has no buffer for " << describe(b.root);
     if (root.getSize() != b.size)
       return ownerOf(b.root)->emitError()
-             << "buffer of " << b.size << " bytes expected for " << describe(b.root) << ", the plan has "
-             << root.getSize();
-    if (root.getOffset() % pools.alignment)
-      return ownerOf(b.root)->emitError() << "buffer offset " << root.getOffset()
-                                          << " is not aligned to " << pools.alignment;
-    auto pool = pools.sizes.find(root.getPool().str());
-    if (pool == pools.sizes.end() || root.getOffset() + root.getSize() > pool->second)
-      return ownerOf(b.root)->emitError()
-             << "buffer [" << root.getOffset() << ", " << root.getOffset() + root.getSize()
-             << ") lies outside pool '" << root.getPool() << "' ("
-             << (pool == pools.sizes.end() ? int64_t(0) : pool->second) << " bytes)";
+             << "buffer of " << b.size << " bytes expected for " << describe(b.root)
+             << ", the plan has " << root.getSize();
+    if (failed(checkInPool(ownerOf(b.root), root, pools)))
+      return failure();
     for (Value v : b.values) {
       BufferAttr mine = getBuffer(v);
       int64_t offset = root.getOffset() + pb.offsetInBuffer.lookup(v);
@@ -345,11 +389,46 @@ LogicalResult verifyProgram(func::FuncOp program, const MemoryPools &pools,
                << "cache #" << index << " is at " << Attribute(root) << " here, at "
                << Attribute(it->second) << " in another program";
     }
-    placed.push_back({root, &b});
+    placed.push_back({root, b.first, b.last, ownerOf(b.root), describe(b.root)});
+  }
+  Block &body = program.getBody().front();
+  // Nothing else carries a buffer: values inside a fusion group stay on
+  // chip (their bytes are the group's working set).
+  WalkResult stray = program.walk([&](Operation *op) {
+    if (op->getBlock() == &body || op == program.getOperation())
+      return WalkResult::advance();
+    if (op->hasAttr(LLMDialect::getBuffersAttrName()) ||
+        op->hasAttr(LLMDialect::getGroupScratchAttrName())) {
+      op->emitError() << "values inside a fusion group are not planned (they stay on chip)";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (stray.wasInterrupted())
+    return failure();
+  // A fusion group's working set, where the device has on-chip memory.
+  bool hasSRAM = pools.sizes.count(kSRAMPool.str());
+  for (auto group : body.getOps<FusionGroupOp>()) {
+    auto scratch = group->getAttrOfType<BufferAttr>(LLMDialect::getGroupScratchAttrName());
+    int64_t bytes = groupScratchBytes(group);
+    if (!scratch) {
+      if (hasSRAM && bytes > 0)
+        return group.emitError() << "the memory plan reserves no sram for this group's "
+                                 << bytes << " bytes of intermediates";
+      continue;
+    }
+    if (scratch.getPool() != kSRAMPool || scratch.getSize() < bytes)
+      return group.emitError() << "the group's working set (" << bytes
+                               << " bytes) needs an sram buffer at least as large, not "
+                               << Attribute(scratch);
+    if (failed(checkInPool(group, scratch, pools)))
+      return failure();
+    int64_t at = pb.stepOf.lookup(group);
+    placed.push_back({scratch, at, at, group, "the working set of a fusion group"});
   }
   // Returned caches are written in place of their arguments.
   if (!isPrefix) {
-    Operation *ret = program.getBody().front().getTerminator();
+    Operation *ret = body.getTerminator();
     for (unsigned r = kFirstCacheResult; r < ret->getNumOperands(); ++r)
       if (std::optional<unsigned> arg = getAliasedArgument(program, r))
         if (getBuffer(ret->getOperand(r)) != getBuffer(program.getArgument(*arg)))
@@ -359,23 +438,20 @@ LogicalResult verifyProgram(func::FuncOp program, const MemoryPools &pools,
   for (size_t i = 0; i < placed.size(); ++i)
     for (size_t j = 0; j < i; ++j) {
       const Placed &a = placed[j], &b = placed[i];
-      if (a.attr.getPool() != b.attr.getPool() || a.buffer->first > b.buffer->last ||
-          b.buffer->first > a.buffer->last)
+      if (a.attr.getPool() != b.attr.getPool() || a.first > b.last || b.first > a.last)
         continue;
-      int64_t aEnd = a.attr.getOffset() + a.attr.getSize();
-      int64_t bEnd = b.attr.getOffset() + b.attr.getSize();
-      if (a.attr.getSize() == 0 || b.attr.getSize() == 0 || aEnd <= b.attr.getOffset() ||
-          bEnd <= a.attr.getOffset())
+      int64_t aOffset = a.attr.getOffset(), bOffset = b.attr.getOffset();
+      if (a.attr.getSize() == 0 || b.attr.getSize() == 0 || bOffset - aOffset >= a.attr.getSize() ||
+          aOffset - bOffset >= b.attr.getSize())
         continue;
-      InFlightDiagnostic diag = ownerOf(b.buffer->root)->emitError()
-                                << "buffer of " << describe(b.buffer->root) << " ["
-                                << b.attr.getOffset() << ", " << bEnd << ") in pool '"
-                                << b.attr.getPool() << "' overlaps that of "
-                                << describe(a.buffer->root) << " [" << a.attr.getOffset() << ", "
-                                << aEnd << ") while both are live (steps " << b.buffer->first
-                                << ".." << b.buffer->last << " and " << a.buffer->first << ".."
-                                << a.buffer->last << ")";
-      diag.attachNote(ownerOf(a.buffer->root)->getLoc()) << "the other buffer's value";
+      InFlightDiagnostic diag = b.owner->emitError()
+                                << "buffer of " << b.what << " [" << bOffset << ", "
+                                << bOffset + b.attr.getSize() << ") in pool '" << b.attr.getPool()
+                                << "' overlaps that of " << a.what << " [" << aOffset << ", "
+                                << aOffset + a.attr.getSize() << ") while both are live (steps "
+                                << b.first << ".." << b.last << " and " << a.first << ".."
+                                << a.last << ")";
+      diag.attachNote(a.owner->getLoc()) << "the other buffer's value";
       return diag;
     }
   return success();
@@ -400,8 +476,15 @@ LogicalResult llmc::llm::verifyMemoryPlan(ModuleOp module, const MemoryPools &po
     // The module's attributes are verified before the ops inside it: verify
     // the program first, so that the plan is read from ops known to be
     // well-formed (a malformed op is reported as such, not read).
-    if (failed(mlir::verify(program)) || !isa<func::ReturnOp>(program.getBody().front().back()))
+    if (failed(mlir::verify(program)))
       return failure();
+    if (!isa<func::ReturnOp>(program.getBody().front().back()))
+      return program.emitError() << "a static program ends with func.return";
+    if (!program->hasAttr(LLMDialect::getMemoryPlanAttrName()))
+      return program.emitError() << "the module has a memory plan ('"
+                                 << LLMDialect::getMemoryPoolsAttrName()
+                                 << "') but this program has none ('"
+                                 << LLMDialect::getMemoryPlanAttrName() << "')";
     if (failed(verifyProgram(program, pools, cacheBuffers, *phase == Phase::prefix)))
       return failure();
   }

@@ -8,12 +8,30 @@
 
 using namespace llmc::llm;
 
+/// `text` with XML's special characters escaped.
+static std::string escapeXML(llvm::StringRef text) {
+  std::string out;
+  for (char c : text)
+    switch (c) {
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '&': out += "&amp;"; break;
+    case '"': out += "&quot;"; break;
+    default: out += c;
+    }
+  return out;
+}
+
 void llmc::llm::printMemoryPlan(const ModulePlan &plan, llvm::raw_ostream &os) {
   os << "llm-plan-memory: pools (bytes):";
-  for (auto &[pool, size] : plan.poolSizes)
+  int64_t total = 0;
+  for (auto &[pool, size] : plan.poolSizes) {
     os << " " << pool << " " << size;
-  os << "; alignment " << plan.alignment
-     << "; the programs share one scratch arena (the largest program's)\n";
+    total += size;
+  }
+  os << " (total " << total << "); alignment " << plan.alignment
+     << "; the programs share one scratch arena (the largest program's); naive sum: every "
+        "buffer its own bytes, no reuse\n";
   os << "  program        pool          peak  lower bound peak/bound    naive sum  buffers   orders   "
         "time ms\n";
   for (const ProgramPlan &p : plan.programs) {
@@ -106,7 +124,7 @@ void llmc::llm::writeMemoryPlanSVG(const ModulePlan &plan, llvm::raw_ostream &os
     const PoolFigures &f = p->pools.at(pool);
     double sx = width / double(std::max<int64_t>(1, p->steps + 1));
     double sy = panel / double(std::max<int64_t>(1, f.peak));
-    os << llvm::format("<text x=\"%.0f\" y=\"%.0f\">", margin, top - 8) << p->name << " " << pool
+    os << llvm::format("<text x=\"%.0f\" y=\"%.0f\">", margin, top - 8) << escapeXML(p->name) << " " << pool
        << ": peak " << f.peak << " B, lower bound " << f.lowerBound << " B, naive " << f.naive
        << " B (offset down, step right)</text>\n";
     os << llvm::format("<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
@@ -120,7 +138,7 @@ void llmc::llm::writeMemoryPlanSVG(const ModulePlan &plan, llvm::raw_ostream &os
                          margin + b.first * sx, top + b.offset * sy,
                          std::max(1.0, (b.last - b.first + 1) * sx), std::max(0.5, b.size * sy),
                          pool == "sram" ? static_cast<const char *>("#e8a33d") : "#4a7fb5");
-      os << "<title>" << b.value << ": " << b.size << " B at " << b.offset << ", steps " << b.first
+      os << "<title>" << escapeXML(b.value) << ": " << b.size << " B at " << b.offset << ", steps " << b.first
          << ".." << b.last << "</title></rect>\n";
     }
     top += panel + margin;

@@ -59,6 +59,7 @@ void clearPlan(ModuleOp module) {
   module->removeAttr(LLMDialect::getMemoryPoolsAttrName());
   module.walk([](Operation *op) {
     op->removeAttr(LLMDialect::getBuffersAttrName());
+    op->removeAttr(LLMDialect::getGroupScratchAttrName());
     if (auto function = dyn_cast<func::FuncOp>(op)) {
       function->removeAttr(LLMDialect::getMemoryPlanAttrName());
       for (unsigned i = 0; i < function.getNumArguments(); ++i)
@@ -86,6 +87,7 @@ struct PlanMemoryPass : public llmc::llm::impl::PlanMemoryBase<PlanMemoryPass> {
     clearPlan(module);
 
     // The caches: one after another, at the same place for every program.
+    cacheOffsets.clear();
     int64_t cacheBytes = 0;
     for (Type type : programs->cacheTypes()) {
       cacheOffsets.push_back(cacheBytes);
@@ -173,7 +175,8 @@ struct PlanMemoryPass : public llmc::llm::impl::PlanMemoryBase<PlanMemoryPass> {
           placement[i] = {kCachePool, cacheOffsets[b.index]};
         } else if (!isPrefix && b.index >= int64_t(kFirstCacheResult)) {
           program.emitError() << "llm-plan-memory: result #" << b.index
-                              << " is not its cache argument updated in place";
+                              << " is not its cache argument updated in place (is the cache "
+                                 "as it was read after its update?)";
           return std::nullopt;
         } else {
           inIO(i);
@@ -186,6 +189,35 @@ struct PlanMemoryPass : public llmc::llm::impl::PlanMemoryBase<PlanMemoryPass> {
     }
     plan.ioBytes = ioCursor;
 
+    // On a device with sram, each fusion group's working set is reserved
+    // there at its step first: the group cannot run without it.
+    std::vector<std::pair<planning::BufferRequest, int64_t>> reserved;
+    if (sramBytes > 0) {
+      SmallVector<FusionGroupOp> groups;
+      std::vector<planning::BufferRequest> requests;
+      for (auto group : program.getBody().front().getOps<FusionGroupOp>())
+        if (int64_t bytes = groupScratchBytes(group)) {
+          int64_t at = pb.stepOf.lookup(group);
+          groups.push_back(group);
+          requests.push_back({bytes, at, at});
+        }
+      planning::AllocatorOptions options;
+      options.alignment = alignment;
+      options.capacity = sramBytes;
+      planning::Allocation a = planning::allocate(requests, options);
+      for (auto [k, group] : llvm::enumerate(groups)) {
+        if (!a.offsets[k]) {
+          group.emitError() << "llm-plan-memory: the group's " << requests[k].size
+                            << " bytes of intermediates do not fit the " << int64_t(sramBytes)
+                            << " bytes of sram";
+          return std::nullopt;
+        }
+        reserved.push_back({requests[k], *a.offsets[k]});
+        group->setAttr(LLMDialect::getGroupScratchAttrName(),
+                       BufferAttr::get(ctx, kSRAMPool, *a.offsets[k], requests[k].size));
+      }
+    }
+
     // Scratch: sram as far as it holds them, the rest in dram.
     auto allocateIn = [&](StringRef pool, ArrayRef<unsigned> which, int64_t capacity) {
       std::vector<planning::BufferRequest> requests;
@@ -193,8 +225,10 @@ struct PlanMemoryPass : public llmc::llm::impl::PlanMemoryBase<PlanMemoryPass> {
         requests.push_back({pb.buffers[i].size, pb.buffers[i].first, pb.buffers[i].last});
       planning::AllocatorOptions options;
       options.alignment = alignment;
-      if (capacity > 0)
+      if (capacity > 0) {
         options.capacity = capacity;
+        options.fixed = reserved;
+      }
       planning::Allocation a = planning::allocate(requests, options);
       PoolFigures &figures = plan.pools[pool.str()];
       figures.peak = a.peak;

@@ -52,7 +52,7 @@
 // CHECK-NEXT: llm.slice {{.*}}[#llm.buffer<pool = "dram", offset = 16, size = 16>]
 // CHECK-NEXT: llm.add {{.*}}[#llm.buffer<pool = "dram", offset = 32, size = 16>]
 // CHECK-NEXT: llm.concat {{.*}}[#llm.buffer<pool = "io", offset = 48, size = 32>]
-// REPORT: llm-plan-memory: pools (bytes): cache 128 dram 48 io 80; alignment 16
+// REPORT: llm-plan-memory: pools (bytes): cache 128 dram 48 io 80 (total 256); alignment 16
 // REPORT: @decode        dram            48           48      1.000           64        3
 // REPORT: largest buffers of @decode: 32 B llm.broadcast_to (plan-memory.mlir{{.*}}) in dram, steps 3..8
 //--- one.mlir

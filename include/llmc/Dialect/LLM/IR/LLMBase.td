@@ -221,6 +221,11 @@ def LLM_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getBufferAttrName() {
       return ::llvm::StringLiteral("llm.buffer");
     }
+    /// Name of a fusion group's on-chip working set (a #llm.buffer in sram,
+    /// live at the group's step).
+    static constexpr ::llvm::StringLiteral getGroupScratchAttrName() {
+      return ::llvm::StringLiteral("llm.group_scratch");
+    }
     /// Name of the module attribute giving the planned pools' sizes and the
     /// alignment (a dictionary of i64: alignment, cache, io, dram, sram).
     static constexpr ::llvm::StringLiteral getMemoryPoolsAttrName() {

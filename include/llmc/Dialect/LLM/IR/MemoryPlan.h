@@ -12,8 +12,17 @@
 //   contiguous bytes) lies in its source's buffer at a byte offset; an
 //   llm.cache_update writes its cache's buffer; an elementwise op may write
 //   its result over an operand of the same type whose buffer is dead after
-//   it (the plan chooses; `writesInPlace`). Weights and constants (and views
-//   of them) are read-only and planned nowhere.
+//   it and no other operand reads those bytes (the plan chooses;
+//   `writesInPlace`). Weights and constants (and views of them) are
+//   read-only and planned nowhere. An update writes its cache's bytes only
+//   when nothing reads the cache as it was afterwards.
+// * Results: a value returned whole from a buffer of its own lives where
+//   the caller takes it (io; a prefix's caches in the cache pool); a value
+//   returned again, a part of a buffer or a read-only value is copied out
+//   by the caller.
+// * A fusion group's working set (its values not returned) is on chip while
+//   it runs: with an sram pool, `llm.group_scratch` reserves it at the
+//   group's step.
 // * A buffer is live from the step its first value is written to the last
 //   step any of its values is read; two buffers of one pool live at a common
 //   step must not share a byte.
@@ -75,8 +84,15 @@ struct ProgramBuffers {
   llvm::DenseMap<mlir::Value, unsigned> bufferOf;
   /// A value's offset in its buffer (views; 0 otherwise).
   llvm::DenseMap<mlir::Value, int64_t> offsetInBuffer;
+  /// Each top-level op's step.
+  llvm::DenseMap<mlir::Operation *, int64_t> stepOf;
   int64_t lastStep = 0;
 };
+
+/// The on-chip bytes a fusion group works in while it runs: its body's
+/// values that it does not return (a device with an sram pool reserves them
+/// at the group's step: `llm.group_scratch`).
+int64_t groupScratchBytes(FusionGroupOp group);
 
 /// The buffers of `program` (a func.func with a single block of static
 /// shapes). `writesInPlace(op, operand)` says whether `op`'s result is

@@ -266,10 +266,19 @@ def PlanMemory : Pass<"llm-plan-memory", "::mlir::ModuleOp"> {
     on arguments, `llm.memory_plan` per program (each scratch pool's peak
     and lower bound, the naive sum) and `llm.memory_pools` on the module
     (alignment and pool sizes). Planning an already planned module plans it
-    again. With `report`, prints per program and pool the peak, the lower
-    bound, their ratio, the naive sum (every value its own buffer) and the
-    largest buffers; `json` writes the plan for tools, `svg` draws it
-    (offset against step, a rectangle per buffer).
+    again. With `report`, prints the pools and their total, and per program
+    and pool the peak, the lower bound, their ratio, the naive sum (every
+    buffer its own bytes, no reuse; a view or an in-place result is part of
+    its source's buffer) and the largest buffers; `json` writes the plan for
+    tools, `svg` draws it (offset against step, a rectangle per buffer).
+
+    On a device with sram, each fusion group's working set (its values not
+    returned) is reserved there at the group's step first
+    (`llm.group_scratch`); a group that does not fit is an error. A cache
+    that is read as it was after its update cannot be updated in place: an
+    error naming the result. A result returned again, as part of a buffer or
+    read-only is copied out by the caller (a baked prefix returning one value
+    for two caches computes it into the first).
 
     ```
     llmc-opt --llm-plan-memory="sram-bytes=1048576 report=1" static.mlir
