@@ -15,11 +15,10 @@ With --expect-fused, the decode program must have fewer kernels fused.
 Usage: check_fusion.py LLMC LLMC_RUN MODEL WORK "FLAGS" [--fp16] [--expect-fused] LENGTH...
 """
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from runner import Comparison, run_tool, test_prompt  # noqa: E402
+from runner import Comparison, compile_with_report, run_tool, test_prompt  # noqa: E402
 
 
 def main(argv):
@@ -33,16 +32,11 @@ def main(argv):
     unfused = os.path.join(work, "unfused.mlir")
     fused = os.path.join(work, "fused.mlir")
     run_tool([llmc, model, "-target=mlir", *flags, "--fuse=false", "-o", unfused])
-    result = subprocess.run([llmc, model, "-target=mlir", *flags, "--print-fusion-stats", "-o", fused],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.stderr.write(result.stderr)
-        raise SystemExit("compile failed")
-    sys.stdout.write(result.stderr)
+    report = compile_with_report(llmc, model, flags, fused, "--print-fusion-stats")
     failures = 0
     if expect_fused:
         # The report's @decode row: kernels before and after, ...
-        row = next(line.split() for line in result.stderr.splitlines() if line.split()[:1] == ["@decode"])
+        row = next(line.split() for line in report.splitlines() if line.split()[:1] == ["@decode"])
         before, after = int(row[1]), int(row[2])
         ok = after < before
         failures += not ok

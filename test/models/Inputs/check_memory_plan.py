@@ -12,11 +12,10 @@ lines and `N failed`.
 Usage: check_memory_plan.py LLMC LLMC_RUN MODEL WORK "FLAGS" LENGTH...
 """
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from runner import Comparison, run_tool, test_prompt  # noqa: E402
+from runner import Comparison, compile_with_report, run_tool, test_prompt  # noqa: E402
 
 
 def main(argv):
@@ -27,12 +26,7 @@ def main(argv):
     planned = os.path.join(work, "planned.mlir")
     unplanned = os.path.join(work, "unplanned.mlir")
     run_tool([llmc, model, "-target=mlir", *flags, "--plan-memory=false", "-o", unplanned])
-    result = subprocess.run([llmc, model, "-target=mlir", *flags, "--print-memory-plan", "-o", planned],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.stderr.write(result.stderr)
-        raise SystemExit("compile failed")
-    sys.stdout.write(result.stderr)
+    compile_with_report(llmc, model, flags, planned, "--print-memory-plan")
     failures = 0
     for length in lengths:
         for extra in ([], ["--fp16"]):

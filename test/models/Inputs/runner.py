@@ -29,6 +29,18 @@ def relative_error(logits, reference):
     return np.abs(logits - reference).max() / np.abs(reference).max()
 
 
+def compile_with_report(llmc, model, flags, output, report_flag):
+    """Compiles `model` with `llmc -target=mlir FLAGS REPORT_FLAG -o OUTPUT`,
+    echoes the report (llmc's stderr) to stdout and returns it."""
+    result = subprocess.run([llmc, model, "-target=mlir", *flags, report_flag, "-o", output],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"{model}: compile failed")
+    sys.stdout.write(result.stderr)
+    return result.stderr
+
+
 def test_prompt(length):
     """The model tests' prompt of `length` token ids."""
     return [(7 * k + 3) % 97 + 1 for k in range(length)]
