@@ -15,7 +15,8 @@ endif()
 set(LLMC_LAYERS
   "LLMCSupport,LLMCPlanning"    # files (safetensors, .npy), element types; buffer allocation
   "LLMCReference"               # the ops' reference kernels, numerics policy
-  "LLMCRuntime"                 # Program interface, generation, cache files
+  "LLMCRuntime,LLMCNPURuntime"  # Program interface, generation, cache files; the reference
+                                # NPU's runtime side (targets/npu/Runtime: description, simulator)
   "LLMCLLMDialect,LLMCCheckDialect" # the llm dialect and its program ABI; check
   "LLMCLLMTransforms"           # compiler passes
   "LLMCExecutor"                # the MLIR interpreter over the kernels
@@ -27,7 +28,7 @@ set(LLMC_LAYERS
   "LLMCInitAll"                 # what tools register
 )
 # Layers whose libraries build without MLIR.
-set(LLMC_MLIR_FREE_LIBRARIES LLMCSupport LLMCPlanning LLMCReference LLMCRuntime)
+set(LLMC_MLIR_FREE_LIBRARIES LLMCSupport LLMCPlanning LLMCReference LLMCRuntime LLMCNPURuntime)
 
 # The layer index of `library` in `layers` (a list of layers, each a
 # comma-separated list of libraries); -1 when not an llmc library.
