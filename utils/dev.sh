@@ -23,6 +23,7 @@ PACKAGES=(
   clang-19 lld-19 llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   libgtest-dev libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   python3-numpy python3-torch python3-onnx
+  flatbuffers-compiler libflatbuffers-dev
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

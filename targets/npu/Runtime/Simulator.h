@@ -1,0 +1,75 @@
+//===- Simulator.h - the reference NPU executing an artifact ----*- C++ -*-===//
+//
+// Runs a verified artifact's programs as docs/npu.md defines them: the
+// commands in list order with the ISA's FP16 arithmetic (the reference
+// kernels' numerics policy where the ISA says the same thing), while a
+// timing model places each command on its unit (DMA overlapping compute as
+// the waits allow) and counts cycles, DRAM traffic and MACs. A command that
+// touches bytes another unit's unfinished command writes (or reads, for a
+// write) without waiting for it is an error: the numbers never depend on
+// timing. The machine's memories persist between runs (the KV cache). No
+// MLIR.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LLMC_TARGETS_NPU_RUNTIME_SIMULATOR_H
+#define LLMC_TARGETS_NPU_RUNTIME_SIMULATOR_H
+
+#include "Artifact.h"
+
+#include "llvm/Support/Error.h"
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace llmc::npu {
+
+/// What one program run cost (docs/npu.md, "Timing model").
+struct RunStats {
+  int64_t cycles = 0;
+  /// Busy cycles per unit: "dma0".., "matrix", "vector", "scalar".
+  std::map<std::string, int64_t> busy;
+  /// Cycles commands waited for others beyond their unit being free.
+  int64_t stallCycles = 0;
+  int64_t dramBytesRead = 0, dramBytesWritten = 0;
+  int64_t macs = 0;
+  int64_t commands = 0;
+  /// Float results that are NaN or infinite.
+  int64_t nonFinite = 0;
+
+  /// MACs over what the matrix unit could do in `cycles`.
+  double matrixUtilisation(const Description &d) const {
+    return cycles ? double(macs) / (double(cycles) * double(d.macsPerCycle())) : 0.0;
+  }
+  double seconds(const Description &d) const { return double(cycles) / (d.clockMHz * 1e6); }
+};
+
+class Machine {
+public:
+  /// A machine for `artifact`, its memories sized by the artifact's
+  /// regions, the cache holding its initial contents, the weights region
+  /// holding `weights` (the side file's bytes; as many as the region).
+  static llvm::Expected<Machine> create(const Artifact &artifact,
+                                        std::vector<uint8_t> weights);
+
+  /// Runs the program called `name`; the caller has written its inputs
+  /// (`memory`), and reads its outputs after.
+  llvm::Error run(llvm::StringRef name, RunStats *stats = nullptr);
+
+  /// The bytes of `memory` (the caller writes inputs to `io` and reads
+  /// outputs from there; the cache persists between runs).
+  std::vector<uint8_t> &memory(npub::Memory memory) { return memories[int(memory)]; }
+  int64_t scalar(int i) const { return registers[i]; }
+
+private:
+  explicit Machine(const Artifact &artifact) : artifact(&artifact) {}
+  const Artifact *artifact;
+  std::array<std::vector<uint8_t>, 6> memories;
+  std::array<int64_t, kScalarRegisters> registers{};
+};
+
+} // namespace llmc::npu
+
+#endif // LLMC_TARGETS_NPU_RUNTIME_SIMULATOR_H
