@@ -77,9 +77,10 @@ example() {
   log "importing $checkpoint"
   "$BUILD/bin/llmc-import" "$checkpoint" -o "$out/gpt2-tiny.mlir"
   "$BUILD/bin/llmc-opt" --llm-model-summary "$out/gpt2-tiny.mlir" -o /dev/null
-  log "compiling for -target=mlir"
-  "$BUILD/bin/llmc" "$out/gpt2-tiny.mlir" -target=mlir -o "$out/gpt2-tiny.compiled.mlir"
-  log "generating 16 tokens after the prompt 1,2,3 with llmc-run"
+  log "compiling for -target=mlir: static programs, FP16-safe, fused, memory-planned"
+  "$BUILD/bin/llmc" "$out/gpt2-tiny.mlir" -target=mlir --max-seq-len=64 --prefill-buckets=8 \
+    --fp16-safety --print-memory-plan -o "$out/gpt2-tiny.compiled.mlir"
+  log "generating 16 tokens after the prompt 1,2,3 with llmc-run (in the planned memory)"
   "$BUILD/bin/llmc-run" "$out/gpt2-tiny.compiled.mlir" --generate 16 --prompt-ids 1,2,3
 }
 
