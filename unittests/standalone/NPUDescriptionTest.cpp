@@ -65,7 +65,7 @@ TEST(NPUDescription, ErrorsNameTheField) {
   EXPECT_EQ(errorOf(with("\"exp\"", "\"tanh\"")),
             "test.json: vector.ops: unknown operation \"tanh\" (see docs/npu.md)");
   EXPECT_EQ(errorOf(with("\"gb_per_s\": 8", "\"gb_per_s\": -8")),
-            "test.json: dram.gb_per_s: expected a positive number no larger than 100000");
+            "test.json: dram.gb_per_s: expected a number from 0.001 to 100000");
   EXPECT_EQ(errorOf(with("\"banks\": 4", "\"bank\": 4")),
             "test.json: sram.bank: is not a field of the description");
   EXPECT_EQ(errorOf(with("\"dma\": {\"engines\": 1}", "\"dma\": 1")),

@@ -75,13 +75,13 @@ std::string loadError(std::vector<uint8_t> bytes) {
   return a ? "" : llvm::toString(a.takeError());
 }
 
-void putHalves(std::vector<uint8_t> &memory, int64_t offset, std::vector<float> values) {
+void putHalves(llvm::MutableArrayRef<uint8_t> memory, int64_t offset, std::vector<float> values) {
   for (size_t i = 0; i < values.size(); ++i) {
     uint16_t bits = floatToHalfBits(values[i]);
     std::memcpy(&memory[offset + 2 * i], &bits, 2);
   }
 }
-std::vector<float> getHalves(const std::vector<uint8_t> &memory, int64_t offset, int n) {
+std::vector<float> getHalves(llvm::ArrayRef<uint8_t> memory, int64_t offset, int n) {
   std::vector<float> values;
   for (int i = 0; i < n; ++i) {
     uint16_t bits;
@@ -108,6 +108,8 @@ Builder addProgram(bool waitForLoads = true) {
 
 TEST(NPUArtifact, RejectsWhatIsNotOne) {
   EXPECT_EQ(loadError({1, 2, 3}), "a.npub: not an NPU artifact (no NPUB identifier)");
+  // (A size prefix and a root offset, no identifier: once read past the end.)
+  EXPECT_EQ(loadError({8, 0, 0, 0, 4, 0, 0, 0}), "a.npub: not an NPU artifact (no NPUB identifier)");
   std::vector<uint8_t> good = addProgram().finish();
   EXPECT_EQ(loadError(good), "");
   // Truncated: every cut is caught by the identifier or the verifier.
@@ -159,7 +161,7 @@ TEST(NPUSimulator, AddsInFP16AndTimesTheCommands) {
   ASSERT_TRUE(bool(artifact)) << llvm::toString(artifact.takeError());
   llvm::Expected<Machine> machine = Machine::create(*artifact, {});
   ASSERT_TRUE(bool(machine)) << llvm::toString(machine.takeError());
-  std::vector<uint8_t> &io = machine->memory(npub::Memory::IO);
+  llvm::MutableArrayRef<uint8_t> io = machine->memory(npub::Memory::IO);
   // 2048 + 1 is not an f16 (spacing 2 there): ties to even, 2048. 65504 +
   // 32 rounds to infinity.
   putHalves(io, 0, {1.5f, 2048.0f, 65504.0f, -0.0f});
@@ -171,7 +173,9 @@ TEST(NPUSimulator, AddsInFP16AndTimesTheCommands) {
   EXPECT_EQ(sum[1], 2048.0f);
   EXPECT_TRUE(std::isinf(sum[2]));
   EXPECT_EQ(sum[3], 0.0f);
-  EXPECT_EQ(stats.nonFinite, 1);
+  EXPECT_EQ(stats.infinities, 1);
+  EXPECT_EQ(stats.nans, 0);
+  EXPECT_EQ(stats.dramBytes["IO"], 24);
   EXPECT_EQ(stats.dramBytesRead, 16);
   EXPECT_EQ(stats.dramBytesWritten, 8);
   // Two 8-byte loads on two engines: latencies overlap (150 cycles), data
@@ -214,7 +218,7 @@ TEST(NPUSimulator, MatMulAccumulatesAsTheDeviceSays) {
     ASSERT_TRUE(bool(artifact)) << llvm::toString(artifact.takeError());
     llvm::Expected<Machine> machine = Machine::create(*artifact, {});
     ASSERT_TRUE(bool(machine));
-    std::vector<uint8_t> &sram = machine->memory(npub::Memory::SRAM);
+    llvm::MutableArrayRef<uint8_t> sram = machine->memory(npub::Memory::SRAM);
     putHalves(sram, 0, {2048, 1, 1});
     putHalves(sram, 8, {1, 1, 1});
     RunStats stats;
@@ -248,7 +252,7 @@ TEST(NPUSimulator, AddressesFollowScalarRegisters) {
   putHalves(weights, 0, {0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 30, 31, 32, 33});
   llvm::Expected<Machine> machine = Machine::create(*artifact, weights);
   ASSERT_TRUE(bool(machine));
-  std::vector<uint8_t> &io = machine->memory(npub::Memory::IO);
+  llvm::MutableArrayRef<uint8_t> io = machine->memory(npub::Memory::IO);
   int64_t position = 2;
   std::memcpy(io.data(), &position, 8);
   ASSERT_FALSE(bool(machine->run("p")));
@@ -258,6 +262,133 @@ TEST(NPUSimulator, AddressesFollowScalarRegisters) {
   std::memcpy(io.data(), &position, 8);
   EXPECT_EQ(llvm::toString(machine->run("p")),
             "program p command #1: src [32, 40) lies outside memory Weights (32 bytes) with s0 = 4");
+}
+
+TEST(NPUArtifact, ChecksEachCommandsRulesOnLoad) {
+  auto oneCommand = [](auto make) {
+    Builder p;
+    p.region(npub::Memory::IO, 64);
+    p.region(npub::Memory::SRAM, 64);
+    p.region(npub::Memory::Weights, 64);
+    make(p);
+    return loadError(p.finish(schemaHash(), 64));
+  };
+  EXPECT_EQ(oneCommand([](Builder &p) {
+              p.copy(p.view(npub::Memory::IO, 0, {4}), p.view(npub::Memory::Weights, 0, {4}));
+            }),
+            "a.npub: program p command #0 dst: memory Weights is read-only");
+  EXPECT_EQ(oneCommand([](Builder &p) {
+              p.copy(p.view(npub::Memory::IO, 0, {4}),
+                     p.view(npub::Memory::SRAM, 0, {4}, npub::ElementType::F32));
+            }),
+            "a.npub: program p command #0: a copy moves elements of one type between views of as "
+            "many");
+  EXPECT_EQ(oneCommand([](Builder &p) {
+              p.vector(npub::VectorOp::Add, p.view(npub::Memory::IO, 0, {4}),
+                       p.view(npub::Memory::SRAM, 0, {4}), p.view(npub::Memory::SRAM, 8, {4}));
+            }),
+            "a.npub: program p command #0 dst: the matrix and vector units read and write SRAM "
+            "only");
+  EXPECT_EQ(oneCommand([](Builder &p) {
+              p.vector(npub::VectorOp::Add, p.view(npub::Memory::SRAM, 0, {4}),
+                       p.view(npub::Memory::SRAM, 0, {4}),
+                       p.view(npub::Memory::SRAM, 8, {4}, npub::ElementType::I64));
+            }),
+            "a.npub: program p command #0: element types do not fit vector add");
+  EXPECT_EQ(oneCommand([](Builder &p) {
+              p.vector(npub::VectorOp::Add, p.view(npub::Memory::SRAM, 0, {2, 4}),
+                       p.view(npub::Memory::SRAM, 0, {2, 4}), p.view(npub::Memory::SRAM, 16, {3, 4}));
+            }),
+            "a.npub: program p command #0: operands must have the destination's shape, or 1 in a "
+            "dimension");
+  EXPECT_EQ(oneCommand([](Builder &p) {
+              // An operation whose table is missing (the verifier allows it).
+              p.commands.push_back(npub::CreateCommand(p.b, npub::Unit::DMA, 0,
+                                                       npub::Operation::Copy, 0));
+            }),
+            "a.npub: program p command #0: no operation");
+  EXPECT_EQ(oneCommand([](Builder &p) {
+              // 2^40 elements in 2 bytes: a stride of 0 repeats them.
+              auto address = npub::CreateAddress(p.b, npub::Memory::SRAM, 0, -1, 0);
+              auto huge = npub::CreateView(p.b, address, npub::ElementType::F16,
+                                           p.b.CreateVector(std::vector<int64_t>{int64_t(1) << 40}),
+                                           p.b.CreateVector(std::vector<int64_t>{0}));
+              p.copy(huge, p.view(npub::Memory::SRAM, 8, {4}));
+            }).substr(0, 48),
+            "a.npub: program p command #0 src: malformed view");
+  EXPECT_EQ(oneCommand([](Builder &p) {
+              auto load = npub::CreateScalar(p.b, npub::ScalarOp::Load, 0, -1, -1, 0,
+                                             npub::CreateAddress(p.b, npub::Memory::Weights, 0));
+              p.command(npub::Unit::Scalar, npub::Operation::Scalar, load.Union());
+            }),
+            "a.npub: program p command #0: a scalar load reads the io memory");
+  EXPECT_EQ(oneCommand([](Builder &p) {
+              p.copy(p.view(npub::Memory::Weights, 0, {4}, npub::ElementType::F16, 0, int64_t(1) << 30),
+                     p.view(npub::Memory::SRAM, 0, {4}));
+            }),
+            "a.npub: program p command #0 src: register scale 1073741824 is out of range");
+}
+
+TEST(NPUSimulator, RegistersAreOrderedLikeMemory) {
+  // s0 set on the scalar unit, then used by a DMA address without waiting.
+  Builder p;
+  p.region(npub::Memory::IO, 16);
+  p.region(npub::Memory::SRAM, 16);
+  auto set = npub::CreateScalar(p.b, npub::ScalarOp::Set, 0, -1, -1, 1);
+  p.command(npub::Unit::Scalar, npub::Operation::Scalar, set.Union());
+  p.copy(p.view(npub::Memory::IO, 0, {4}, npub::ElementType::F16, 0, 8),
+         p.view(npub::Memory::SRAM, 0, {4}));
+  llvm::Expected<Artifact> artifact = Artifact::fromBytes(p.finish(), "regs");
+  ASSERT_TRUE(bool(artifact)) << llvm::toString(artifact.takeError());
+  llvm::Expected<Machine> machine = Machine::create(*artifact, {});
+  ASSERT_TRUE(bool(machine));
+  EXPECT_EQ(llvm::toString(machine->run("p")),
+            "program p command #1 touches register s0 that command #0 on scalar writes without "
+            "waiting for it");
+}
+
+TEST(NPUSimulator, DisjointHalvesOfATileAreNoHazard) {
+  // Two engines write the left and right halves of a [4, 8] f16 tile: the
+  // rows interleave in memory but share no byte.
+  Builder p;
+  p.region(npub::Memory::IO, 64);
+  p.region(npub::Memory::SRAM, 64);
+  auto half = [&](int64_t column) {
+    auto address = npub::CreateAddress(p.b, npub::Memory::SRAM, column * 2, -1, 0);
+    return npub::CreateView(p.b, address, npub::ElementType::F16,
+                            p.b.CreateVector(std::vector<int64_t>{4, 4}),
+                            p.b.CreateVector(std::vector<int64_t>{8, 1}));
+  };
+  p.copy(p.view(npub::Memory::IO, 0, {16}), half(0), {}, 0);
+  p.copy(p.view(npub::Memory::IO, 32, {16}), half(4), {}, 1);
+  llvm::Expected<Artifact> artifact = Artifact::fromBytes(p.finish(), "halves");
+  ASSERT_TRUE(bool(artifact)) << llvm::toString(artifact.takeError());
+  llvm::Expected<Machine> machine = Machine::create(*artifact, {});
+  ASSERT_TRUE(bool(machine));
+  EXPECT_FALSE(bool(machine->run("p")));
+}
+
+TEST(NPUSimulator, TheDRAMPortServesTransfersInTimeOrder) {
+  // dma0's store waits for a long vector op; dma1's independent load comes
+  // later in the list but earlier in time: it is not queued behind.
+  Builder p;
+  p.region(npub::Memory::IO, 1 << 16);
+  p.region(npub::Memory::SRAM, 1 << 16);
+  p.vector(npub::VectorOp::Exp, p.view(npub::Memory::SRAM, 0, {16384}),
+           p.view(npub::Memory::SRAM, 0, {16384}), {});
+  p.copy(p.view(npub::Memory::SRAM, 0, {4}), p.view(npub::Memory::IO, 0, {4}), {0}, 0);
+  p.copy(p.view(npub::Memory::IO, 1024, {4}), p.view(npub::Memory::SRAM, 40000, {4}), {}, 1);
+  llvm::Expected<Artifact> artifact = Artifact::fromBytes(p.finish(), "port");
+  ASSERT_TRUE(bool(artifact)) << llvm::toString(artifact.takeError());
+  llvm::Expected<Machine> machine = Machine::create(*artifact, {});
+  ASSERT_TRUE(bool(machine));
+  RunStats stats;
+  ASSERT_FALSE(bool(machine->run("p", &stats)));
+  const Description &d = artifact->description();
+  int64_t exp = 16384 / d.vectorLanes + 8;
+  // The load: its latency, one cycle of data; the store after the exp.
+  EXPECT_EQ(stats.busy["dma1"], d.dramLatencyCycles() + 1);
+  EXPECT_EQ(stats.cycles, exp + d.dramLatencyCycles() + 1);
 }
 
 } // namespace

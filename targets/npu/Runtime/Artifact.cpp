@@ -38,12 +38,21 @@ std::optional<int64_t> npu::viewExtent(const npub::View &view) {
   // The farthest element: sum (size - 1) * stride, each term bounded so
   // that nothing overflows.
   const int64_t limit = int64_t(1) << 48;
-  int64_t last = 0;
+  // (A [long] vector of a corrupted buffer may be misaligned.)
+  if (reinterpret_cast<uintptr_t>(shape->data()) % alignof(int64_t) ||
+      reinterpret_cast<uintptr_t>(strides->data()) % alignof(int64_t))
+    return std::nullopt;
+  int64_t last = 0, count = 1;
   bool empty = false;
   for (unsigned d = 0; d < shape->size(); ++d) {
     int64_t size = shape->Get(d), stride = strides->Get(d);
     if (size < 0 || size > limit || stride < 0 || stride > limit)
       return std::nullopt;
+    // The element count is bounded too: a stride of 0 repeats elements, and
+    // every element costs work.
+    if (size > 0 && count > kMaxElements / size)
+      return std::nullopt;
+    count *= size;
     empty |= size == 0;
     if (size > 0 && stride > 0 && (size - 1) > limit / stride)
       return std::nullopt;
@@ -63,7 +72,53 @@ llvm::Error failure(llvm::StringRef source, const llvm::Twine &what) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), source + ": " + what);
 }
 
-/// Checks what the schema cannot state, naming the place at fault.
+bool isFloatType(npub::ElementType t) {
+  return t == npub::ElementType::F16 || t == npub::ElementType::F32;
+}
+
+/// A view's shape.
+std::vector<int64_t> shapeOf(const npub::View *v) {
+  return std::vector<int64_t>(v->shape()->begin(), v->shape()->end());
+}
+
+int64_t countOf(const npub::View *v) {
+  int64_t n = 1;
+  for (int64_t d : *v->shape())
+    n *= d;
+  return n;
+}
+
+/// Whether `src` broadcasts to `dst` (same rank; each dimension equal or 1).
+bool broadcasts(const npub::View *src, const npub::View *dst) {
+  std::vector<int64_t> a = shapeOf(src), b = shapeOf(dst);
+  if (a.size() != b.size())
+    return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i] && a[i] != 1)
+      return false;
+  return true;
+}
+
+const char *vectorOpName(npub::VectorOp op) {
+  switch (op) {
+  case npub::VectorOp::Add: return "add";
+  case npub::VectorOp::Sub: return "sub";
+  case npub::VectorOp::Mul: return "mul";
+  case npub::VectorOp::Max: return "max";
+  case npub::VectorOp::Min: return "min";
+  case npub::VectorOp::Exp: return "exp";
+  case npub::VectorOp::Reciprocal: return "reciprocal";
+  case npub::VectorOp::Rsqrt: return "rsqrt";
+  case npub::VectorOp::Compare: return "compare";
+  case npub::VectorOp::Select: return "select";
+  case npub::VectorOp::Convert: return "convert";
+  }
+  return "?";
+}
+
+/// Checks what the schema cannot state, naming the place at fault: every
+/// rule docs/npu.md gives a command that does not depend on the scalar
+/// registers (those are checked as the command runs).
 class Checker {
 public:
   Checker(const npub::Artifact &root, const Description &desc,
@@ -87,13 +142,20 @@ public:
       return fail(where, "register s" + std::to_string(a->register_()) + " does not exist");
     if (a->memory() > npub::Memory::MAX)
       return fail(where, "unknown memory");
+    if (a->offset() < 0 || a->offset() > (int64_t(1) << 48))
+      return fail(where, "offset " + std::to_string(a->offset()) + " is out of range");
+    if (a->register_() >= 0 && (a->scale() < -kMaxScale || a->scale() > kMaxScale))
+      return fail(where, "register scale " + std::to_string(a->scale()) + " is out of range");
     if (!regions.count(a->memory()))
       return fail(where, std::string("memory ") + npub::EnumNameMemory(a->memory()) +
                              " has no region in the artifact");
     return true;
   }
 
-  bool view(const npub::View *v, const std::string &where) {
+  /// A view inside its memory; `write` views may not be in read-only
+  /// memories, `sram` ones must be in the SRAM (the matrix and vector
+  /// units' operands).
+  bool view(const npub::View *v, const std::string &where, bool write, bool sram) {
     if (!v)
       return fail(where, "no view");
     if (!address(v->address(), where))
@@ -101,12 +163,101 @@ public:
     std::optional<int64_t> extent = viewExtent(*v);
     if (!extent)
       return fail(where, "malformed view (1 to 4 dimensions, as many strides, sizes and strides "
-                         "not negative, element type known)");
-    int64_t bytes = regions.at(v->address()->memory());
+                         "not negative, at most 2^32 elements, element type known)");
+    npub::Memory memory = v->address()->memory();
+    int64_t bytes = regions.at(memory);
     if (*extent > bytes)
       return fail(where, "view reaches byte " + std::to_string(*extent) + " of memory " +
-                             npub::EnumNameMemory(v->address()->memory()) + ", which has " +
+                             npub::EnumNameMemory(memory) + ", which has " +
                              std::to_string(bytes));
+    if (write && (memory == npub::Memory::Weights || memory == npub::Memory::Const))
+      return fail(where, std::string("memory ") + npub::EnumNameMemory(memory) + " is read-only");
+    if (sram && memory != npub::Memory::SRAM)
+      return fail(where, "the matrix and vector units read and write SRAM only");
+    return true;
+  }
+
+  bool copy(const npub::Copy &copy, const std::string &where) {
+    if (!view(copy.src(), where + " src", false, false) ||
+        !view(copy.dst(), where + " dst", true, false))
+      return false;
+    if (copy.src()->type() != copy.dst()->type() || countOf(copy.src()) != countOf(copy.dst()))
+      return fail(where, "a copy moves elements of one type between views of as many");
+    return true;
+  }
+
+  bool matmul(const npub::MatMul &m, const std::string &where) {
+    if (!view(m.a(), where + " a", false, true) || !view(m.b(), where + " b", false, true) ||
+        !view(m.c(), where + " c", true, true))
+      return false;
+    bool f32 = desc.accumulation == Accumulation::F32;
+    npub::ElementType acc = f32 ? npub::ElementType::F32 : npub::ElementType::F16;
+    if (m.a()->shape()->size() != 2 || m.b()->shape()->size() != 2 ||
+        m.c()->shape()->size() != 2 || m.a()->type() != npub::ElementType::F16 ||
+        m.b()->type() != npub::ElementType::F16 || m.c()->type() != acc)
+      return fail(where, std::string("a matmul multiplies f16 matrices into an ") +
+                             (f32 ? "f32" : "f16") + " one (the device's accumulation)");
+    std::vector<int64_t> a = shapeOf(m.a()), b = shapeOf(m.b()), c = shapeOf(m.c());
+    int64_t n = m.transpose_b() ? b[0] : b[1], k = m.transpose_b() ? b[1] : b[0];
+    if (k != a[1] || c[0] != a[0] || c[1] != n)
+      return fail(where, "matmul shapes do not agree");
+    return true;
+  }
+
+  bool vector(const npub::Vector &v, const std::string &where) {
+    npub::VectorOp op = v.op();
+    if (op > npub::VectorOp::MAX || v.comparison() > npub::Comparison::MAX)
+      return fail(where, "unknown vector operation");
+    if (!desc.hasVectorOp(vectorOpName(op)))
+      return fail(where, "the " + desc.name + " NPU has no vector " + vectorOpName(op));
+    if (!view(v.dst(), where + " dst", true, true) || !view(v.src0(), where + " src0", false, true) ||
+        (v.src1() && !view(v.src1(), where + " src1", false, true)) ||
+        (v.src2() && !view(v.src2(), where + " src2", false, true)))
+      return false;
+    bool binary = op == npub::VectorOp::Add || op == npub::VectorOp::Sub ||
+                  op == npub::VectorOp::Mul || op == npub::VectorOp::Max ||
+                  op == npub::VectorOp::Min || op == npub::VectorOp::Compare;
+    if ((binary && !v.src1() && !v.has_scalar()) ||
+        (op == npub::VectorOp::Select && (!v.src1() || !v.src2())))
+      return fail(where, std::string("vector ") + vectorOpName(op) + " is missing an operand");
+    if (!broadcasts(v.src0(), v.dst()) || (v.src1() && !broadcasts(v.src1(), v.dst())) ||
+        (v.src2() && !broadcasts(v.src2(), v.dst())))
+      return fail(where, "operands must have the destination's shape, or 1 in a dimension");
+    npub::ElementType d = v.dst()->type(), x = v.src0()->type();
+    auto same = [&](const npub::View *o, npub::ElementType t) { return !o || o->type() == t; };
+    bool typed;
+    switch (op) {
+    case npub::VectorOp::Compare:
+      typed = d == npub::ElementType::Bool && same(v.src1(), x);
+      break;
+    case npub::VectorOp::Select:
+      typed = x == npub::ElementType::Bool && same(v.src1(), d) && same(v.src2(), d);
+      break;
+    case npub::VectorOp::Convert:
+      typed = true;
+      break;
+    default:
+      typed = isFloatType(d) && x == d && same(v.src1(), d);
+      break;
+    }
+    if (!typed)
+      return fail(where, std::string("element types do not fit vector ") + vectorOpName(op));
+    return true;
+  }
+
+  bool reduce(const npub::Reduce &r, const std::string &where) {
+    if (r.op() > npub::ReduceOp::MAX)
+      return fail(where, "unknown reduction");
+    const char *name = r.op() == npub::ReduceOp::Sum ? "reduce_sum" : "reduce_max";
+    if (!desc.hasVectorOp(name))
+      return fail(where, "the " + desc.name + " NPU has no " + name);
+    if (!view(r.dst(), where + " dst", true, true) || !view(r.src(), where + " src", false, true))
+      return false;
+    std::vector<int64_t> kept = shapeOf(r.src());
+    kept.back() = 1;
+    if (shapeOf(r.dst()) != kept || !isFloatType(r.src()->type()) ||
+        r.dst()->type() != r.src()->type())
+      return fail(where, "a reduction reads floats and writes them with its last dimension 1");
     return true;
   }
 
@@ -118,41 +269,29 @@ public:
         if (w >= index)
           return fail(where, "waits for command " + std::to_string(w) +
                                  ", which does not come before it");
+    // The verifier accepts a union whose value is absent.
+    if (!c->operation())
+      return fail(where, "no operation");
     switch (c->operation_type()) {
-    case npub::Operation::Copy: {
+    case npub::Operation::Copy:
       if (c->unit() != npub::Unit::DMA)
         return fail(where, "a copy runs on a DMA engine");
       if (c->engine() >= desc.dmaEngines)
         return fail(where, "DMA engine " + std::to_string(c->engine()) + " does not exist (the " +
                                desc.name + " NPU has " + std::to_string(desc.dmaEngines) + ")");
-      const npub::Copy *copy = c->operation_as_Copy();
-      return view(copy->src(), where + " src") && view(copy->dst(), where + " dst");
-    }
-    case npub::Operation::MatMul: {
+      return copy(*c->operation_as_Copy(), where);
+    case npub::Operation::MatMul:
       if (c->unit() != npub::Unit::Matrix)
         return fail(where, "a matmul runs on the matrix unit");
-      const npub::MatMul *m = c->operation_as_MatMul();
-      return view(m->a(), where + " a") && view(m->b(), where + " b") &&
-             view(m->c(), where + " c");
-    }
-    case npub::Operation::Vector: {
+      return matmul(*c->operation_as_MatMul(), where);
+    case npub::Operation::Vector:
       if (c->unit() != npub::Unit::Vector)
         return fail(where, "a vector operation runs on the vector unit");
-      const npub::Vector *v = c->operation_as_Vector();
-      if (v->op() > npub::VectorOp::MAX || v->comparison() > npub::Comparison::MAX)
-        return fail(where, "unknown vector operation");
-      return view(v->dst(), where + " dst") && view(v->src0(), where + " src0") &&
-             (!v->src1() || view(v->src1(), where + " src1")) &&
-             (!v->src2() || view(v->src2(), where + " src2"));
-    }
-    case npub::Operation::Reduce: {
+      return vector(*c->operation_as_Vector(), where);
+    case npub::Operation::Reduce:
       if (c->unit() != npub::Unit::Vector)
         return fail(where, "a reduction runs on the vector unit");
-      const npub::Reduce *r = c->operation_as_Reduce();
-      if (r->op() > npub::ReduceOp::MAX)
-        return fail(where, "unknown reduction");
-      return view(r->dst(), where + " dst") && view(r->src(), where + " src");
-    }
+      return reduce(*c->operation_as_Reduce(), where);
     case npub::Operation::Scalar: {
       if (c->unit() != npub::Unit::Scalar)
         return fail(where, "a scalar operation runs on the scalar unit");
@@ -161,8 +300,12 @@ public:
           s->a() < -1 || s->a() >= kScalarRegisters || s->b() < -1 ||
           s->b() >= kScalarRegisters)
         return fail(where, "unknown scalar operation or register");
-      if (s->op() == npub::ScalarOp::Load && !address(s->source(), where + " source"))
-        return false;
+      if (s->op() == npub::ScalarOp::Load) {
+        if (!address(s->source(), where + " source"))
+          return false;
+        if (s->source()->memory() != npub::Memory::IO)
+          return fail(where, "a scalar load reads the io memory");
+      }
       return true;
     }
     default:
@@ -179,9 +322,15 @@ public:
       std::string at = where + " #" + std::to_string(i);
       if (!t || !t->name() || !t->shape() || !address(t->address(), at))
         return fail(at, "needs a name, a shape and an address");
+      if (t->address()->memory() != npub::Memory::IO &&
+          t->address()->memory() != npub::Memory::Cache)
+        return fail(at, "program inputs and outputs are in the io or cache memory");
       int64_t count = elementBytes(t->type());
+      if (count == 0 || t->shape()->size() > kMaxRank ||
+          reinterpret_cast<uintptr_t>(t->shape()->data()) % alignof(int64_t))
+        return fail(at, "malformed element type or shape");
       for (int64_t d : *t->shape()) {
-        if (d < 0 || d > (int64_t(1) << 40) || count > (int64_t(1) << 48) / std::max<int64_t>(1, d))
+        if (d < 0 || d > kMaxElements || (d > 0 && count > (int64_t(1) << 48) / d))
           return fail(at, "malformed shape");
         count *= d;
       }
@@ -204,6 +353,8 @@ public:
       where = "program " + program->name()->str();
       if (!names.insert(program->name()->str()).second)
         return fail(where, "defined twice");
+      if (int64_t(program->commands()->size()) > kMaxCommands)
+        return fail(where, "more than 2^24 commands");
       if (!tensors(program->inputs(), where + " input") ||
           !tensors(program->outputs(), where + " output"))
         return false;
@@ -232,10 +383,17 @@ llvm::Expected<Artifact> Artifact::load(llvm::StringRef path) {
 }
 
 llvm::Expected<Artifact> Artifact::fromBytes(std::vector<uint8_t> bytes, llvm::StringRef source) {
-  if (bytes.size() < 8 || !flatbuffers::BufferHasIdentifier(bytes.data(), npub::ArtifactIdentifier(),
-                                                            /*size_prefixed=*/true))
+  // The size prefix (4 bytes), the root offset (4), the identifier (4).
+  if (bytes.size() < 12 || !flatbuffers::BufferHasIdentifier(bytes.data(), npub::ArtifactIdentifier(),
+                                                             /*size_prefixed=*/true))
     return failure(source, "not an NPU artifact (no NPUB identifier)");
-  flatbuffers::Verifier verifier(bytes.data(), bytes.size());
+  if (bytes.size() >= FLATBUFFERS_MAX_BUFFER_SIZE)
+    return failure(source, "larger than a FlatBuffer can be");
+  // A prefill program has hundreds of thousands of commands: the table limit
+  // is the largest program's, not the default million.
+  flatbuffers::Verifier::Options options;
+  options.max_tables = 1u << 30;
+  flatbuffers::Verifier verifier(bytes.data(), bytes.size(), options);
   if (!npub::VerifySizePrefixedArtifactBuffer(verifier))
     return failure(source, "corrupted or truncated NPU artifact (the FlatBuffers verifier "
                            "rejects it)");
@@ -262,8 +420,8 @@ llvm::Expected<Artifact> Artifact::fromBytes(std::vector<uint8_t> bytes, llvm::S
   if (root.regions())
     for (const npub::Region *region : *root.regions()) {
       if (!region || region->memory() > npub::Memory::MAX || region->bytes() < 0 ||
-          region->bytes() > (int64_t(1) << 40) || artifact.regions.count(region->memory()))
-        return failure(source, "malformed or repeated memory region");
+          region->bytes() > kMaxRegionBytes || artifact.regions.count(region->memory()))
+        return failure(source, "malformed or repeated memory region (at most 64 GiB each)");
       artifact.regions[region->memory()] = region->bytes();
     }
   auto size = [&](npub::Memory m) { return artifact.regionBytes(m); };

@@ -32,14 +32,25 @@ uint64_t schemaHash();
 
 /// Scalar registers a command may use.
 constexpr int kScalarRegisters = 16;
-/// Views have at most this many dimensions.
+/// Views have at most this many dimensions ...
 constexpr int kMaxRank = 4;
+/// ... and this many elements (2^32: a tile, a row of a cache, a weight).
+constexpr int64_t kMaxElements = int64_t(1) << 32;
+/// A memory region has at most this many bytes (64 GiB).
+constexpr int64_t kMaxRegionBytes = int64_t(1) << 36;
+/// A register-relative address's scale is at most this in magnitude ...
+constexpr int64_t kMaxScale = int64_t(1) << 20;
+/// ... and the register's value (checked as the command runs).
+constexpr int64_t kMaxRegisterValue = int64_t(1) << 40;
+/// A program has at most this many commands.
+constexpr int64_t kMaxCommands = int64_t(1) << 24;
 
 /// Bytes per element of `type`.
 int64_t elementBytes(npub::ElementType type);
 
 /// The byte extent of `view` from its address: one past its farthest
-/// element; none for a malformed view (negative sizes, overflow).
+/// element; none for a malformed view (negative sizes, more than
+/// kMaxElements elements, overflow, a misaligned vector).
 std::optional<int64_t> viewExtent(const npub::View &view);
 
 class Artifact {

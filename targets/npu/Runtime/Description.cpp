@@ -42,11 +42,11 @@ public:
       fail(key, "expected a string");
     return s ? s->str() : "";
   }
-  /// A positive number no larger than `max`.
-  double positive(llvm::StringRef key, double max) {
+  /// A number in [min, max].
+  double number(llvm::StringRef key, double min, double max) {
     std::optional<double> v = object.getNumber(key);
-    if (!v || !std::isfinite(*v) || *v <= 0 || *v > max) {
-      fail(key, "expected a positive number no larger than " + formatNumber(max));
+    if (!v || !std::isfinite(*v) || *v < min || *v > max) {
+      fail(key, "expected a number from " + formatNumber(min) + " to " + formatNumber(max));
       return 1;
     }
     return *v;
@@ -80,7 +80,12 @@ public:
 
 private:
   static std::string formatNumber(double v) {
-    return v == std::floor(v) ? std::to_string(int64_t(v)) : std::to_string(v);
+    if (v == std::floor(v))
+      return std::to_string(int64_t(v));
+    std::string text = std::to_string(v);
+    while (text.back() == '0')
+      text.pop_back();
+    return text;
   }
   const llvm::json::Object &object;
   std::string path;
@@ -103,7 +108,7 @@ llvm::Expected<Description> npu::parseDescription(llvm::StringRef text,
   Description d;
   d.name = top.string("name");
   d.summary = top.string("summary", /*required=*/false);
-  d.clockMHz = top.positive("clock_mhz", 1e5);
+  d.clockMHz = top.number("clock_mhz", 1, 1e5);
   if (const llvm::json::Object *m = top.object_("matrix")) {
     Reader r(*m, "matrix", problem);
     r.only({"rows", "cols", "accumulate"});
@@ -142,8 +147,8 @@ llvm::Expected<Description> npu::parseDescription(llvm::StringRef text,
   if (const llvm::json::Object *m = top.object_("dram")) {
     Reader r(*m, "dram", problem);
     r.only({"gb_per_s", "latency_ns"});
-    d.dramGBPerS = r.positive("gb_per_s", 1e5);
-    d.dramLatencyNs = r.positive("latency_ns", 1e7);
+    d.dramGBPerS = r.number("gb_per_s", 0.001, 1e5);
+    d.dramLatencyNs = r.number("latency_ns", 0, 1e7);
   }
   if (const llvm::json::Object *m = top.object_("dma")) {
     Reader r(*m, "dma", problem);

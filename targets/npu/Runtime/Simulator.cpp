@@ -28,7 +28,7 @@ struct Resolved {
   int64_t base = 0;
   npub::ElementType type = npub::ElementType::F16;
   llvm::SmallVector<int64_t, 4> shape, strides;
-  int64_t begin = 0, end = 0; // the bytes it may touch
+  int64_t begin = 0, end = 0; // the bytes it may touch (a bound)
 
   int64_t count() const {
     int64_t n = 1;
@@ -67,7 +67,7 @@ int64_t broadcastAt(const Resolved &src, llvm::ArrayRef<int64_t> index) {
 /// timing model, command by command.
 class Run {
 public:
-  Run(const Description &d, std::array<std::vector<uint8_t>, 6> &memories,
+  Run(const Description &d, std::array<Bytes, 6> &memories,
       std::array<int64_t, kScalarRegisters> &registers, RunStats &stats)
       : d(d), memories(memories), registers(registers), stats(stats) {}
 
@@ -80,32 +80,62 @@ public:
       where = "program " + program.name()->str() + " command #" + std::to_string(i) +
               (c.source() ? " (" + c.source()->str() + ")" : "");
       accesses.clear();
+      current = &c;
+      currentIndex = i;
+      ordered = false;
+      // perform() resolves the operands, orders the command (before it
+      // writes anything) and computes.
       if (llvm::Error e = perform(c))
         return e;
-      if (llvm::Error e = order(c, i))
-        return e;
+      if (!ordered)
+        if (llvm::Error e = order(c, i))
+          return e;
       schedule(c, i);
     }
     stats.commands += commands.size();
+    stats.cycles += runEnd;
     return llvm::Error::success();
   }
 
 private:
+  /// Bytes a command touches: contiguous runs (a strided view's rows), or
+  /// one bounding range when it has too many runs to list.
   struct Access {
-    npub::Memory memory;
-    int64_t begin, end;
+    int memory; // npub::Memory, or kRegisters
+    llvm::SmallVector<std::pair<int64_t, int64_t>, 4> runs;
     bool write;
   };
-  /// A command's accesses, for the hazard check of later commands.
-  struct Record {
-    unsigned index;
-    int unit;
-    llvm::SmallVector<Access, 4> accesses;
-  };
+  /// The scalar registers, as a memory of 16 one-byte cells for the hazard
+  /// check.
+  static constexpr int kRegisters = 100;
 
   //===--------------------------------------------------------------------===//
   // Views and elements
   //===--------------------------------------------------------------------===//
+
+  /// The byte offset `a` names now, its register read (a hazard access);
+  /// an error when the register's value is out of range.
+  llvm::Expected<int64_t> addressOf(const npub::Address *a, llvm::StringRef what) {
+    int64_t offset = a->offset();
+    if (a->register_() >= 0) {
+      int64_t reg = registers[a->register_()];
+      accesses.push_back({kRegisters, {{a->register_(), a->register_() + 1}}, false});
+      // The loader bounded the scale and the offset; bounding the register
+      // keeps the product and the sum far from overflow.
+      if (reg < -kMaxRegisterValue || reg > kMaxRegisterValue)
+        return failure(where + ": " + what + " address register s" +
+                       std::to_string(a->register_()) + " = " + std::to_string(reg) +
+                       " is out of range");
+      offset += reg * a->scale();
+    }
+    return offset;
+  }
+
+  std::string registerNote(const npub::Address *a) const {
+    return a->register_() >= 0 ? " with s" + std::to_string(a->register_()) + " = " +
+                                     std::to_string(registers[a->register_()])
+                               : "";
+  }
 
   llvm::Error resolve(const npub::View *view, Resolved &r, bool write, llvm::StringRef what) {
     const npub::Address *a = view->address();
@@ -113,36 +143,56 @@ private:
     r.type = view->type();
     r.shape.assign(view->shape()->begin(), view->shape()->end());
     r.strides.assign(view->strides()->begin(), view->strides()->end());
-    int64_t offset = a->offset();
-    if (a->register_() >= 0) {
-      int64_t reg = registers[a->register_()];
-      // Bounded so that nothing below overflows: the verifier bounded the
-      // rest of the view.
-      if (reg < -(int64_t(1) << 40) || reg > (int64_t(1) << 40) || a->scale() < -(int64_t(1) << 20) ||
-          a->scale() > (int64_t(1) << 20))
-        return failure(where + ": " + what + " address register s" +
-                       std::to_string(a->register_()) + " = " + std::to_string(reg) +
-                       " is out of range");
-      offset += reg * a->scale();
-    }
+    llvm::Expected<int64_t> offset = addressOf(a, what);
+    if (!offset)
+      return offset.takeError();
     int64_t extent = *viewExtent(*view) - a->offset(); // bytes past the address
     int64_t size = memories[int(r.memory)].size();
-    if (offset < 0 || offset > size - extent)
-      return failure(where + ": " + what + " [" + std::to_string(offset) + ", " +
-                     std::to_string(offset + extent) + ") lies outside memory " +
+    if (*offset < 0 || *offset > size - extent)
+      return failure(where + ": " + what + " [" + std::to_string(*offset) + ", " +
+                     std::to_string(*offset + extent) + ") lies outside memory " +
                      npub::EnumNameMemory(r.memory) + " (" + std::to_string(size) + " bytes)" +
-                     (a->register_() >= 0 ? " with s" + std::to_string(a->register_()) + " = " +
-                                                std::to_string(registers[a->register_()])
-                                          : ""));
-    r.base = offset;
-    r.begin = offset;
-    r.end = offset + extent;
-    accesses.push_back({r.memory, r.begin, r.end, write});
+                     registerNote(a));
+    r.base = *offset;
+    r.begin = *offset;
+    r.end = *offset + extent;
+    accesses.push_back({int(r.memory), runsOf(r), write});
     return llvm::Error::success();
+  }
+
+  /// The contiguous byte runs of `r` (its innermost dense dimensions
+  /// merged); one bounding run when there are more than 256.
+  static llvm::SmallVector<std::pair<int64_t, int64_t>, 4> runsOf(const Resolved &r) {
+    int64_t width = elementBytes(r.type), count = r.count();
+    if (count == 0)
+      return {};
+    // The dense suffix: dimensions whose stride is the product of the ones
+    // inside them.
+    int64_t dense = 1;
+    size_t d = r.shape.size();
+    while (d > 0 && (r.strides[d - 1] == dense || r.shape[d - 1] == 1)) {
+      dense *= r.shape[d - 1];
+      --d;
+    }
+    int64_t runs = count / dense;
+    if (runs > 256)
+      return {{r.begin, r.end}};
+    llvm::SmallVector<std::pair<int64_t, int64_t>, 4> out;
+    for (int64_t i = 0; i < runs; ++i) {
+      int64_t start = r.atFlat(i * dense);
+      out.push_back({start, start + dense * width});
+    }
+    return out;
   }
 
   uint8_t *bytesAt(const Resolved &r, int64_t offset) {
     return memories[int(r.memory)].data() + offset;
+  }
+
+  /// Orders the command (once its operands are resolved, before it writes).
+  llvm::Error ready() {
+    ordered = true;
+    return order(*current, currentIndex);
   }
 
   double load(const Resolved &r, int64_t offset) {
@@ -176,21 +226,26 @@ private:
     return 0.0;
   }
 
+  void count(float v) {
+    stats.nans += std::isnan(v);
+    stats.infinities += std::isinf(v);
+  }
+
   /// Stores `value` rounded to the element type (floats through binary32,
-  /// as the reference kernels round: ref::roundTo).
+  /// as the reference kernels store float results: docs/npu.md).
   llvm::Error store(const Resolved &r, int64_t offset, double value) {
     uint8_t *p = bytesAt(r, offset);
     switch (r.type) {
     case npub::ElementType::F16: {
       uint16_t bits = floatToHalfBits(float(value));
       std::memcpy(p, &bits, 2);
-      stats.nonFinite += !std::isfinite(halfBitsToFloat(bits));
+      count(halfBitsToFloat(bits));
       return llvm::Error::success();
     }
     case npub::ElementType::F32: {
       float v = float(value);
       std::memcpy(p, &v, 4);
-      stats.nonFinite += !std::isfinite(v);
+      count(v);
       return llvm::Error::success();
     }
     case npub::ElementType::Bool:
@@ -238,8 +293,8 @@ private:
       return e;
     if (llvm::Error e = resolve(copy.dst(), dst, true, "dst"))
       return e;
-    if (src.type != dst.type || src.count() != dst.count())
-      return failure(where + ": a copy moves elements of one type between views of as many");
+    if (llvm::Error e = ready())
+      return e;
     int64_t width = elementBytes(src.type);
     // Through a buffer: the views may overlap.
     std::vector<uint8_t> moved(src.count() * width);
@@ -248,12 +303,18 @@ private:
     for (int64_t i = 0; i < dst.count(); ++i)
       std::memcpy(bytesAt(dst, dst.atFlat(i)), &moved[i * width], width);
     int64_t bytes = src.count() * width;
-    if (src.memory != npub::Memory::SRAM)
+    lastDRAMBytes = 0;
+    if (src.memory != npub::Memory::SRAM) {
       stats.dramBytesRead += bytes;
-    if (dst.memory != npub::Memory::SRAM)
+      stats.dramBytes[npub::EnumNameMemory(src.memory)] += bytes;
+      lastDRAMBytes += bytes;
+    }
+    if (dst.memory != npub::Memory::SRAM) {
       stats.dramBytesWritten += bytes;
+      stats.dramBytes[npub::EnumNameMemory(dst.memory)] += bytes;
+      lastDRAMBytes += bytes;
+    }
     lastBytes = bytes;
-    lastDRAM = src.memory != npub::Memory::SRAM || dst.memory != npub::Memory::SRAM;
     return llvm::Error::success();
   }
 
@@ -265,17 +326,12 @@ private:
       return e;
     if (llvm::Error e = resolve(m.c(), c, true, "c"))
       return e;
+    // (The loader checked the ranks, types and shapes.)
     bool f32 = d.accumulation == Accumulation::F32;
-    npub::ElementType acc = f32 ? npub::ElementType::F32 : npub::ElementType::F16;
-    if (a.shape.size() != 2 || b.shape.size() != 2 || c.shape.size() != 2 ||
-        a.type != npub::ElementType::F16 || b.type != npub::ElementType::F16 || c.type != acc)
-      return failure(where + std::string(": a matmul multiplies f16 matrices into an ") +
-                     (f32 ? "f32" : "f16") + " one (the device's accumulation)");
     int64_t M = a.shape[0], K = a.shape[1];
     int64_t N = m.transpose_b() ? b.shape[0] : b.shape[1];
-    int64_t KB = m.transpose_b() ? b.shape[1] : b.shape[0];
-    if (KB != K || c.shape[0] != M || c.shape[1] != N)
-      return failure(where + ": matmul shapes do not agree");
+    if (llvm::Error e = ready())
+      return e;
     ref::Numerics fp16 = ref::Numerics::fp16Device();
     for (int64_t i = 0; i < M; ++i)
       for (int64_t j = 0; j < N; ++j) {
@@ -326,15 +382,6 @@ private:
     return llvm::Error::success();
   }
 
-  bool broadcastsTo(const Resolved &src, const Resolved &dst) {
-    if (src.shape.size() != dst.shape.size())
-      return false;
-    for (size_t i = 0; i < dst.shape.size(); ++i)
-      if (src.shape[i] != dst.shape[i] && src.shape[i] != 1)
-        return false;
-    return true;
-  }
-
   llvm::Error vector(const npub::Vector &v) {
     Resolved dst, x, y, z;
     if (llvm::Error e = resolve(v.src0(), x, false, "src0"))
@@ -348,28 +395,23 @@ private:
         return e;
     if (llvm::Error e = resolve(v.dst(), dst, true, "dst"))
       return e;
+    // (The loader checked the operation, operands, shapes and types.)
     npub::VectorOp op = v.op();
-    bool binary = op == npub::VectorOp::Add || op == npub::VectorOp::Sub ||
-                  op == npub::VectorOp::Mul || op == npub::VectorOp::Max ||
-                  op == npub::VectorOp::Min || op == npub::VectorOp::Compare;
-    if (!d.hasVectorOp(opName(op)))
-      return failure(where + ": the " + d.name + " NPU has no vector " + opName(op));
-    if ((binary && !hasY && !v.has_scalar()) || (op == npub::VectorOp::Select && (!hasY || !hasZ)))
-      return failure(where + ": vector " + opName(op) + " is missing an operand");
-    if (!broadcastsTo(x, dst) || (hasY && !broadcastsTo(y, dst)) ||
-        (hasZ && !broadcastsTo(z, dst)))
-      return failure(where + ": operands must have the destination's shape or 1 in a dimension");
-    if (op == npub::VectorOp::Compare ? dst.type != npub::ElementType::Bool
-        : op == npub::VectorOp::Select ? x.type != npub::ElementType::Bool
-        : op != npub::VectorOp::Convert && (!isFloat(dst.type) || !isFloat(x.type)))
-      return failure(where + ": element types do not fit vector " + opName(op));
-    // Each result: the exact result of the operands (in double precision),
-    // rounded once to the destination type.
+    if (llvm::Error e = ready())
+      return e;
+    // A scalar operand is a value of the destination's type.
+    double scalar = isFloat(dst.type) ? double(roundTo(dst.type == npub::ElementType::F16
+                                                           ? DType::F16
+                                                           : DType::F32,
+                                                       float(v.scalar())))
+                                      : v.scalar();
+    // Each result: the result of the operands in double precision, stored
+    // in the destination type.
     lastElements = dst.count();
     lastOp = op;
     return forEach(dst.shape, [&](llvm::ArrayRef<int64_t> index) -> llvm::Error {
       double a = load(x, broadcastAt(x, index));
-      double b = hasY ? load(y, broadcastAt(y, index)) : v.scalar();
+      double b = hasY ? load(y, broadcastAt(y, index)) : scalar;
       double r = 0;
       switch (op) {
       case npub::VectorOp::Add: r = a + b; break;
@@ -403,13 +445,9 @@ private:
       return e;
     if (llvm::Error e = resolve(red.dst(), dst, true, "dst"))
       return e;
-    const char *name = red.op() == npub::ReduceOp::Sum ? "reduce_sum" : "reduce_max";
-    if (!d.hasVectorOp(name))
-      return failure(where + ": the " + d.name + " NPU has no " + name);
-    llvm::SmallVector<int64_t, 4> kept(src.shape.begin(), src.shape.end());
-    kept.back() = 1;
-    if (dst.shape != kept || !isFloat(src.type) || !isFloat(dst.type))
-      return failure(where + ": a reduction reads floats and writes them with its last dimension 1");
+    // (The loader checked the shapes and types.)
+    if (llvm::Error e = ready())
+      return e;
     int64_t length = src.shape.back();
     ref::Numerics fp16 = ref::Numerics::fp16Device();
     lastElements = src.count();
@@ -444,22 +482,36 @@ private:
   }
 
   llvm::Error scalar(const npub::Scalar &s) {
+    auto reads = [&](int reg) {
+      if (reg >= 0)
+        accesses.push_back({kRegisters, {{reg, reg + 1}}, false});
+    };
+    reads(s.a());
+    reads(s.b());
+    int64_t loaded = 0;
+    if (s.op() == npub::ScalarOp::Load) {
+      const npub::Address *src = s.source();
+      llvm::Expected<int64_t> at = addressOf(src, "source");
+      if (!at)
+        return at.takeError();
+      const Bytes &m = memories[int(src->memory())];
+      if (*at < 0 || *at > m.size() - 8)
+        return failure(where + ": scalar load at byte " + std::to_string(*at) +
+                       " lies outside memory " + npub::EnumNameMemory(src->memory()) +
+                       registerNote(src));
+      std::memcpy(&loaded, m.data() + *at, 8);
+      accesses.push_back({int(src->memory()), {{*at, *at + 8}}, false});
+    }
+    accesses.push_back({kRegisters, {{s.dst(), s.dst() + 1}}, true});
+    if (llvm::Error e = ready())
+      return e;
     int64_t a = s.a() >= 0 ? registers[s.a()] : 0;
     int64_t b = s.b() >= 0 ? registers[s.b()] : s.immediate();
     int64_t r = 0;
     switch (s.op()) {
     case npub::ScalarOp::Set: r = s.immediate(); break;
-    case npub::ScalarOp::Load: {
-      const npub::Address *src = s.source();
-      const std::vector<uint8_t> &m = memories[int(src->memory())];
-      int64_t at = src->offset() + (src->register_() >= 0 ? registers[src->register_()] * src->scale() : 0);
-      if (at < 0 || at > int64_t(m.size()) - 8)
-        return failure(where + ": scalar load at byte " + std::to_string(at) + " lies outside memory " +
-                       npub::EnumNameMemory(src->memory()));
-      std::memcpy(&r, m.data() + at, 8);
-      accesses.push_back({src->memory(), at, at + 8, false});
-      break;
-    }
+    case npub::ScalarOp::Load: r = loaded; break;
+    // Two's complement, as 64-bit registers wrap.
     case npub::ScalarOp::Add: r = int64_t(uint64_t(a) + uint64_t(b)); break;
     case npub::ScalarOp::Mul: r = int64_t(uint64_t(a) * uint64_t(b)); break;
     case npub::ScalarOp::Min: r = std::min(a, b); break;
@@ -467,23 +519,6 @@ private:
     }
     registers[s.dst()] = r;
     return llvm::Error::success();
-  }
-
-  static const char *opName(npub::VectorOp op) {
-    switch (op) {
-    case npub::VectorOp::Add: return "add";
-    case npub::VectorOp::Sub: return "sub";
-    case npub::VectorOp::Mul: return "mul";
-    case npub::VectorOp::Max: return "max";
-    case npub::VectorOp::Min: return "min";
-    case npub::VectorOp::Exp: return "exp";
-    case npub::VectorOp::Reciprocal: return "reciprocal";
-    case npub::VectorOp::Rsqrt: return "rsqrt";
-    case npub::VectorOp::Compare: return "compare";
-    case npub::VectorOp::Select: return "select";
-    case npub::VectorOp::Convert: return "convert";
-    }
-    return "?";
   }
 
   //===--------------------------------------------------------------------===//
@@ -526,21 +561,142 @@ private:
         merge(w);
     clocks[i] = clock;
     clocks[i][unit] = i;
-    for (const Record &earlier : records) {
-      if (earlier.index <= clock[earlier.unit])
-        continue; // finished
-      for (const Access &x : earlier.accesses)
-        for (const Access &y : accesses)
-          if (x.memory == y.memory && (x.write || y.write) && x.begin < y.end && y.begin < x.end)
-            return failure(where + " touches bytes [" + std::to_string(std::max(x.begin, y.begin)) +
-                           ", " + std::to_string(std::min(x.end, y.end)) + ") of memory " +
-                           npub::EnumNameMemory(x.memory) + " that command #" +
-                           std::to_string(earlier.index) + " on " + unitName(earlier.unit) +
-                           (x.write ? " writes" : " reads") + " without waiting for it");
-    }
-    records.push_back({i, unit, accesses});
+    // Against the shadow of each memory: who last wrote each byte, and the
+    // last reader on each unit since.
+    for (const Access &x : accesses)
+      for (auto [b, e] : x.runs)
+        if (llvm::Error err = check(x.memory, b, e, x.write, clock))
+          return err;
+    for (const Access &x : accesses)
+      for (auto [b, e] : x.runs)
+        record(x.memory, b, e, x.write, i, unit);
     lastOnUnit[unit] = i;
     return llvm::Error::success();
+  }
+
+  /// What the hazard check knows of a stretch of bytes (or registers):
+  /// its last writer and, per unit, its last reader since (the latest
+  /// reader of a unit finishing means the earlier ones have).
+  struct Segment {
+    int64_t end = 0;
+    int64_t writer = -1;
+    int writerUnit = 0;
+    llvm::SmallVector<int64_t, 8> readers; // per unit, -1: none
+  };
+  using Shadow = std::map<int64_t, Segment>;
+
+  /// Splits the segment of `shadow` holding `at` inside it, so that a
+  /// segment starts at `at`.
+  void split(Shadow &shadow, int64_t at) {
+    auto it = shadow.upper_bound(at);
+    if (it == shadow.begin())
+      return;
+    --it;
+    if (it->first < at && at < it->second.end) {
+      Segment right = it->second;
+      it->second.end = at;
+      shadow[at] = right;
+    }
+  }
+
+  std::string describe(int memory, int64_t b, int64_t e) const {
+    return memory == kRegisters ? "register s" + std::to_string(b)
+                                : "bytes [" + std::to_string(b) + ", " + std::to_string(e) +
+                                      ") of memory " + npub::EnumNameMemory(npub::Memory(memory));
+  }
+
+  llvm::Error check(int memory, int64_t b, int64_t e, bool write,
+                    const std::vector<int64_t> &clock) {
+    // Weights and constants are never written (the loader refuses it).
+    if (memory == int(npub::Memory::Weights) || memory == int(npub::Memory::Const))
+      return llvm::Error::success();
+    Shadow &shadow = shadows[memory];
+    auto it = shadow.upper_bound(b);
+    if (it != shadow.begin())
+      --it;
+    for (; it != shadow.end() && it->first < e; ++it) {
+      const Segment &seg = it->second;
+      if (seg.end <= b)
+        continue;
+      int64_t from = std::max(b, it->first), to = std::min(e, seg.end);
+      if (seg.writer >= 0 && seg.writer > clock[seg.writerUnit])
+        return failure(where + " touches " + describe(memory, from, to) + " that command #" +
+                       std::to_string(seg.writer) + " on " + unitName(seg.writerUnit) +
+                       " writes without waiting for it");
+      if (write)
+        for (size_t u = 0; u < seg.readers.size(); ++u)
+          if (seg.readers[u] >= 0 && seg.readers[u] > clock[u])
+            return failure(where + " touches " + describe(memory, from, to) + " that command #" +
+                           std::to_string(seg.readers[u]) + " on " + unitName(u) +
+                           " reads without waiting for it");
+    }
+    return llvm::Error::success();
+  }
+
+  void record(int memory, int64_t b, int64_t e, bool write, unsigned i, int unit) {
+    if (memory == int(npub::Memory::Weights) || memory == int(npub::Memory::Const) || b >= e)
+      return;
+    Shadow &shadow = shadows[memory];
+    split(shadow, b);
+    split(shadow, e);
+    size_t units = d.dmaEngines + 3;
+    if (write) {
+      // One segment: this writer, no readers since.
+      shadow.erase(shadow.lower_bound(b), shadow.lower_bound(e));
+      Segment seg;
+      seg.end = e;
+      seg.writer = i;
+      seg.writerUnit = unit;
+      seg.readers.assign(units, -1);
+      shadow[b] = seg;
+      return;
+    }
+    // Readers: the segments inside [b, e), the gaps between them filled.
+    int64_t at = b;
+    auto it = shadow.lower_bound(b);
+    while (at < e) {
+      if (it == shadow.end() || it->first > at) {
+        int64_t gapEnd = it == shadow.end() ? e : std::min(e, it->first);
+        Segment seg;
+        seg.end = gapEnd;
+        seg.readers.assign(units, -1);
+        seg.readers[unit] = i;
+        it = std::next(shadow.emplace(at, seg).first);
+        at = gapEnd;
+        continue;
+      }
+      it->second.readers[unit] = i;
+      at = it->second.end;
+      ++it;
+    }
+  }
+
+  /// `a + b` for cycle counts, saturating far below overflow.
+  static int64_t later(int64_t a, int64_t b) {
+    const int64_t limit = int64_t(1) << 62;
+    return a > limit - b ? limit : a + b;
+  }
+  /// `n / per` cycles, rounded up and bounded.
+  static int64_t cyclesFor(double n, double per) {
+    double c = std::ceil(n / per);
+    return c > double(int64_t(1) << 61) ? int64_t(1) << 61 : int64_t(c);
+  }
+
+  /// The start of the earliest time at or after `from` when the DRAM port
+  /// is free for `length` cycles; reserves it. The port serves transfers
+  /// in time order, whatever their order in the list.
+  int64_t reserveDRAM(int64_t from, int64_t length) {
+    int64_t at = from;
+    auto it = dramBusy.begin();
+    for (; it != dramBusy.end(); ++it) {
+      if (it->second <= at)
+        continue;
+      if (it->first >= later(at, length))
+        break;
+      at = std::max(at, it->second);
+    }
+    dramBusy.insert(it, {at, later(at, length)});
+    return at;
   }
 
   /// Places the command on its unit (docs/npu.md, "Timing model").
@@ -555,75 +711,101 @@ private:
     int64_t end = start;
     switch (c.operation_type()) {
     case npub::Operation::Copy:
-      if (lastDRAM) {
-        // The latency overlaps other transfers; the data phase shares the
-        // DRAM bandwidth with them.
-        int64_t data = int64_t(std::ceil(double(lastBytes) / d.dramBytesPerCycle()));
-        int64_t from = std::max(start + d.dramLatencyCycles(), dramFree);
-        dramFree = from + data;
-        end = dramFree;
+      if (lastDRAMBytes > 0) {
+        // The latency overlaps other transfers; the data phase holds the
+        // DRAM port (a DRAM-to-DRAM copy crosses it twice).
+        int64_t data = cyclesFor(double(lastDRAMBytes), d.dramBytesPerCycle());
+        end = later(reserveDRAM(later(start, d.dramLatencyCycles()), data), data);
       } else {
-        end = start + (lastBytes + 2 * d.vectorLanes - 1) / (2 * d.vectorLanes) + 1;
+        // SRAM to SRAM at the vector unit's width (lanes f16 elements).
+        end = later(start, cyclesFor(double(lastBytes), 2.0 * double(d.vectorLanes)));
       }
       break;
     case npub::Operation::MatMul: {
       auto [M, N, K] = lastShape;
-      end = start + (M + d.matrixRows - 1) / d.matrixRows * ((N + d.matrixCols - 1) / d.matrixCols) * K +
-            d.matrixRows + d.matrixCols;
+      double tiles = std::ceil(double(M) / double(d.matrixRows)) *
+                     std::ceil(double(N) / double(d.matrixCols));
+      end = later(start, later(cyclesFor(tiles * double(K), 1.0), d.matrixRows + d.matrixCols));
       break;
     }
     case npub::Operation::Vector:
     case npub::Operation::Reduce: {
       bool slow = lastOp == npub::VectorOp::Exp || lastOp == npub::VectorOp::Reciprocal ||
                   lastOp == npub::VectorOp::Rsqrt;
-      end = start + (lastElements + d.vectorLanes - 1) / d.vectorLanes + (slow ? 8 : 4);
+      end = later(start, later(cyclesFor(double(lastElements), double(d.vectorLanes)),
+                               slow ? 8 : 4));
       break;
     }
     default:
-      end = start + 1;
+      end = later(start, 1);
       break;
     }
     ends[i] = end;
     unitFree[unit] = end;
-    stats.busy[unitName(unit)] += end - start;
-    stats.cycles = std::max(stats.cycles, end);
+    stats.busy[unitName(unit)] = later(stats.busy[unitName(unit)], end - start);
+    runEnd = std::max(runEnd, end);
   }
 
   const Description &d;
-  std::array<std::vector<uint8_t>, 6> &memories;
+  std::array<Bytes, 6> &memories;
   std::array<int64_t, kScalarRegisters> &registers;
   RunStats &stats;
   std::string where;
   llvm::SmallVector<Access, 4> accesses;
-  std::vector<Record> records;
+  std::map<int, Shadow> shadows;
   std::vector<int64_t> ends;
   std::vector<std::vector<int64_t>> clocks;
   std::map<int, unsigned> lastOnUnit;
   std::map<int, int64_t> unitFree;
-  int64_t dramFree = 0;
+  /// The DRAM port's reserved intervals, in time order.
+  std::vector<std::pair<int64_t, int64_t>> dramBusy;
+  int64_t runEnd = 0;
+  const npub::Command *current = nullptr;
+  unsigned currentIndex = 0;
+  bool ordered = false;
   // What the command just performed did, for its timing.
-  int64_t lastBytes = 0, lastElements = 0;
-  bool lastDRAM = false;
+  int64_t lastBytes = 0, lastDRAMBytes = 0, lastElements = 0;
   std::array<int64_t, 3> lastShape{};
   npub::VectorOp lastOp = npub::VectorOp::Add;
 };
 
 } // namespace
 
-llvm::Expected<Machine> Machine::create(const Artifact &artifact, std::vector<uint8_t> weights) {
-  Machine machine(artifact);
-  for (int m = 0; m <= int(npub::Memory::MAX); ++m)
-    machine.memories[m].assign(artifact.regionBytes(npub::Memory(m)), 0);
+std::optional<Bytes> Bytes::zeros(int64_t size) {
+  Bytes b;
+  // calloc: the system hands out zero pages as they are touched.
+  b.bytes.reset(static_cast<uint8_t *>(std::calloc(size_t(std::max<int64_t>(1, size)), 1)));
+  if (!b.bytes)
+    return std::nullopt;
+  b.length = size;
+  return b;
+}
+
+llvm::Expected<Machine> Machine::create(const Artifact &artifact,
+                                        llvm::ArrayRef<uint8_t> weights) {
   if (int64_t(weights.size()) != artifact.regionBytes(npub::Memory::Weights))
     return failure("the weights are " + std::to_string(weights.size()) +
                    " bytes, the artifact's weights region " +
                    std::to_string(artifact.regionBytes(npub::Memory::Weights)));
-  machine.memory(npub::Memory::Weights) = std::move(weights);
+  Machine machine(artifact);
+  for (int m = 0; m <= int(npub::Memory::MAX); ++m) {
+    int64_t size = artifact.regionBytes(npub::Memory(m));
+    std::optional<Bytes> bytes = Bytes::zeros(size);
+    if (!bytes)
+      return failure(std::string("cannot allocate the ") + std::to_string(size) +
+                     " bytes of memory " + npub::EnumNameMemory(npub::Memory(m)));
+    machine.memories[m] = std::move(*bytes);
+  }
+  auto fill = [&](npub::Memory m, const uint8_t *data, size_t size) {
+    if (size)
+      std::memcpy(machine.memories[int(m)].data(), data, size);
+  };
+  fill(npub::Memory::Weights, weights.data(), weights.size());
   const npub::Artifact &root = artifact.root();
-  if (root.cache_init() && root.cache_init()->size())
-    machine.memory(npub::Memory::Cache).assign(root.cache_init()->begin(), root.cache_init()->end());
+  if (root.cache_init())
+    fill(npub::Memory::Cache, root.cache_init()->data(), root.cache_init()->size());
   if (root.constants())
-    machine.memory(npub::Memory::Const).assign(root.constants()->begin(), root.constants()->end());
+    fill(npub::Memory::Const, root.constants()->data(), root.constants()->size());
   return machine;
 }
 

@@ -16,9 +16,13 @@
 
 #include "Artifact.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
 #include <array>
+#include <cstdlib>
+#include <memory>
+#include <optional>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -28,16 +32,19 @@ namespace llmc::npu {
 
 /// What one program run cost (docs/npu.md, "Timing model").
 struct RunStats {
+  /// Cycles of the runs counted (each run: until its last command ends).
   int64_t cycles = 0;
   /// Busy cycles per unit: "dma0".., "matrix", "vector", "scalar".
   std::map<std::string, int64_t> busy;
   /// Cycles commands waited for others beyond their unit being free.
   int64_t stallCycles = 0;
   int64_t dramBytesRead = 0, dramBytesWritten = 0;
+  /// DRAM bytes moved per region ("Weights", "Cache", ...), read or written.
+  std::map<std::string, int64_t> dramBytes;
   int64_t macs = 0;
   int64_t commands = 0;
-  /// Float results that are NaN or infinite.
-  int64_t nonFinite = 0;
+  /// Float results that are NaN, and infinite.
+  int64_t nans = 0, infinities = 0;
 
   /// MACs over what the matrix unit could do in `cycles`.
   double matrixUtilisation(const Description &d) const {
@@ -46,27 +53,50 @@ struct RunStats {
   double seconds(const Description &d) const { return double(cycles) / (d.clockMHz * 1e6); }
 };
 
+/// A memory's bytes (zeroed when made; pages are touched as they are used).
+class Bytes {
+public:
+  Bytes() = default;
+  /// `size` zero bytes, or none when they cannot be had.
+  static std::optional<Bytes> zeros(int64_t size);
+  uint8_t *data() { return bytes.get(); }
+  const uint8_t *data() const { return bytes.get(); }
+  int64_t size() const { return length; }
+  llvm::MutableArrayRef<uint8_t> all() { return {data(), size_t(length)}; }
+
+private:
+  struct Free {
+    void operator()(uint8_t *p) const { std::free(p); }
+  };
+  std::unique_ptr<uint8_t, Free> bytes;
+  int64_t length = 0;
+};
+
 class Machine {
 public:
-  /// A machine for `artifact`, its memories sized by the artifact's
-  /// regions, the cache holding its initial contents, the weights region
-  /// holding `weights` (the side file's bytes; as many as the region).
+  /// A machine for `artifact` (which must outlive it), its memories sized
+  /// by the artifact's regions, the cache holding its initial contents, the
+  /// weights region holding `weights` (the side file's bytes; as many as
+  /// the region).
   static llvm::Expected<Machine> create(const Artifact &artifact,
-                                        std::vector<uint8_t> weights);
+                                        llvm::ArrayRef<uint8_t> weights);
 
   /// Runs the program called `name`; the caller has written its inputs
-  /// (`memory`), and reads its outputs after.
+  /// (`memory`), and reads its outputs after. A run that fails stops
+  /// before the command at fault changes anything.
   llvm::Error run(llvm::StringRef name, RunStats *stats = nullptr);
 
   /// The bytes of `memory` (the caller writes inputs to `io` and reads
   /// outputs from there; the cache persists between runs).
-  std::vector<uint8_t> &memory(npub::Memory memory) { return memories[int(memory)]; }
+  llvm::MutableArrayRef<uint8_t> memory(npub::Memory memory) {
+    return memories[int(memory)].all();
+  }
   int64_t scalar(int i) const { return registers[i]; }
 
 private:
   explicit Machine(const Artifact &artifact) : artifact(&artifact) {}
   const Artifact *artifact;
-  std::array<std::vector<uint8_t>, 6> memories;
+  std::array<Bytes, 6> memories;
   std::array<int64_t, kScalarRegisters> registers{};
 };
 
