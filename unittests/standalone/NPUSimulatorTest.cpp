@@ -391,4 +391,43 @@ TEST(NPUSimulator, TheDRAMPortServesTransfersInTimeOrder) {
   EXPECT_EQ(stats.cycles, exp + d.dramLatencyCycles() + 1);
 }
 
+TEST(NPUSimulator, RegistersBoundCopiesAndFeedComparisons) {
+  // A prefill of 4 rows with a run-time length of 3 writes 3 cache rows;
+  // a mask of slots below position + length compares a slot-index table
+  // with a register.
+  Builder p;
+  p.region(npub::Memory::IO, 64);
+  p.region(npub::Memory::SRAM, 64);
+  p.region(npub::Memory::Cache, 64);
+  auto length = npub::CreateScalar(p.b, npub::ScalarOp::Load, 0, -1, -1, 0,
+                                   npub::CreateAddress(p.b, npub::Memory::IO, 0));
+  p.command(npub::Unit::Scalar, npub::Operation::Scalar, length.Union()); // #0: s0 = length
+  auto rows = npub::CreateCopy(p.b, p.view(npub::Memory::IO, 8, {4, 2}),
+                               p.view(npub::Memory::Cache, 0, {4, 2}), /*count_register=*/0);
+  p.command(npub::Unit::DMA, npub::Operation::Copy, rows.Union(), {0}); // #1
+  p.copy(p.view(npub::Memory::IO, 32, {4}, npub::ElementType::I64),
+         p.view(npub::Memory::SRAM, 0, {4}, npub::ElementType::I64)); // #2: slots 0..3
+  auto mask = npub::CreateVector(p.b, npub::VectorOp::Compare, npub::Comparison::LT,
+                                 p.view(npub::Memory::SRAM, 32, {4}, npub::ElementType::Bool),
+                                 p.view(npub::Memory::SRAM, 0, {4}, npub::ElementType::I64), 0, 0,
+                                 0.0, /*has_scalar=*/true, /*scalar_register=*/0);
+  p.command(npub::Unit::Vector, npub::Operation::Vector, mask.Union(), {0, 2}); // #3
+  llvm::Expected<Artifact> artifact = Artifact::fromBytes(p.finish(), "registers");
+  ASSERT_TRUE(bool(artifact)) << llvm::toString(artifact.takeError());
+  llvm::Expected<Machine> machine = Machine::create(*artifact, {});
+  ASSERT_TRUE(bool(machine));
+  llvm::MutableArrayRef<uint8_t> io = machine->memory(npub::Memory::IO);
+  int64_t n = 3;
+  std::memcpy(io.data(), &n, 8);
+  putHalves(io, 8, {1, 2, 3, 4, 5, 6, 7, 8});
+  for (int64_t slot = 0; slot < 4; ++slot)
+    std::memcpy(io.data() + 32 + 8 * slot, &slot, 8);
+  ASSERT_FALSE(bool(machine->run("p")));
+  EXPECT_EQ(getHalves(machine->memory(npub::Memory::Cache), 0, 8),
+            (std::vector<float>{1, 2, 3, 4, 5, 6, 0, 0}));
+  llvm::MutableArrayRef<uint8_t> sram = machine->memory(npub::Memory::SRAM);
+  EXPECT_EQ((std::vector<int>{sram[32], sram[33], sram[34], sram[35]}),
+            (std::vector<int>{1, 1, 1, 0}));
+}
+
 } // namespace

@@ -183,6 +183,10 @@ public:
       return false;
     if (copy.src()->type() != copy.dst()->type() || countOf(copy.src()) != countOf(copy.dst()))
       return fail(where, "a copy moves elements of one type between views of as many");
+    if (copy.count_register() < -1 || copy.count_register() >= kScalarRegisters)
+      return fail(where, "register s" + std::to_string(copy.count_register()) + " does not exist");
+    if (copy.count_register() >= 0 && shapeOf(copy.src()) != shapeOf(copy.dst()))
+      return fail(where, "a copy bounded by a register copies between views of one shape");
     return true;
   }
 
@@ -217,6 +221,8 @@ public:
     bool binary = op == npub::VectorOp::Add || op == npub::VectorOp::Sub ||
                   op == npub::VectorOp::Mul || op == npub::VectorOp::Max ||
                   op == npub::VectorOp::Min || op == npub::VectorOp::Compare;
+    if (v.scalar_register() < -1 || v.scalar_register() >= kScalarRegisters)
+      return fail(where, "register s" + std::to_string(v.scalar_register()) + " does not exist");
     if ((binary && !v.src1() && !v.has_scalar()) ||
         (op == npub::VectorOp::Select && (!v.src1() || !v.src2())))
       return fail(where, std::string("vector ") + vectorOpName(op) + " is missing an operand");

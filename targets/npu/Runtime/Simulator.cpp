@@ -293,16 +293,23 @@ private:
       return e;
     if (llvm::Error e = resolve(copy.dst(), dst, true, "dst"))
       return e;
+    // A run-time bound on the first dimension (the views have one shape).
+    int64_t elements = src.count();
+    if (copy.count_register() >= 0) {
+      accesses.push_back({kRegisters, {{copy.count_register(), copy.count_register() + 1}}, false});
+      int64_t rows = std::clamp<int64_t>(registers[copy.count_register()], 0, src.shape[0]);
+      elements = src.shape[0] ? elements / src.shape[0] * rows : 0;
+    }
     if (llvm::Error e = ready())
       return e;
     int64_t width = elementBytes(src.type);
     // Through a buffer: the views may overlap.
-    std::vector<uint8_t> moved(src.count() * width);
-    for (int64_t i = 0; i < src.count(); ++i)
+    std::vector<uint8_t> moved(elements * width);
+    for (int64_t i = 0; i < elements; ++i)
       std::memcpy(&moved[i * width], bytesAt(src, src.atFlat(i)), width);
-    for (int64_t i = 0; i < dst.count(); ++i)
+    for (int64_t i = 0; i < elements; ++i)
       std::memcpy(bytesAt(dst, dst.atFlat(i)), &moved[i * width], width);
-    int64_t bytes = src.count() * width;
+    int64_t bytes = elements * width;
     lastDRAMBytes = 0;
     if (src.memory != npub::Memory::SRAM) {
       stats.dramBytesRead += bytes;
@@ -397,14 +404,17 @@ private:
       return e;
     // (The loader checked the operation, operands, shapes and types.)
     npub::VectorOp op = v.op();
+    // A scalar operand (an immediate, or a register's value) is a value
+    // of the first operand's type.
+    double scalar = v.scalar();
+    if (v.has_scalar() && v.scalar_register() >= 0) {
+      accesses.push_back({kRegisters, {{v.scalar_register(), v.scalar_register() + 1}}, false});
+      scalar = double(registers[v.scalar_register()]);
+    }
+    if (isFloat(x.type))
+      scalar = roundTo(x.type == npub::ElementType::F16 ? DType::F16 : DType::F32, float(scalar));
     if (llvm::Error e = ready())
       return e;
-    // A scalar operand is a value of the destination's type.
-    double scalar = isFloat(dst.type) ? double(roundTo(dst.type == npub::ElementType::F16
-                                                           ? DType::F16
-                                                           : DType::F32,
-                                                       float(v.scalar())))
-                                      : v.scalar();
     // Each result: the result of the operands in double precision, stored
     // in the destination type.
     lastElements = dst.count();
