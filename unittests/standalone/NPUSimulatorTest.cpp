@@ -287,8 +287,7 @@ TEST(NPUArtifact, ChecksEachCommandsRulesOnLoad) {
               p.vector(npub::VectorOp::Add, p.view(npub::Memory::IO, 0, {4}),
                        p.view(npub::Memory::SRAM, 0, {4}), p.view(npub::Memory::SRAM, 8, {4}));
             }),
-            "a.npub: program p command #0 dst: the matrix and vector units read and write SRAM "
-            "only");
+            "a.npub: program p command #0: the matrix and vector units read and write SRAM only");
   EXPECT_EQ(oneCommand([](Builder &p) {
               p.vector(npub::VectorOp::Add, p.view(npub::Memory::SRAM, 0, {4}),
                        p.view(npub::Memory::SRAM, 0, {4}),

@@ -1,6 +1,7 @@
 //===- Artifact.cpp - an NPU artifact, loaded and verified ----------------===//
 #include "Artifact.h"
 
+#include "Rules.h"
 #include "SchemaHash.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -72,48 +73,13 @@ llvm::Error failure(llvm::StringRef source, const llvm::Twine &what) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), source + ": " + what);
 }
 
-bool isFloatType(npub::ElementType t) {
-  return t == npub::ElementType::F16 || t == npub::ElementType::F32;
-}
-
-/// A view's shape.
-std::vector<int64_t> shapeOf(const npub::View *v) {
-  return std::vector<int64_t>(v->shape()->begin(), v->shape()->end());
-}
-
-int64_t countOf(const npub::View *v) {
-  int64_t n = 1;
-  for (int64_t d : *v->shape())
-    n *= d;
-  return n;
-}
-
-/// Whether `src` broadcasts to `dst` (same rank; each dimension equal or 1).
-bool broadcasts(const npub::View *src, const npub::View *dst) {
-  std::vector<int64_t> a = shapeOf(src), b = shapeOf(dst);
-  if (a.size() != b.size())
-    return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (a[i] != b[i] && a[i] != 1)
-      return false;
-  return true;
-}
-
-const char *vectorOpName(npub::VectorOp op) {
-  switch (op) {
-  case npub::VectorOp::Add: return "add";
-  case npub::VectorOp::Sub: return "sub";
-  case npub::VectorOp::Mul: return "mul";
-  case npub::VectorOp::Max: return "max";
-  case npub::VectorOp::Min: return "min";
-  case npub::VectorOp::Exp: return "exp";
-  case npub::VectorOp::Reciprocal: return "reciprocal";
-  case npub::VectorOp::Rsqrt: return "rsqrt";
-  case npub::VectorOp::Compare: return "compare";
-  case npub::VectorOp::Select: return "select";
-  case npub::VectorOp::Convert: return "convert";
-  }
-  return "?";
+/// What the rules read of a (checked) view.
+ViewInfo infoOf(const npub::View *v) {
+  ViewInfo info;
+  info.memory = v->address()->memory();
+  info.type = v->type();
+  info.shape.assign(v->shape()->begin(), v->shape()->end());
+  return info;
 }
 
 /// Checks what the schema cannot state, naming the place at fault: every
@@ -152,10 +118,8 @@ public:
     return true;
   }
 
-  /// A view inside its memory; `write` views may not be in read-only
-  /// memories, `sram` ones must be in the SRAM (the matrix and vector
-  /// units' operands).
-  bool view(const npub::View *v, const std::string &where, bool write, bool sram) {
+  /// A view inside its memory.
+  bool view(const npub::View *v, const std::string &where) {
     if (!v)
       return fail(where, "no view");
     if (!address(v->address(), where))
@@ -170,101 +134,58 @@ public:
       return fail(where, "view reaches byte " + std::to_string(*extent) + " of memory " +
                              npub::EnumNameMemory(memory) + ", which has " +
                              std::to_string(bytes));
-    if (write && (memory == npub::Memory::Weights || memory == npub::Memory::Const))
-      return fail(where, std::string("memory ") + npub::EnumNameMemory(memory) + " is read-only");
-    if (sram && memory != npub::Memory::SRAM)
-      return fail(where, "the matrix and vector units read and write SRAM only");
     return true;
+  }
+
+  /// The rules' verdict (Rules.h).
+  bool rule(Problem problem, const std::string &where) {
+    return !problem || fail(where, *problem);
   }
 
   bool copy(const npub::Copy &copy, const std::string &where) {
-    if (!view(copy.src(), where + " src", false, false) ||
-        !view(copy.dst(), where + " dst", true, false))
+    if (!view(copy.src(), where + " src") || !view(copy.dst(), where + " dst"))
       return false;
-    if (copy.src()->type() != copy.dst()->type() || countOf(copy.src()) != countOf(copy.dst()))
-      return fail(where, "a copy moves elements of one type between views of as many");
     if (copy.count_register() < -1 || copy.count_register() >= kScalarRegisters)
       return fail(where, "register s" + std::to_string(copy.count_register()) + " does not exist");
-    if (copy.count_register() >= 0 && shapeOf(copy.src()) != shapeOf(copy.dst()))
-      return fail(where, "a copy bounded by a register copies between views of one shape");
-    return true;
+    if (Problem p = writable(infoOf(copy.dst())))
+      return fail(where + " dst", *p);
+    return rule(copyRule(infoOf(copy.src()), infoOf(copy.dst()), copy.count_register() >= 0),
+                where);
   }
 
   bool matmul(const npub::MatMul &m, const std::string &where) {
-    if (!view(m.a(), where + " a", false, true) || !view(m.b(), where + " b", false, true) ||
-        !view(m.c(), where + " c", true, true))
+    if (!view(m.a(), where + " a") || !view(m.b(), where + " b") || !view(m.c(), where + " c"))
       return false;
-    bool f32 = desc.accumulation == Accumulation::F32;
-    npub::ElementType acc = f32 ? npub::ElementType::F32 : npub::ElementType::F16;
-    if (m.a()->shape()->size() != 2 || m.b()->shape()->size() != 2 ||
-        m.c()->shape()->size() != 2 || m.a()->type() != npub::ElementType::F16 ||
-        m.b()->type() != npub::ElementType::F16 || m.c()->type() != acc)
-      return fail(where, std::string("a matmul multiplies f16 matrices into an ") +
-                             (f32 ? "f32" : "f16") + " one (the device's accumulation)");
-    std::vector<int64_t> a = shapeOf(m.a()), b = shapeOf(m.b()), c = shapeOf(m.c());
-    int64_t n = m.transpose_b() ? b[0] : b[1], k = m.transpose_b() ? b[1] : b[0];
-    if (k != a[1] || c[0] != a[0] || c[1] != n)
-      return fail(where, "matmul shapes do not agree");
-    return true;
+    return rule(matmulRule(infoOf(m.a()), infoOf(m.b()), infoOf(m.c()), m.transpose_b(),
+                           desc.accumulation),
+                where);
   }
 
   bool vector(const npub::Vector &v, const std::string &where) {
-    npub::VectorOp op = v.op();
-    if (op > npub::VectorOp::MAX || v.comparison() > npub::Comparison::MAX)
+    if (v.op() > npub::VectorOp::MAX || v.comparison() > npub::Comparison::MAX)
       return fail(where, "unknown vector operation");
-    if (!desc.hasVectorOp(vectorOpName(op)))
-      return fail(where, "the " + desc.name + " NPU has no vector " + vectorOpName(op));
-    if (!view(v.dst(), where + " dst", true, true) || !view(v.src0(), where + " src0", false, true) ||
-        (v.src1() && !view(v.src1(), where + " src1", false, true)) ||
-        (v.src2() && !view(v.src2(), where + " src2", false, true)))
-      return false;
-    bool binary = op == npub::VectorOp::Add || op == npub::VectorOp::Sub ||
-                  op == npub::VectorOp::Mul || op == npub::VectorOp::Max ||
-                  op == npub::VectorOp::Min || op == npub::VectorOp::Compare;
     if (v.scalar_register() < -1 || v.scalar_register() >= kScalarRegisters)
       return fail(where, "register s" + std::to_string(v.scalar_register()) + " does not exist");
-    if ((binary && !v.src1() && !v.has_scalar()) ||
-        (op == npub::VectorOp::Select && (!v.src1() || !v.src2())))
-      return fail(where, std::string("vector ") + vectorOpName(op) + " is missing an operand");
-    if (!broadcasts(v.src0(), v.dst()) || (v.src1() && !broadcasts(v.src1(), v.dst())) ||
-        (v.src2() && !broadcasts(v.src2(), v.dst())))
-      return fail(where, "operands must have the destination's shape, or 1 in a dimension");
-    npub::ElementType d = v.dst()->type(), x = v.src0()->type();
-    auto same = [&](const npub::View *o, npub::ElementType t) { return !o || o->type() == t; };
-    bool typed;
-    switch (op) {
-    case npub::VectorOp::Compare:
-      typed = d == npub::ElementType::Bool && same(v.src1(), x);
-      break;
-    case npub::VectorOp::Select:
-      typed = x == npub::ElementType::Bool && same(v.src1(), d) && same(v.src2(), d);
-      break;
-    case npub::VectorOp::Convert:
-      typed = true;
-      break;
-    default:
-      typed = isFloatType(d) && x == d && same(v.src1(), d);
-      break;
-    }
-    if (!typed)
-      return fail(where, std::string("element types do not fit vector ") + vectorOpName(op));
-    return true;
+    if (!view(v.dst(), where + " dst") || !view(v.src0(), where + " src0") ||
+        (v.src1() && !view(v.src1(), where + " src1")) ||
+        (v.src2() && !view(v.src2(), where + " src2")))
+      return false;
+    ViewInfo src1, src2;
+    if (v.src1())
+      src1 = infoOf(v.src1());
+    if (v.src2())
+      src2 = infoOf(v.src2());
+    return rule(vectorRule(v.op(), infoOf(v.dst()), infoOf(v.src0()), v.src1() ? &src1 : nullptr,
+                           v.src2() ? &src2 : nullptr, v.has_scalar(), &desc),
+                where);
   }
 
   bool reduce(const npub::Reduce &r, const std::string &where) {
     if (r.op() > npub::ReduceOp::MAX)
       return fail(where, "unknown reduction");
-    const char *name = r.op() == npub::ReduceOp::Sum ? "reduce_sum" : "reduce_max";
-    if (!desc.hasVectorOp(name))
-      return fail(where, "the " + desc.name + " NPU has no " + name);
-    if (!view(r.dst(), where + " dst", true, true) || !view(r.src(), where + " src", false, true))
+    if (!view(r.dst(), where + " dst") || !view(r.src(), where + " src"))
       return false;
-    std::vector<int64_t> kept = shapeOf(r.src());
-    kept.back() = 1;
-    if (shapeOf(r.dst()) != kept || !isFloatType(r.src()->type()) ||
-        r.dst()->type() != r.src()->type())
-      return fail(where, "a reduction reads floats and writes them with its last dimension 1");
-    return true;
+    return rule(reduceRule(r.op(), infoOf(r.src()), infoOf(r.dst()), &desc), where);
   }
 
   bool command(const npub::Command *c, unsigned index, const std::string &where) {
