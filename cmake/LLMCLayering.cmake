@@ -17,7 +17,7 @@ set(LLMC_LAYERS
   "LLMCReference"               # the ops' reference kernels, numerics policy
   "LLMCRuntime,LLMCNPURuntime"  # Program interface, generation, cache files; the reference
                                 # NPU's runtime side (targets/npu/Runtime: description, simulator)
-  "LLMCLLMDialect,LLMCCheckDialect" # the llm dialect and its program ABI; check
+  "LLMCLLMDialect,LLMCCheckDialect,LLMCNPUDialect" # the llm dialect and its program ABI; check
   "LLMCLLMTransforms"           # compiler passes
   "LLMCExecutor"                # the MLIR interpreter over the kernels
   "LLMCConstEval"               # constant folding, prefix baking, calibration

@@ -7,12 +7,14 @@
 #include "llmc/Dialect/LLM/IR/LLMDialect.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 #include "llmc/Target/Target.h"
+#include "targets/npu/IR/NPUDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Transforms/Passes.h"
 
 void llmc::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<llmc::llm::LLMDialect, llmc::check::CheckDialect, mlir::func::FuncDialect>();
+  registry.insert<llmc::llm::LLMDialect, llmc::check::CheckDialect, llmc::npu::NPUDialect,
+                  mlir::func::FuncDialect>();
   // Constant llm ops fold by the reference executor's semantics.
   llmc::consteval::registerConstantFolding(registry);
 }

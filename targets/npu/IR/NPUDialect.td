@@ -50,7 +50,10 @@ def NPU_ViewAttr : AttrDef<NPU_Dialect, "View"> {
     ArrayRefParameter<"int64_t">:$shape,
     ArrayRefParameter<"int64_t">:$strides
   );
-  let assemblyFormat = "`<` struct(params) `>`";
+  let assemblyFormat = [{
+    `<` `memory` `=` $memory `,` `offset` `=` $offset `,` `reg` `=` $reg `,` `scale` `=` $scale
+    `,` `type` `=` $type `,` `shape` `=` `[` $shape `]` `,` `strides` `=` `[` $strides `]` `>`
+  }];
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     /// The number of elements.

@@ -2,7 +2,7 @@
 #ifndef LLMC_TARGETS_NPU_IR_NPUOPS_TD
 #define LLMC_TARGETS_NPU_IR_NPUOPS_TD
 
-include "NPUDialect.td"
+include "IR/NPUDialect.td"
 include "mlir/IR/BuiltinAttributes.td"
 
 class NPU_Command<string mnemonic, list<Trait> traits = []>

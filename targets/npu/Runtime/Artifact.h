@@ -13,7 +13,7 @@
 
 #include "Description.h"
 
-#include "npub_generated.h"
+#include "Schema.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"

@@ -11,7 +11,7 @@
 
 #include "Description.h"
 
-#include "npub_generated.h"
+#include "Schema.h"
 
 #include "llvm/ADT/SmallVector.h"
 
