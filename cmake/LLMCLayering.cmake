@@ -23,7 +23,7 @@ set(LLMC_LAYERS
   "LLMCConstEval"               # constant folding, prefix baking, calibration
   "LLMCImport,LLMCONNXImport"   # checkpoint and ONNX importers
   "LLMCTarget"                  # target interface, deployment pipeline
-  "LLMCMLIRTarget"              # targets/<t>
+  "LLMCMLIRTarget,LLMCNPUTarget" # targets/<t>
   "LLMCAllTargets"              # the list of targets
   "LLMCInitAll"                 # what tools register
 )

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "llmc/Target/Target.h"
 #include "targets/mlir/MLIRTarget.h"
+#include "targets/npu/NPUTarget.h"
 
 using namespace llmc;
 
@@ -42,12 +43,9 @@ void llmc::registerAllTargets() {
     return;
   registered = true;
   registerTarget(createMLIRTarget());
-  // An FP16-only device with a few MiB of SRAM.
-  registerTarget(std::make_unique<PlannedTarget>(
-      "npu", "FlatBuffers program for the reference NPU simulator",
-      DeviceDescription{/*accumulatesInFP32=*/false, /*sramBytes=*/4 << 20}));
+  registerTarget(createNPUTarget());
   // f32 arithmetic, or FP16 products widened into f32 sums; no managed SRAM.
-  registerTarget(std::make_unique<PlannedTarget>(
-      "arm", "AArch64 code through LLVM",
-      DeviceDescription{/*accumulatesInFP32=*/true, /*sramBytes=*/0}));
+  DeviceDescription cpu;
+  cpu.accumulatesInFP32 = true;
+  registerTarget(std::make_unique<PlannedTarget>("arm", "AArch64 code through LLVM", cpu));
 }

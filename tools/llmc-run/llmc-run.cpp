@@ -23,6 +23,7 @@
 #include "llmc/InitAll.h"
 #include "llmc/Runtime/Generate.h"
 #include "llmc/Support/Npy.h"
+#include "targets/npu/Runtime/NPUProgram.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -85,6 +86,10 @@ cl::opt<bool> checkMode("check",
                         cl::init(false), cl::cat(category));
 cl::opt<bool> fp16("fp16", cl::desc("Model a device that computes only in FP16"),
                    cl::init(false), cl::cat(category));
+cl::opt<bool> npuStats("npu-stats",
+                       cl::desc("For an NPU artifact (.npub): print what the runs cost on the "
+                                "simulated device (cycles, time, DRAM bytes, MACs)"),
+                       cl::init(false), cl::cat(category));
 cl::opt<bool> plannedArena(
     "planned-arena",
     cl::desc("Run a program that carries a memory plan in the plan's bytes, every value at its "
@@ -152,6 +157,21 @@ int runGenerate(runtime::Program &program) {
   return Success;
 }
 
+/// `--outputs DIR`: output_<k>.npy per result.
+int writeOutputs(llvm::ArrayRef<Tensor> results) {
+  if (outputDir.empty())
+    return fail(BadInput, "--outputs DIR is required with --inputs");
+  if (std::error_code ec = sys::fs::create_directories(outputDir))
+    return fail(Failure, "cannot create " + outputDir + ": " + ec.message());
+  for (auto [k, result] : llvm::enumerate(results)) {
+    SmallString<256> path(outputDir);
+    sys::path::append(path, "output_" + std::to_string(k) + ".npy");
+    if (Error e = writeNpy(path, toNpy(result)))
+      return fail(Failure, toString(std::move(e)));
+  }
+  return Success;
+}
+
 int runWithInputs(Executor &executor, mlir::func::FuncOp function) {
   std::vector<Tensor> inputs;
   for (auto [k, file] : llvm::enumerate(inputFiles)) {
@@ -171,17 +191,7 @@ int runWithInputs(Executor &executor, mlir::func::FuncOp function) {
   std::optional<std::vector<Tensor>> results = executor.run(function, inputs, error);
   if (!results)
     return reportRunError(error);
-  if (outputDir.empty())
-    return fail(BadInput, "--outputs DIR is required with --inputs");
-  if (std::error_code ec = sys::fs::create_directories(outputDir))
-    return fail(Failure, "cannot create " + outputDir + ": " + ec.message());
-  for (auto [k, result] : llvm::enumerate(*results)) {
-    SmallString<256> path(outputDir);
-    sys::path::append(path, "output_" + std::to_string(k) + ".npy");
-    if (Error e = writeNpy(path, toNpy(result)))
-      return fail(Failure, toString(std::move(e)));
-  }
-  return Success;
+  return writeOutputs(*results);
 }
 
 /// `--check`: each function without arguments, its failed checks listed;
@@ -219,6 +229,51 @@ int runChecks(mlir::ModuleOp module, const ExecutorOptions &baseOptions) {
 
 } // namespace
 
+/// An NPU artifact: generation or one program on `--inputs`, on the
+/// simulator.
+int runArtifact() {
+  if (checkMode || fp16)
+    return fail(BadInput, "--check and --fp16 run .mlir modules; an NPU artifact computes as "
+                          "its device does");
+  Expected<std::unique_ptr<llmc::npu::NPUProgram>> program =
+      llmc::npu::NPUProgram::load(modelPath);
+  if (!program)
+    return fail(BadInput, toString(program.takeError()));
+  int status;
+  if (generateCount > 0) {
+    if (!entry.empty())
+      return fail(BadInput, "--generate runs the model's own programs; drop --entry");
+    status = runGenerate(**program);
+  } else {
+    if (entry.empty())
+      return fail(BadInput, "give the program to run (--entry) and its --inputs");
+    std::vector<Tensor> inputs;
+    for (const std::string &file : inputFiles) {
+      Expected<NpyArray> array = readNpy(file);
+      if (!array)
+        return fail(BadInput, toString(array.takeError()));
+      inputs.push_back(toTensor(*array));
+    }
+    RunError error;
+    std::optional<std::vector<Tensor>> results = (*program)->call(entry, inputs, error);
+    if (!results)
+      return reportRunError(error);
+    status = writeOutputs(*results);
+  }
+  if (npuStats) {
+    const llmc::npu::RunStats &s = (*program)->stats();
+    const llmc::npu::Description &d = (*program)->artifact().description();
+    errs() << "npu (" << d.name << "): " << s.commands << " commands, " << s.cycles << " cycles ("
+           << format("%.3f", s.seconds(d) * 1e6) << " us at " << format("%.0f", d.clockMHz)
+           << " MHz), DRAM "
+           << s.dramBytesRead << " B read, " << s.dramBytesWritten << " B written, " << s.macs
+           << " MACs (matrix " << format("%.1f", 100 * s.matrixUtilisation(d)) << " % busy), "
+           << s.stallCycles << " cycles waiting, " << s.nans << " NaN, " << s.infinities
+           << " inf\n";
+  }
+  return status;
+}
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   std::vector<std::string> storage;
@@ -226,6 +281,10 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(int(args.size()), args.data(),
                               "llmc-run: the reference executor of the llm dialect\n");
+
+  // An NPU artifact runs on the simulator (targets/npu/Runtime).
+  if (StringRef(modelPath).ends_with(".npub"))
+    return runArtifact();
 
   mlir::DialectRegistry registry;
   llmc::registerAllDialects(registry);

@@ -3,11 +3,12 @@
 // RUN: llmc-opt --llmc-mlir-pipeline %s | FileCheck %s
 // RUN: llmc-opt --pass-pipeline='builtin.module(llmc-mlir-pipeline)' %s | FileCheck %s
 // RUN: llmc-opt --help | FileCheck --check-prefix=HELP %s
-// RUN: not llmc-opt --llmc-npu-pipeline %s 2>&1 | FileCheck --check-prefix=NPU %s
+// RUN: not llmc-opt --llmc-arm-pipeline %s 2>&1 | FileCheck --check-prefix=ARM %s
 
 // HELP: --llmc-mlir-pipeline
-// HELP-NOT: --llmc-npu-pipeline
-// NPU: Unknown command line argument '--llmc-npu-pipeline'
+// HELP: --llmc-npu-pipeline
+// HELP-NOT: --llmc-arm-pipeline
+// ARM: Unknown command line argument '--llmc-arm-pipeline'
 
 // CHECK-LABEL: func.func @f
 // CHECK-NEXT: return %arg0
