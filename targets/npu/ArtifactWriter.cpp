@@ -16,22 +16,6 @@ namespace fb = flatbuffers;
 
 namespace {
 
-std::optional<npub::ElementType> elementTypeOf(Type type) {
-  if (type.isF16())
-    return npub::ElementType::F16;
-  if (type.isF32())
-    return npub::ElementType::F32;
-  if (type.isInteger(8))
-    return npub::ElementType::I8;
-  if (type.isInteger(32))
-    return npub::ElementType::I32;
-  if (type.isInteger(64))
-    return npub::ElementType::I64;
-  if (type.isInteger(1))
-    return npub::ElementType::Bool;
-  return std::nullopt;
-}
-
 class Writer {
 public:
   explicit Writer(const Description &device) : device(device) {}
@@ -79,7 +63,7 @@ private:
   fb::Offset<npub::View> view(ViewAttr v) {
     auto address = npub::CreateAddress(b, *memoryNamed(v.getMemory()), v.getOffset(), v.getReg(),
                                        v.getScale());
-    return npub::CreateView(b, address, *elementTypeOf(v.getType()),
+    return npub::CreateView(b, address, *artifactElementType(v.getType()),
                             b.CreateVector(v.getShape().vec()),
                             b.CreateVector(v.getStrides().vec()));
   }
@@ -98,7 +82,7 @@ private:
       }
       auto address = npub::CreateAddress(b, *memoryNamed(v.getMemory()), v.getOffset());
       out.push_back(npub::CreateTensor(b, b.CreateString(label.getValue().str()),
-                                       *elementTypeOf(v.getType()),
+                                       *artifactElementType(v.getType()),
                                        b.CreateVector(v.getShape().vec()), address));
     }
     return b.CreateVector(out);

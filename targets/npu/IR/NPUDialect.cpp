@@ -47,8 +47,7 @@ void NPUDialect::initialize() {
 // Views
 //===----------------------------------------------------------------------===//
 
-/// The artifact's element type of `type`, if it has one.
-static std::optional<npub::ElementType> elementTypeOf(Type type) {
+std::optional<npub::ElementType> npu::artifactElementType(Type type) {
   if (type.isF16())
     return npub::ElementType::F16;
   if (type.isF32())
@@ -70,7 +69,7 @@ LogicalResult ViewAttr::verify(function_ref<InFlightDiagnostic()> emitError, Str
   if (!memoryNamed(memory))
     return emitError() << "unknown memory '" << memory
                        << "' (weights, cache, io, scratch, const, sram)";
-  if (!elementTypeOf(type))
+  if (!artifactElementType(type))
     return emitError() << "element type " << type << " is not one of f16, f32, i8, i32, i64, i1";
   if (shape.empty() || shape.size() > size_t(kMaxRank) || shape.size() != strides.size())
     return emitError() << "a view has 1 to 4 dimensions and a stride for each";
@@ -99,14 +98,14 @@ int64_t ViewAttr::getCount() const {
 }
 
 int64_t ViewAttr::getElementBytes() const {
-  return elementBytes(*elementTypeOf(getType()));
+  return elementBytes(*artifactElementType(getType()));
 }
 
 /// What the rules read of a (verified) view.
 static ViewInfo infoOf(ViewAttr view) {
   ViewInfo info;
   info.memory = *memoryNamed(view.getMemory());
-  info.type = *elementTypeOf(view.getType());
+  info.type = *artifactElementType(view.getType());
   info.shape.assign(view.getShape().begin(), view.getShape().end());
   return info;
 }

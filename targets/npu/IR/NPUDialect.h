@@ -10,6 +10,10 @@
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
 
+#include "targets/npu/Runtime/Schema.h"
+
+#include <optional>
+
 #include "NPUDialect.h.inc"
 
 #define GET_TYPEDEF_CLASSES
@@ -20,5 +24,11 @@
 
 #define GET_OP_CLASSES
 #include "NPUOps.h.inc"
+
+namespace llmc::npu {
+/// The artifact's element type of an MLIR element type (f16, f32, i8, i32,
+/// i64, i1), if it has one.
+std::optional<npub::ElementType> artifactElementType(mlir::Type type);
+} // namespace llmc::npu
 
 #endif // LLMC_TARGETS_NPU_IR_NPUDIALECT_H
