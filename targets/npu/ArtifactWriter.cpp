@@ -55,7 +55,13 @@ public:
         b.CreateVector(std::vector<uint8_t>{}),
         weights ? b.CreateString(weights.getValue().str()) : 0, weightsBytes);
     finishArtifact(b, root);
-    os.write(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+    // What the simulator would refuse never leaves the compiler: the
+    // artifact is loaded and checked as llmc-run loads it.
+    std::vector<uint8_t> bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+    llvm::Expected<Artifact> check = Artifact::fromBytes(bytes, "the artifact");
+    if (!check)
+      return module.emitError() << llvm::toString(check.takeError());
+    os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
     return success();
   }
 
