@@ -63,6 +63,14 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     caches.type = cacheType;
     pm.addPass(llm::createCacheType(caches));
   }
+  // Every value in the type the device computes in (the plan then sizes
+  // buffers as the device holds them; the weights' conversion is
+  // const-evaluated below).
+  if (options.maxSeqLen > 0 && !device.computeElementType.empty()) {
+    llm::ComputeTypeOptions compute;
+    compute.type = device.computeElementType;
+    pm.addPass(llm::createComputeType(compute));
+  }
   std::vector<std::string> groupKinds = device.fusionKinds;
   if (options.printFusionStats) {
     llm::FusionStatsOptions stats;

@@ -30,6 +30,11 @@ struct MLIRTargetOptions : public mlir::PassPipelineOptions<MLIRTargetOptions> {
       llvm::cl::desc("Float type the device stores KV caches in (f32, f16, bf16); "
                      "default: the model's"),
       llvm::cl::init("")};
+  Option<std::string> computeType{
+      *this, "compute-type",
+      llvm::cl::desc("Float type the device stores and computes every value in (f16, bf16); "
+                     "default: the model's"),
+      llvm::cl::init("")};
   Option<bool> generic{*this, "generic",
                        llvm::cl::desc("Print the generic operation form"),
                        llvm::cl::init(false)};
@@ -60,6 +65,7 @@ protected:
     device.accumulatesInFP32 = options.accumulatesInFP32;
     device.sramBytes = options.sramBytes;
     device.cacheElementType = options.cacheType;
+    device.computeElementType = options.computeType;
     llvm::SmallVector<llvm::StringRef> kinds;
     llvm::StringRef(options.fusionGroups).split(kinds, ',', -1, /*KeepEmpty=*/false);
     for (llvm::StringRef kind : kinds)

@@ -49,6 +49,7 @@ protected:
     // (docs/npu.md, "The lowering").
     device.sramBytes = npu->sramBytes / 2;
     device.cacheElementType = "f16";
+    device.computeElementType = "f16";
     device.fusionKinds = {"residual-norm-linear-epilogue"};
     return device;
   }

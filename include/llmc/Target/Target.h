@@ -42,6 +42,9 @@ struct DeviceDescription {
   /// The float type the device stores KV caches in (f16 for an FP16 NPU;
   /// llm-cache-type), or empty: the model's.
   std::string cacheElementType;
+  /// The float type the device stores and computes every value in (f16 for
+  /// an FP16-only NPU; llm-compute-type), or empty: the model's.
+  std::string computeElementType;
 };
 
 /// A target's own options, in MLIR's pass-option syntax: given to `llmc` as

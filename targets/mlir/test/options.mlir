@@ -27,11 +27,12 @@
 // GENERIC: "func.func"() <{function_type = (tensor<1x4x64xf32>, tensor<64xf32>) -> tensor<1x4x64xf32>, sym_name = "f"}>
 // GENERIC: "llm.rms_norm"
 
-// BAD: error: invalid options for target 'mlir': no such option sram; it takes {accumulates-in-fp32=false cache-type= fusion-groups= generic=false sram-bytes=0}
+// BAD: error: invalid options for target 'mlir': no such option sram; it takes {accumulates-in-fp32=false cache-type= compute-type= fusion-groups= generic=false sram-bytes=0}
 
 // LIST:      mlir - the llm-dialect module after the target-independent passes
 // LIST-NEXT:   --accumulates-in-fp32
 // LIST-NEXT:   --cache-type=<string>
+// LIST-NEXT:   --compute-type=<string>
 // LIST-NEXT:   --fusion-groups=<string>
 // LIST-NEXT:   --generic
 // LIST-NEXT:   --sram-bytes=<long>

@@ -300,6 +300,31 @@ def PlanMemory : Pass<"llm-plan-memory", "::mlir::ModuleOp"> {
   let dependentDialects = ["::llmc::llm::LLMDialect"];
 }
 
+def ComputeType : Pass<"llm-compute-type", "::mlir::ModuleOp"> {
+  let summary = "The static programs' float values in the device's type (f16 for an FP16 NPU)";
+  let description = [{
+    A device that stores and computes in FP16 holds every float value as
+    f16, so its memory plan must size every buffer in f16. This pass gives
+    each f32 value of the static programs (arguments, op results, the
+    caches, the logits) the element type `type`; a weight or constant keeps
+    its stored type and is converted by an `llm.cast` after it (which the
+    weights' const-evaluation and the constant folder turn into stored f16
+    values). The ops mean the same on the new types, so the programs, run as
+    an FP16 device (`llmc-run --fp16`), give the original programs' numbers
+    bit for bit; run exactly, they compute as a device that rounds each
+    result to f16.
+
+    ```
+    llmc-opt --llm-compute-type=type=f16 static.mlir
+    ```
+  }];
+  let options = [
+    Option<"type", "type", "std::string", /*default=*/"\"f16\"",
+           "The float type the programs compute in: f16 or bf16">,
+  ];
+  let dependentDialects = ["::llmc::llm::LLMDialect"];
+}
+
 def FP16Safety : Pass<"llm-fp16-safety", "::mlir::ModuleOp"> {
   let summary = "Rewrite ops whose FP16 evaluation can overflow into range-safe forms";
   let description = [{
