@@ -86,6 +86,15 @@ func::FuncOp llmc::llm::lookupPrefixProgram(ModuleOp module) {
   return {};
 }
 
+SmallVector<func::FuncOp> StaticPrograms::all() const {
+  SmallVector<func::FuncOp> programs{decode};
+  for (const auto &entry : prefills)
+    programs.push_back(entry.second);
+  if (prefix)
+    programs.push_back(prefix);
+  return programs;
+}
+
 SmallVector<int64_t> StaticPrograms::prefillSizes() const {
   SmallVector<int64_t> sizes;
   for (const auto &entry : prefills)

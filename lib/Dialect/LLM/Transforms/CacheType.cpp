@@ -74,11 +74,12 @@ struct CacheTypePass : public llmc::llm::impl::CacheTypeBase<CacheTypePass> {
       return signalPassFailure();
     }
     stored = elementTypeOf(*dtype, module.getContext());
-    retypeProgram(programs->decode, programs->numCaches());
-    for (auto &[tokens, prefill] : programs->prefills)
-      retypeProgram(prefill, programs->numCaches());
-    if (programs->prefix)
-      retypePrefix(programs->prefix);
+    for (func::FuncOp program : programs->all()) {
+      if (program == programs->prefix)
+        retypePrefix(program);
+      else
+        retypeProgram(program, programs->numCaches());
+    }
   }
 
   /// The caches of a prefill or decode program.

@@ -42,12 +42,7 @@ struct ComputeTypePass : public llmc::llm::impl::ComputeTypeBase<ComputeTypePass
       return signalPassFailure();
     }
     target = elementTypeOf(*dtype, module.getContext());
-    SmallVector<func::FuncOp> all{programs->decode};
-    for (auto &[tokens, prefill] : programs->prefills)
-      all.push_back(prefill);
-    if (programs->prefix)
-      all.push_back(programs->prefix);
-    for (func::FuncOp program : all)
+    for (func::FuncOp program : programs->all())
       retype(program);
   }
 

@@ -96,13 +96,8 @@ struct PlanMemoryPass : public llmc::llm::impl::PlanMemoryBase<PlanMemoryPass> {
 
     ModulePlan plan;
     plan.alignment = alignment;
-    SmallVector<func::FuncOp> ordered{programs->decode};
-    for (auto &[tokens, prefill] : programs->prefills)
-      ordered.push_back(prefill);
-    if (programs->prefix)
-      ordered.push_back(programs->prefix);
     int64_t io = 0, dram = 0;
-    for (func::FuncOp program : ordered) {
+    for (func::FuncOp program : programs->all()) {
       std::optional<ProgramPlan> planned = planProgram(program, program == programs->prefix);
       if (!planned)
         return signalPassFailure();

@@ -124,6 +124,8 @@ struct StaticPrograms {
   }
   /// The prefill programs' token counts, ascending.
   llvm::SmallVector<int64_t> prefillSizes() const;
+  /// Every program: decode, the prefills (ascending), the baked prefix.
+  llvm::SmallVector<mlir::func::FuncOp> all() const;
 };
 
 /// The programs of a module of static programs (llm.max_seq_len); none when
