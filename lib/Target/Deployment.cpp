@@ -11,8 +11,8 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
   // The device the passes compile for, recorded as llm.device for the
   // passes that read it (today llm-fp16-safety's norm strategy; a module
   // no such pass runs on is left as it was).
+  DeviceDescription device = target.getDevice(targetOptions);
   if (options.runsFP16Safety()) {
-    DeviceDescription device = target.getDevice(targetOptions);
     llm::SetDeviceOptions setDevice;
     setDevice.name = target.getName().str();
     setDevice.accumulatesInFP32 = device.accumulatesInFP32;
@@ -52,7 +52,6 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     safety.modelDir = options.modelDir;
     pm.addPass(llm::createFP16Safety(safety));
   }
-  DeviceDescription device = target.getDevice(targetOptions);
   // The caches in the type the device stores them in: asked for, or the
   // device's when there are static programs to give it to.
   std::string cacheType = options.cacheDtype;

@@ -47,6 +47,10 @@ constexpr int64_t kMaxCommands = int64_t(1) << 24;
 
 /// Bytes per element of `type`.
 int64_t elementBytes(npub::ElementType type);
+/// Whether `type` is f16 or f32.
+inline bool isFloatElement(npub::ElementType type) {
+  return type == npub::ElementType::F16 || type == npub::ElementType::F32;
+}
 
 /// The byte extent of `view` from its address: one past its farthest
 /// element; none for a malformed view (negative sizes, more than

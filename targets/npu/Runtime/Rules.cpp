@@ -1,6 +1,8 @@
 //===- Rules.cpp - what makes a command well-formed -----------------------===//
 #include "Rules.h"
 
+#include "Artifact.h"
+
 #include "llvm/ADT/StringSwitch.h"
 
 using namespace llmc;
@@ -59,10 +61,6 @@ std::optional<npub::Comparison> npu::comparisonNamed(llvm::StringRef name) {
       .Default(std::nullopt);
 }
 
-static bool isFloatType(npub::ElementType t) {
-  return t == npub::ElementType::F16 || t == npub::ElementType::F32;
-}
-
 static bool broadcasts(const ViewInfo &src, const ViewInfo &dst) {
   if (src.shape.size() != dst.shape.size())
     return false;
@@ -102,7 +100,7 @@ Problem npu::matmulRule(const ViewInfo &a, const ViewInfo &b, const ViewInfo &c,
   bool accOK = accumulation ? c.type == (*accumulation == Accumulation::F32
                                              ? npub::ElementType::F32
                                              : npub::ElementType::F16)
-                            : isFloatType(c.type);
+                            : isFloatElement(c.type);
   if (a.shape.size() != 2 || b.shape.size() != 2 || c.shape.size() != 2 ||
       a.type != npub::ElementType::F16 || b.type != npub::ElementType::F16 || !accOK)
     return std::string("a matmul multiplies f16 matrices into one of the device's accumulation "
@@ -142,7 +140,7 @@ Problem npu::vectorRule(npub::VectorOp op, const ViewInfo &dst, const ViewInfo &
     typed = true;
     break;
   default:
-    typed = isFloatType(dst.type) && src0.type == dst.type && same(src1, dst.type);
+    typed = isFloatElement(dst.type) && src0.type == dst.type && same(src1, dst.type);
     break;
   }
   if (!typed)
@@ -160,7 +158,7 @@ Problem npu::reduceRule(npub::ReduceOp op, const ViewInfo &src, const ViewInfo &
   llvm::SmallVector<int64_t, 4> kept = src.shape;
   if (!kept.empty())
     kept.back() = 1;
-  if (src.shape.empty() || dst.shape != kept || !isFloatType(src.type) || dst.type != src.type)
+  if (src.shape.empty() || dst.shape != kept || !isFloatElement(src.type) || dst.type != src.type)
     return std::string("a reduction reads floats and writes them with its last dimension 1");
   return std::nullopt;
 }

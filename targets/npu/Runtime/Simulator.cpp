@@ -18,10 +18,6 @@ llvm::Error failure(const llvm::Twine &what) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
 }
 
-bool isFloat(npub::ElementType t) {
-  return t == npub::ElementType::F16 || t == npub::ElementType::F32;
-}
-
 /// A view placed for this run: its first byte, element type and layout.
 struct Resolved {
   npub::Memory memory = npub::Memory::SRAM;
@@ -83,6 +79,7 @@ public:
       current = &c;
       currentIndex = i;
       ordered = false;
+      work = {};
       // perform() resolves the operands, orders the command (before it
       // writes anything) and computes.
       if (llvm::Error e = perform(c))
@@ -310,18 +307,17 @@ private:
     for (int64_t i = 0; i < elements; ++i)
       std::memcpy(bytesAt(dst, dst.atFlat(i)), &moved[i * width], width);
     int64_t bytes = elements * width;
-    lastDRAMBytes = 0;
     if (src.memory != npub::Memory::SRAM) {
       stats.dramBytesRead += bytes;
       stats.dramBytes[npub::EnumNameMemory(src.memory)] += bytes;
-      lastDRAMBytes += bytes;
+      work.dramBytes += bytes;
     }
     if (dst.memory != npub::Memory::SRAM) {
       stats.dramBytesWritten += bytes;
       stats.dramBytes[npub::EnumNameMemory(dst.memory)] += bytes;
-      lastDRAMBytes += bytes;
+      work.dramBytes += bytes;
     }
-    lastBytes = bytes;
+    work.bytes = bytes;
     return llvm::Error::success();
   }
 
@@ -366,7 +362,7 @@ private:
           return e;
       }
     stats.macs += M * N * K;
-    lastShape = {M, N, K};
+    work.shape = {M, N, K};
     return llvm::Error::success();
   }
 
@@ -411,14 +407,14 @@ private:
       accesses.push_back({kRegisters, {{v.scalar_register(), v.scalar_register() + 1}}, false});
       scalar = double(registers[v.scalar_register()]);
     }
-    if (isFloat(x.type))
+    if (isFloatElement(x.type))
       scalar = roundTo(x.type == npub::ElementType::F16 ? DType::F16 : DType::F32, float(scalar));
     if (llvm::Error e = ready())
       return e;
     // Each result: the result of the operands in double precision, stored
     // in the destination type.
-    lastElements = dst.count();
-    lastOp = op;
+    work.elements = dst.count();
+    work.op = op;
     return forEach(dst.shape, [&](llvm::ArrayRef<int64_t> index) -> llvm::Error {
       double a = load(x, broadcastAt(x, index));
       double b = hasY ? load(y, broadcastAt(y, index)) : scalar;
@@ -460,8 +456,8 @@ private:
       return e;
     int64_t length = src.shape.back();
     ref::Numerics fp16 = ref::Numerics::fp16Device();
-    lastElements = src.count();
-    lastOp = npub::VectorOp::Add;
+    work.elements = src.count();
+    work.op = npub::VectorOp::Add;
     return forEach(dst.shape, [&](llvm::ArrayRef<int64_t> index) -> llvm::Error {
       llvm::SmallVector<int64_t, 4> at(index.begin(), index.end());
       double result;
@@ -721,18 +717,18 @@ private:
     int64_t end = start;
     switch (c.operation_type()) {
     case npub::Operation::Copy:
-      if (lastDRAMBytes > 0) {
+      if (work.dramBytes > 0) {
         // The latency overlaps other transfers; the data phase holds the
         // DRAM port (a DRAM-to-DRAM copy crosses it twice).
-        int64_t data = cyclesFor(double(lastDRAMBytes), d.dramBytesPerCycle());
+        int64_t data = cyclesFor(double(work.dramBytes), d.dramBytesPerCycle());
         end = later(reserveDRAM(later(start, d.dramLatencyCycles()), data), data);
       } else {
         // SRAM to SRAM at the vector unit's width (lanes f16 elements).
-        end = later(start, cyclesFor(double(lastBytes), 2.0 * double(d.vectorLanes)));
+        end = later(start, cyclesFor(double(work.bytes), 2.0 * double(d.vectorLanes)));
       }
       break;
     case npub::Operation::MatMul: {
-      auto [M, N, K] = lastShape;
+      auto [M, N, K] = work.shape;
       double tiles = std::ceil(double(M) / double(d.matrixRows)) *
                      std::ceil(double(N) / double(d.matrixCols));
       end = later(start, later(cyclesFor(tiles * double(K), 1.0), d.matrixRows + d.matrixCols));
@@ -740,9 +736,9 @@ private:
     }
     case npub::Operation::Vector:
     case npub::Operation::Reduce: {
-      bool slow = lastOp == npub::VectorOp::Exp || lastOp == npub::VectorOp::Reciprocal ||
-                  lastOp == npub::VectorOp::Rsqrt;
-      end = later(start, later(cyclesFor(double(lastElements), double(d.vectorLanes)),
+      bool slow = work.op == npub::VectorOp::Exp || work.op == npub::VectorOp::Reciprocal ||
+                  work.op == npub::VectorOp::Rsqrt;
+      end = later(start, later(cyclesFor(double(work.elements), double(d.vectorLanes)),
                                slow ? 8 : 4));
       break;
     }
@@ -773,10 +769,12 @@ private:
   const npub::Command *current = nullptr;
   unsigned currentIndex = 0;
   bool ordered = false;
-  // What the command just performed did, for its timing.
-  int64_t lastBytes = 0, lastDRAMBytes = 0, lastElements = 0;
-  std::array<int64_t, 3> lastShape{};
-  npub::VectorOp lastOp = npub::VectorOp::Add;
+  /// What the command being run does, for its timing (reset per command).
+  struct Work {
+    int64_t bytes = 0, dramBytes = 0, elements = 0;
+    std::array<int64_t, 3> shape{}; // a matmul's M, N, K
+    npub::VectorOp op = npub::VectorOp::Add;
+  } work;
 };
 
 } // namespace

@@ -84,29 +84,22 @@ llmc::llm::analyzeBuffers(func::FuncOp program,
   // read its source's bytes). Uses nested in a group are the group's.
   llvm::DenseMap<Value, int64_t> lastRead;
   auto topLevel = [&](Operation *user) { return body.findAncestorOpInBlock(*user); };
-  for (Operation &op : llvm::reverse(body))
-    for (Value v : op.getResults()) {
-      int64_t last = stepOf[&op];
-      for (OpOperand &use : v.getUses()) {
-        Operation *user = topLevel(use.getOwner());
-        if (!user)
-          continue;
-        if (user == use.getOwner() && viewOffset(user))
-          last = std::max(last, lastRead.lookup(user->getResult(0)));
-        else
-          last = std::max(last, stepOf[user]);
-      }
-      lastRead[v] = last;
-    }
-  for (BlockArgument arg : body.getArguments()) {
-    int64_t last = 0;
-    for (OpOperand &use : arg.getUses())
+  // A read by a view reads on through the view's own reads (computed
+  // first: the walk goes backwards).
+  auto lastReadOf = [&](Value v, int64_t from) {
+    int64_t last = from;
+    for (OpOperand &use : v.getUses())
       if (Operation *user = topLevel(use.getOwner()))
         last = std::max(last, user == use.getOwner() && viewOffset(user)
                                   ? lastRead.lookup(user->getResult(0))
                                   : stepOf[user]);
-    lastRead[arg] = last;
-  }
+    return last;
+  };
+  for (Operation &op : llvm::reverse(body))
+    for (Value v : op.getResults())
+      lastRead[v] = lastReadOf(v, stepOf[&op]);
+  for (BlockArgument arg : body.getArguments())
+    lastRead[arg] = lastReadOf(arg, 0);
 
   auto newBuffer = [&](Value root, ProgramBuffers::Kind kind, int64_t first) {
     ProgramBuffers::Buffer b;

@@ -11,6 +11,7 @@
 #include "SymbolicSizes.h"
 
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
+#include "llmc/Dialect/LLM/IR/MemoryPlan.h"
 #include "llmc/Dialect/LLM/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -174,10 +175,9 @@ struct FormFusionGroupsPass : public llmc::llm::impl::FormFusionGroupsBase<FormF
       for (Value v : op->getResults()) {
         if (llvm::is_contained(yielded, v))
           continue;
-        auto type = cast<RankedTensorType>(v.getType());
-        if (!type.hasStaticShape())
+        if (!cast<RankedTensorType>(v.getType()).hasStaticShape())
           return false;
-        bytes += type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+        bytes += bytesOf(v.getType());
       }
     return bytes <= sramBytes;
   }
