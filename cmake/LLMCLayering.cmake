@@ -22,6 +22,7 @@ set(LLMC_LAYERS
   "LLMCExecutor"                # the MLIR interpreter over the kernels
   "LLMCConstEval"               # constant folding, prefix baking, calibration
   "LLMCImport,LLMCONNXImport"   # checkpoint and ONNX importers
+  "LLMCNPULowering"             # targets/npu/Lowering: planned llm programs to npu programs
   "LLMCTarget"                  # target interface, deployment pipeline
   "LLMCMLIRTarget,LLMCNPUTarget" # targets/<t>
   "LLMCAllTargets"              # the list of targets

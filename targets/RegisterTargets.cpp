@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "llmc/Target/Target.h"
 #include "targets/mlir/MLIRTarget.h"
+#include "targets/npu/Lowering/Passes.h"
 #include "targets/npu/NPUTarget.h"
 
 using namespace llmc;
@@ -25,7 +26,7 @@ public:
 protected:
   DeviceDescription getDeviceWith(const Options &) const override { return device; }
   void buildPipelineWith(mlir::OpPassManager &, const Options &) const override {}
-  mlir::LogicalResult emitWith(mlir::ModuleOp, llvm::raw_ostream &,
+  mlir::LogicalResult emitWith(mlir::ModuleOp, llvm::raw_ostream &, llvm::StringRef,
                                const Options &) const override {
     return mlir::failure();
   }
@@ -44,6 +45,8 @@ void llmc::registerAllTargets() {
   registered = true;
   registerTarget(createMLIRTarget());
   registerTarget(createNPUTarget());
+  // Its passes run alone in llmc-opt too.
+  npu::registerNPUPasses();
   // f32 arithmetic, or FP16 products widened into f32 sums; no managed SRAM.
   DeviceDescription cpu;
   cpu.accumulatesInFP32 = true;

@@ -41,7 +41,8 @@ TEST(Deployment, NormStrategyDefaultsToTheTargets) {
     llvm::StringRef getName() const override { return "fake"; }
     llvm::StringRef getDescription() const override { return "fake"; }
     void buildPipelineWith(OpPassManager &, const Options &) const override {}
-    LogicalResult emitWith(ModuleOp, llvm::raw_ostream &, const Options &) const override {
+    LogicalResult emitWith(ModuleOp, llvm::raw_ostream &, llvm::StringRef,
+                           const Options &) const override {
       return success();
     }
     llmc::DeviceDescription getDeviceWith(const Options &) const override {
@@ -155,7 +156,7 @@ TEST(LLMOps, BuildersInferResultTypes) {
   ASSERT_TRUE(succeeded(pm.run(module)));
   std::string text;
   llvm::raw_string_ostream os(text);
-  ASSERT_TRUE(succeeded(target->emit(module, os, *options)));
+  ASSERT_TRUE(succeeded(target->emit(module, os, "-", *options)));
   EXPECT_NE(text.find("llm.attention"), std::string::npos);
   module->erase();
 }

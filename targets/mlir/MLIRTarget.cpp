@@ -51,7 +51,7 @@ protected:
   // The deployment pipeline's result is the artifact (it ends cleaned up
   // and planned).
   void buildPipelineWith(mlir::OpPassManager &, const Options &) const override {}
-  mlir::LogicalResult emitWith(mlir::ModuleOp module, llvm::raw_ostream &os,
+  mlir::LogicalResult emitWith(mlir::ModuleOp module, llvm::raw_ostream &os, llvm::StringRef,
                                const Options &options) const override {
     mlir::OpPrintingFlags flags;
     if (options.generic)

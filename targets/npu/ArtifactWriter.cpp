@@ -48,11 +48,19 @@ public:
       return value ? value.getInt() : 0;
     };
     auto weights = module->getAttrOfType<StringAttr>("npu.weights");
+    std::vector<uint8_t> constants;
+    if (auto data = module->getAttrOfType<DenseElementsAttr>("npu.constants")) {
+      ArrayRef<char> raw = data.getRawData();
+      if (data.isSplat())
+        constants.assign(data.getNumElements(), uint8_t(raw.empty() ? 0 : raw[0]));
+      else
+        constants.assign(raw.begin(), raw.end());
+    }
     npub::Version version(kFormatMajor, kFormatMinor, 0);
     auto root = npub::CreateArtifact(
         b, &version, schemaHash(), b.CreateString(device.toJSON()), integer("npu.max_seq_len"),
         b.CreateVector(regions), b.CreateVector(programs), 0, integer("npu.prefix_tokens"),
-        b.CreateVector(std::vector<uint8_t>{}),
+        b.CreateVector(constants),
         weights ? b.CreateString(weights.getValue().str()) : 0, weightsBytes);
     finishArtifact(b, root);
     // What the simulator would refuse never leaves the compiler: the
@@ -87,9 +95,11 @@ private:
         return std::nullopt;
       }
       auto address = npub::CreateAddress(b, *memoryNamed(v.getMemory()), v.getOffset());
-      out.push_back(npub::CreateTensor(b, b.CreateString(label.getValue().str()),
-                                       *artifactElementType(v.getType()),
-                                       b.CreateVector(v.getShape().vec()), address));
+      // The tensor's own shape when the view's differs (a scalar's is [1]).
+      auto shape = dict.getAs<DenseI64ArrayAttr>("shape");
+      out.push_back(npub::CreateTensor(
+          b, b.CreateString(label.getValue().str()), *artifactElementType(v.getType()),
+          b.CreateVector(shape ? shape.asArrayRef().vec() : v.getShape().vec()), address));
     }
     return b.CreateVector(out);
   }

@@ -2,7 +2,17 @@
 #include "targets/npu/NPUTarget.h"
 
 #include "targets/npu/ArtifactWriter.h"
+#include "targets/npu/Lowering/Passes.h"
 #include "targets/npu/Runtime/Description.h"
+
+#include "llmc/Dialect/LLM/IR/ElementType.h"
+#include "llmc/Dialect/LLM/IR/WeightsFile.h"
+#include "llmc/Reference/Tensor.h"
+#include "llmc/Support/SafeTensors.h"
+
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
 
 using namespace llmc;
 
@@ -20,20 +30,78 @@ class NPUTarget final : public TargetWithOptions<NPUTargetOptions> {
 public:
   llvm::StringRef getName() const override { return "npu"; }
   llvm::StringRef getDescription() const override {
-    return "FlatBuffers program for the reference NPU simulator (lowering of llm programs "
-           "in progress: npu-dialect modules today)";
+    return "FlatBuffers program for the reference NPU simulator (docs/npu.md), weights "
+           "in <output>.weights";
   }
   bool emitsBinary() const override { return true; }
 
 protected:
-  void buildPipelineWith(mlir::OpPassManager &, const Options &) const override {}
+  void buildPipelineWith(mlir::OpPassManager &pm, const Options &options) const override {
+    pm.addPass(npu::createLowerToNPUPass(options.config));
+  }
 
   mlir::LogicalResult emitWith(mlir::ModuleOp module, llvm::raw_ostream &os,
+                               llvm::StringRef outputPath,
                                const Options &options) const override {
     llvm::Expected<npu::Description> device = npu::loadDescription(options.config);
     if (!device)
       return module.emitError() << llvm::toString(device.takeError());
-    return npu::writeArtifact(module, *device, os);
+    // The weights go beside the artifact, written (and kept) with it.
+    std::unique_ptr<llvm::ToolOutputFile> weights;
+    if (auto layout = module->getAttrOfType<mlir::ArrayAttr>("npu.weight_layout");
+        layout && !layout.empty()) {
+      if (outputPath == "-")
+        return module.emitError() << "the npu target writes its weights beside the artifact: "
+                                     "give the artifact a file (-o)";
+      std::string path = (outputPath + ".weights").str();
+      if (mlir::failed(writeWeights(module, layout, outputPath, path, weights)))
+        return mlir::failure();
+      module->setAttr("npu.weights",
+                      mlir::StringAttr::get(module.getContext(), llvm::sys::path::filename(path)));
+    }
+    if (mlir::failed(npu::writeArtifact(module, *device, os)))
+      return mlir::failure();
+    if (weights)
+      weights->keep();
+    return mlir::success();
+  }
+
+  /// The weights of `layout` ({name, offset, type}) in the element types the
+  /// programs read, each at its offset, into `path`.
+  static mlir::LogicalResult writeWeights(mlir::ModuleOp module, mlir::ArrayAttr layout,
+                                          llvm::StringRef outputPath, const std::string &path,
+                                          std::unique_ptr<llvm::ToolOutputFile> &file) {
+    llvm::StringRef directory = llvm::sys::path::parent_path(outputPath);
+    std::vector<std::string> paths =
+        llm::resolveWeightsPaths(module, directory.empty() ? "." : directory);
+    llvm::Expected<std::unique_ptr<WeightStore>> store = WeightStore::openAll(paths);
+    if (!store)
+      return module.emitError() << llvm::toString(store.takeError());
+    std::string error;
+    file = mlir::openOutputFile(path, &error);
+    if (!file)
+      return module.emitError() << error;
+    int64_t written = 0;
+    for (mlir::Attribute entry : layout) {
+      auto dict = mlir::cast<mlir::DictionaryAttr>(entry);
+      llvm::StringRef name = dict.getAs<mlir::StringAttr>("name").getValue();
+      int64_t offset = dict.getAs<mlir::IntegerAttr>("offset").getInt();
+      auto type = mlir::cast<mlir::RankedTensorType>(
+          dict.getAs<mlir::TypeAttr>("type").getValue());
+      const StoredTensor *stored = (*store)->lookup(name);
+      std::optional<DType> dtype = dtypeOf(type.getElementType());
+      if (!stored || !dtype || stored->numElements() != type.getNumElements())
+        return module.emitError() << "weight '" << name << "' is not in "
+                                  << (*store)->getPath() << " as " << type;
+      ref::Tensor tensor = ref::Tensor::fromBytes(stored->dtype, *dtype, type.getShape(),
+                                                  stored->data);
+      std::vector<char> bytes = tensor.toBytes(*dtype);
+      file->os().write_zeros(offset - written);
+      file->os().write(bytes.data(), bytes.size());
+      written = offset + int64_t(bytes.size());
+    }
+    (*store)->releasePages();
+    return mlir::success();
   }
 
   DeviceDescription getDeviceWith(const Options &options) const override {

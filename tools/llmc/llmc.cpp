@@ -115,6 +115,9 @@ int compile(const llmc::Target &target, const llmc::TargetOptions &targetOptions
   mlir::DialectRegistry registry;
   llmc::registerAllDialects(registry);
   mlir::MLIRContext context(registry);
+  // A message names its op's location; printing the op (a whole module for
+  // a module-level error) buries it.
+  context.printOpOnDiagnostic(false);
 
   std::string error;
   mlir::OwningOpRef<mlir::ModuleOp> module;
@@ -232,7 +235,7 @@ int compile(const llmc::Target &target, const llmc::TargetOptions &targetOptions
   // Keep `llm.weights` naming the same file from where the output lives.
   if (!imported)
     llmc::llm::rebaseWeightsPath(*module, inputFilename, outputFilename);
-  if (failed(target.emit(*module, output->os(), targetOptions)))
+  if (failed(target.emit(*module, output->os(), outputFilename, targetOptions)))
     return 1;
   output->keep();
   succeeded = true;

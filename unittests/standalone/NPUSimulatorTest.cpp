@@ -320,7 +320,7 @@ TEST(NPUArtifact, ChecksEachCommandsRulesOnLoad) {
                                              npub::CreateAddress(p.b, npub::Memory::Weights, 0));
               p.command(npub::Unit::Scalar, npub::Operation::Scalar, load.Union());
             }),
-            "a.npub: program p command #0: a scalar load reads the io memory");
+            "a.npub: program p command #0: a scalar load reads the io memory or the sram");
   EXPECT_EQ(oneCommand([](Builder &p) {
               p.copy(p.view(npub::Memory::Weights, 0, {4}, npub::ElementType::F16, 0, int64_t(1) << 30),
                      p.view(npub::Memory::SRAM, 0, {4}));

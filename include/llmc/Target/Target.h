@@ -79,8 +79,11 @@ public:
   virtual void buildPipeline(mlir::OpPassManager &pm,
                              const TargetOptions &options) const = 0;
 
-  /// Writes the artifact of a module the pipeline has run on.
+  /// Writes the artifact of a module the pipeline has run on to `os`;
+  /// `outputPath` is where `os` goes ("-": standard output), for a target
+  /// that writes files beside its artifact.
   virtual mlir::LogicalResult emit(mlir::ModuleOp module, llvm::raw_ostream &os,
+                                   llvm::StringRef outputPath,
                                    const TargetOptions &options) const = 0;
 
   /// True when `emit` writes bytes rather than text.
@@ -108,8 +111,9 @@ public:
     buildPipelineWith(pm, static_cast<const OptionsT &>(options));
   }
   mlir::LogicalResult emit(mlir::ModuleOp module, llvm::raw_ostream &os,
+                           llvm::StringRef outputPath,
                            const TargetOptions &options) const final {
-    return emitWith(module, os, static_cast<const OptionsT &>(options));
+    return emitWith(module, os, outputPath, static_cast<const OptionsT &>(options));
   }
   DeviceDescription getDevice(const TargetOptions &options) const final {
     return getDeviceWith(static_cast<const OptionsT &>(options));
@@ -120,6 +124,7 @@ protected:
                                  const OptionsT &options) const = 0;
   virtual mlir::LogicalResult emitWith(mlir::ModuleOp module,
                                        llvm::raw_ostream &os,
+                                       llvm::StringRef outputPath,
                                        const OptionsT &options) const = 0;
   virtual DeviceDescription getDeviceWith(const OptionsT &) const { return {}; }
 };

@@ -175,9 +175,9 @@ LogicalResult ScalarOp::verify() {
     return emitOpError() << "registers are s0..s15";
   if (kind == "load") {
     std::optional<ViewAttr> source = getSource();
-    if (!source || source->getMemory() != "io" || source->getCount() != 1 ||
-        !source->getType().isInteger(64))
-      return emitOpError() << "a load reads one i64 of the io memory (source)";
+    if (!source || (source->getMemory() != "io" && source->getMemory() != "sram") ||
+        source->getCount() != 1 || !source->getType().isInteger(64))
+      return emitOpError() << "a load reads one i64 of the io memory or the sram (source)";
   }
   return success();
 }

@@ -230,8 +230,9 @@ public:
       if (s->op() == npub::ScalarOp::Load) {
         if (!address(s->source(), where + " source"))
           return false;
-        if (s->source()->memory() != npub::Memory::IO)
-          return fail(where, "a scalar load reads the io memory");
+        if (s->source()->memory() != npub::Memory::IO &&
+            s->source()->memory() != npub::Memory::SRAM)
+          return fail(where, "a scalar load reads the io memory or the sram");
       }
       return true;
     }
@@ -254,7 +255,8 @@ public:
         return fail(at, "program inputs and outputs are in the io or cache memory");
       int64_t count = elementBytes(t->type());
       if (count == 0 || t->shape()->size() > kMaxRank ||
-          reinterpret_cast<uintptr_t>(t->shape()->data()) % alignof(int64_t))
+          (t->shape()->size() &&
+           reinterpret_cast<uintptr_t>(t->shape()->data()) % alignof(int64_t)))
         return fail(at, "malformed element type or shape");
       for (int64_t d : *t->shape()) {
         if (d < 0 || d > kMaxElements || (d > 0 && count > (int64_t(1) << 48) / d))

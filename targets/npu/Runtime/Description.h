@@ -28,7 +28,7 @@ enum class Accumulation { F16, F32 };
 
 /// Vector-unit operations a description may list (docs/npu.md states each
 /// one's FP16 semantics and rounding).
-constexpr const char *kVectorOps[] = {"add",        "sub",   "mul",        "max",
+constexpr const char *kVectorOps[] = {"add",        "sub",   "mul",        "div",        "max",
                                       "min",        "exp",   "reciprocal", "rsqrt",
                                       "compare",    "select", "reduce_sum", "reduce_max",
                                       "convert"};

@@ -39,6 +39,7 @@ const char *npu::vectorOpName(npub::VectorOp op) {
   case npub::VectorOp::Compare: return "compare";
   case npub::VectorOp::Select: return "select";
   case npub::VectorOp::Convert: return "convert";
+  case npub::VectorOp::Div: return "div";
   }
   return "?";
 }
@@ -121,8 +122,10 @@ Problem npu::vectorRule(npub::VectorOp op, const ViewInfo &dst, const ViewInfo &
     return p;
   bool binary = op == npub::VectorOp::Add || op == npub::VectorOp::Sub ||
                 op == npub::VectorOp::Mul || op == npub::VectorOp::Max ||
-                op == npub::VectorOp::Min || op == npub::VectorOp::Compare;
-  if ((binary && !src1 && !hasScalar) || (op == npub::VectorOp::Select && (!src1 || !src2)))
+                op == npub::VectorOp::Min || op == npub::VectorOp::Compare ||
+                op == npub::VectorOp::Div;
+  if ((binary && !src1 && !hasScalar) ||
+      (op == npub::VectorOp::Select && ((!src1 && !hasScalar) || !src2)))
     return std::string("vector ") + vectorOpName(op) + " is missing an operand";
   if (!broadcasts(src0, dst) || (src1 && !broadcasts(*src1, dst)) ||
       (src2 && !broadcasts(*src2, dst)))
@@ -138,6 +141,14 @@ Problem npu::vectorRule(npub::VectorOp op, const ViewInfo &dst, const ViewInfo &
     break;
   case npub::VectorOp::Convert:
     typed = true;
+    break;
+  case npub::VectorOp::Add:
+  case npub::VectorOp::Sub:
+  case npub::VectorOp::Mul:
+  case npub::VectorOp::Max:
+  case npub::VectorOp::Min:
+    // Integer arithmetic too (positions, lengths, indices).
+    typed = dst.type != npub::ElementType::Bool && src0.type == dst.type && same(src1, dst.type);
     break;
   default:
     typed = isFloatElement(dst.type) && src0.type == dst.type && same(src1, dst.type);

@@ -1,6 +1,8 @@
 //===- Simulator.cpp - the reference NPU executing an artifact ------------===//
 #include "Simulator.h"
 
+#include "Hazards.h"
+
 #include "llmc/Reference/Numerics.h"
 #include "llmc/Support/DType.h"
 
@@ -65,7 +67,7 @@ class Run {
 public:
   Run(const Description &d, std::array<Bytes, 6> &memories,
       std::array<int64_t, kScalarRegisters> &registers, RunStats &stats)
-      : d(d), memories(memories), registers(registers), stats(stats) {}
+      : d(d), memories(memories), registers(registers), stats(stats), shadow(d.dmaEngines + 3) {}
 
   llvm::Error execute(const npub::Program &program) {
     const auto &commands = *program.commands();
@@ -104,7 +106,7 @@ private:
   };
   /// The scalar registers, as a memory of 16 one-byte cells for the hazard
   /// check.
-  static constexpr int kRegisters = 100;
+  static constexpr int kRegisters = HazardShadow::kRegisters;
 
   //===--------------------------------------------------------------------===//
   // Views and elements
@@ -423,6 +425,7 @@ private:
       case npub::VectorOp::Add: r = a + b; break;
       case npub::VectorOp::Sub: r = a - b; break;
       case npub::VectorOp::Mul: r = a * b; break;
+      case npub::VectorOp::Div: r = a / b; break;
       case npub::VectorOp::Max: r = std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b); break;
       case npub::VectorOp::Min: r = std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b); break;
       case npub::VectorOp::Exp: r = std::exp(a); break;
@@ -580,101 +583,36 @@ private:
     return llvm::Error::success();
   }
 
-  /// What the hazard check knows of a stretch of bytes (or registers):
-  /// its last writer and, per unit, its last reader since (the latest
-  /// reader of a unit finishing means the earlier ones have).
-  struct Segment {
-    int64_t end = 0;
-    int64_t writer = -1;
-    int writerUnit = 0;
-    llvm::SmallVector<int64_t, 8> readers; // per unit, -1: none
-  };
-  using Shadow = std::map<int64_t, Segment>;
-
-  /// Splits the segment of `shadow` holding `at` inside it, so that a
-  /// segment starts at `at`.
-  void split(Shadow &shadow, int64_t at) {
-    auto it = shadow.upper_bound(at);
-    if (it == shadow.begin())
-      return;
-    --it;
-    if (it->first < at && at < it->second.end) {
-      Segment right = it->second;
-      it->second.end = at;
-      shadow[at] = right;
-    }
-  }
-
   std::string describe(int memory, int64_t b, int64_t e) const {
     return memory == kRegisters ? "register s" + std::to_string(b)
                                 : "bytes [" + std::to_string(b) + ", " + std::to_string(e) +
                                       ") of memory " + npub::EnumNameMemory(npub::Memory(memory));
   }
 
+  /// The first earlier command touching [b, e) that `clock` does not show
+  /// finished, as an error.
   llvm::Error check(int memory, int64_t b, int64_t e, bool write,
                     const std::vector<int64_t> &clock) {
-    // Weights and constants are never written (the loader refuses it).
-    if (memory == int(npub::Memory::Weights) || memory == int(npub::Memory::Const))
-      return llvm::Error::success();
-    Shadow &shadow = shadows[memory];
-    auto it = shadow.upper_bound(b);
-    if (it != shadow.begin())
-      --it;
-    for (; it != shadow.end() && it->first < e; ++it) {
-      const Segment &seg = it->second;
-      if (seg.end <= b)
-        continue;
-      int64_t from = std::max(b, it->first), to = std::min(e, seg.end);
-      if (seg.writer >= 0 && seg.writer > clock[seg.writerUnit])
-        return failure(where + " touches " + describe(memory, from, to) + " that command #" +
-                       std::to_string(seg.writer) + " on " + unitName(seg.writerUnit) +
-                       " writes without waiting for it");
-      if (write)
-        for (size_t u = 0; u < seg.readers.size(); ++u)
-          if (seg.readers[u] >= 0 && seg.readers[u] > clock[u])
-            return failure(where + " touches " + describe(memory, from, to) + " that command #" +
-                           std::to_string(seg.readers[u]) + " on " + unitName(u) +
-                           " reads without waiting for it");
-    }
-    return llvm::Error::success();
+    std::string problem;
+    shadow.conflicts(memory, b, e, write,
+                     [&](int64_t command, int unit, int64_t from, int64_t to) {
+                       if (!problem.empty() || command <= clock[unit])
+                         return;
+                       bool writes = false;
+                       shadow.conflicts(memory, from, to, false,
+                                        [&](int64_t c, int, int64_t, int64_t) {
+                                          writes |= c == command;
+                                        });
+                       problem = where + " touches " + describe(memory, from, to) +
+                                 " that command #" + std::to_string(command) + " on " +
+                                 unitName(unit) + (writes ? " writes" : " reads") +
+                                 " without waiting for it";
+                     });
+    return problem.empty() ? llvm::Error::success() : failure(problem);
   }
 
   void record(int memory, int64_t b, int64_t e, bool write, unsigned i, int unit) {
-    if (memory == int(npub::Memory::Weights) || memory == int(npub::Memory::Const) || b >= e)
-      return;
-    Shadow &shadow = shadows[memory];
-    split(shadow, b);
-    split(shadow, e);
-    size_t units = d.dmaEngines + 3;
-    if (write) {
-      // One segment: this writer, no readers since.
-      shadow.erase(shadow.lower_bound(b), shadow.lower_bound(e));
-      Segment seg;
-      seg.end = e;
-      seg.writer = i;
-      seg.writerUnit = unit;
-      seg.readers.assign(units, -1);
-      shadow[b] = seg;
-      return;
-    }
-    // Readers: the segments inside [b, e), the gaps between them filled.
-    int64_t at = b;
-    auto it = shadow.lower_bound(b);
-    while (at < e) {
-      if (it == shadow.end() || it->first > at) {
-        int64_t gapEnd = it == shadow.end() ? e : std::min(e, it->first);
-        Segment seg;
-        seg.end = gapEnd;
-        seg.readers.assign(units, -1);
-        seg.readers[unit] = i;
-        it = std::next(shadow.emplace(at, seg).first);
-        at = gapEnd;
-        continue;
-      }
-      it->second.readers[unit] = i;
-      at = it->second.end;
-      ++it;
-    }
+    shadow.record(memory, b, e, write, i, unit);
   }
 
   /// `a + b` for cycle counts, saturating far below overflow.
@@ -758,7 +696,7 @@ private:
   RunStats &stats;
   std::string where;
   llvm::SmallVector<Access, 4> accesses;
-  std::map<int, Shadow> shadows;
+  HazardShadow shadow;
   std::vector<int64_t> ends;
   std::vector<std::vector<int64_t>> clocks;
   std::map<int, unsigned> lastOnUnit;

@@ -94,8 +94,8 @@ func.func @reduce_shape() {
 // -----
 
 func.func @scalar_load() {
-  // expected-error @+1 {{'npu.scalar' op a load reads one i64 of the io memory (source)}}
-  %t = npu.scalar "load" 0 {source = #npu.view<memory = "sram", offset = 0, reg = -1, scale = 0, type = i64, shape = [1], strides = [1]>}
+  // expected-error @+1 {{'npu.scalar' op a load reads one i64 of the io memory or the sram (source)}}
+  %t = npu.scalar "load" 0 {source = #npu.view<memory = "weights", offset = 0, reg = -1, scale = 0, type = i64, shape = [1], strides = [1]>}
   return
 }
 
