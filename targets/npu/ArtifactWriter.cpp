@@ -20,7 +20,7 @@ class Writer {
 public:
   explicit Writer(const Description &device) : device(device) {}
 
-  LogicalResult write(ModuleOp module, llvm::raw_ostream &os) {
+  LogicalResult write(ModuleOp module, llvm::raw_ostream &os, std::vector<uint8_t> *written) {
     auto regionsAttr = module->getAttrOfType<DictionaryAttr>("npu.regions");
     if (!regionsAttr)
       return module.emitError("an npu module names its memory regions (npu.regions)");
@@ -56,10 +56,19 @@ public:
       else
         constants.assign(raw.begin(), raw.end());
     }
+    std::vector<uint8_t> cacheInit;
+    if (auto data = module->getAttrOfType<DenseElementsAttr>("npu.cache_init")) {
+      ArrayRef<char> raw = data.getRawData();
+      if (data.isSplat())
+        cacheInit.assign(data.getNumElements(), uint8_t(raw.empty() ? 0 : raw[0]));
+      else
+        cacheInit.assign(raw.begin(), raw.end());
+    }
     npub::Version version(kFormatMajor, kFormatMinor, 0);
     auto root = npub::CreateArtifact(
         b, &version, schemaHash(), b.CreateString(device.toJSON()), integer("npu.max_seq_len"),
-        b.CreateVector(regions), b.CreateVector(programs), 0, integer("npu.prefix_tokens"),
+        b.CreateVector(regions), b.CreateVector(programs),
+        cacheInit.empty() ? 0 : b.CreateVector(cacheInit), integer("npu.prefix_tokens"),
         b.CreateVector(constants),
         weights ? b.CreateString(weights.getValue().str()) : 0, weightsBytes);
     finishArtifact(b, root);
@@ -70,6 +79,8 @@ public:
     if (!check)
       return module.emitError() << llvm::toString(check.takeError());
     os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+    if (written)
+      *written = std::move(bytes);
     return success();
   }
 
@@ -201,10 +212,18 @@ private:
     return std::nullopt;
   }
 
+  /// "llm.<op> file:line" of the llm op a command came from (the lowering
+  /// names it), as far as the location says.
   static std::string location(Operation &op) {
-    if (auto loc = dyn_cast<FileLineColLoc>(op.getLoc()))
-      return (loc.getFilename().getValue() + ":" + llvm::Twine(loc.getLine())).str();
-    return "";
+    std::string name, place;
+    op.getLoc()->walk([&](Location loc) {
+      if (auto named = dyn_cast<NameLoc>(loc); named && name.empty())
+        name = named.getName().str();
+      if (auto file = dyn_cast<FileLineColLoc>(loc); file && place.empty())
+        place = (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine())).str();
+      return WalkResult::advance();
+    });
+    return name.empty() ? place : place.empty() ? name : name + " " + place;
   }
 
   const Description &device;
@@ -214,7 +233,7 @@ private:
 } // namespace
 
 LogicalResult npu::writeArtifact(ModuleOp module, const Description &device,
-                                 llvm::raw_ostream &os) {
+                                 llvm::raw_ostream &os, std::vector<uint8_t> *written) {
   // An op of another dialect anywhere (an llm op not lowered) is named.
   WalkResult foreign = module.walk([](Operation *op) {
     if (isa<ModuleOp, func::FuncOp, func::ReturnOp>(op) ||
@@ -227,5 +246,5 @@ LogicalResult npu::writeArtifact(ModuleOp module, const Description &device,
   });
   if (foreign.wasInterrupted())
     return failure();
-  return Writer(device).write(module, os);
+  return Writer(device).write(module, os, written);
 }

@@ -23,12 +23,16 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <vector>
+
 namespace llmc::npu {
 
 /// Writes `module` for `device`; an op that is no command, or a program
 /// without the attributes above, is an error at that op.
+/// `written`, when given, receives the bytes too.
 mlir::LogicalResult writeArtifact(mlir::ModuleOp module, const Description &device,
-                                  llvm::raw_ostream &os);
+                                  llvm::raw_ostream &os,
+                                  std::vector<uint8_t> *written = nullptr);
 
 } // namespace llmc::npu
 

@@ -4,6 +4,7 @@
 #include "targets/npu/ArtifactWriter.h"
 #include "targets/npu/Lowering/Passes.h"
 #include "targets/npu/Runtime/Description.h"
+#include "targets/npu/Runtime/Report.h"
 
 #include "llmc/Dialect/LLM/IR/ElementType.h"
 #include "llmc/Dialect/LLM/IR/WeightsFile.h"
@@ -13,6 +14,9 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
+
+#include <cstring>
+#include <map>
 
 using namespace llmc;
 
@@ -24,6 +28,14 @@ struct NPUTargetOptions : public mlir::PassPipelineOptions<NPUTargetOptions> {
       llvm::cl::desc("The NPU description: a bundled one (phone, tv) or a JSON file "
                      "(docs/npu.md)"),
       llvm::cl::init("phone")};
+  Option<bool> summary{*this, "summary",
+                       llvm::cl::desc("Print the estimated cost of each program after compiling "
+                                      "(docs/npu.md, \"Timing model\")"),
+                       llvm::cl::init(true)};
+  Option<std::string> csv{*this, "csv",
+                          llvm::cl::desc("Write the estimated cost of each llm op's commands to "
+                                         "this CSV file"),
+                          llvm::cl::init("")};
 };
 
 class NPUTarget final : public TargetWithOptions<NPUTargetOptions> {
@@ -59,10 +71,57 @@ protected:
       module->setAttr("npu.weights",
                       mlir::StringAttr::get(module.getContext(), llvm::sys::path::filename(path)));
     }
-    if (mlir::failed(npu::writeArtifact(module, *device, os)))
+    std::vector<uint8_t> bytes;
+    if (mlir::failed(npu::writeArtifact(module, *device, os, &bytes)))
+      return mlir::failure();
+    if ((options.summary || !options.csv.empty()) &&
+        mlir::failed(report(module, std::move(bytes), options)))
       return mlir::failure();
     if (weights)
       weights->keep();
+    return mlir::success();
+  }
+
+  /// The estimate: each program timed on the simulator (nothing computed)
+  /// as a run at position 0 with every token real.
+  static mlir::LogicalResult report(mlir::ModuleOp module, std::vector<uint8_t> bytes,
+                                    const Options &options) {
+    llvm::Expected<npu::Artifact> artifact = npu::Artifact::fromBytes(std::move(bytes), "");
+    if (!artifact)
+      return module.emitError() << llvm::toString(artifact.takeError());
+    llvm::Expected<npu::Machine> machine = npu::Machine::create(*artifact, {}, true);
+    if (!machine)
+      return module.emitError() << llvm::toString(machine.takeError());
+    std::map<std::string, npu::RunStats> costs;
+    std::vector<npu::RunStats::CommandCost> commands;
+    for (const npub::Program *program : *artifact->root().programs()) {
+      // The length input (the third) says every token is real.
+      if (program->inputs() && program->inputs()->size() > 2) {
+        const npub::Tensor *length = program->inputs()->Get(2);
+        int64_t tokens = program->tokens();
+        llvm::MutableArrayRef<uint8_t> io = machine->memory(length->address()->memory());
+        std::memcpy(io.data() + length->address()->offset(), &tokens, sizeof tokens);
+      }
+      npu::RunStats &stats = costs[program->name()->str()];
+      stats.recordCommands = !options.csv.empty();
+      if (llvm::Error e = machine->run(program->name()->str(), &stats, /*values=*/false))
+        return module.emitError() << llvm::toString(std::move(e));
+      commands.insert(commands.end(), stats.perCommand.begin(), stats.perCommand.end());
+    }
+    npu::ReportContext context;
+    context.kind = "estimated";
+    if (auto ops = module->getAttrOfType<mlir::IntegerAttr>("npu.llm_ops"))
+      context.npuOps = ops.getInt();
+    if (options.summary)
+      npu::printSummary(llvm::errs(), *artifact, costs, context);
+    if (!options.csv.empty()) {
+      std::string error;
+      std::unique_ptr<llvm::ToolOutputFile> file = mlir::openOutputFile(options.csv, &error);
+      if (!file)
+        return module.emitError() << error;
+      npu::writeCommandCSV(file->os(), *artifact, commands);
+      file->keep();
+    }
     return mlir::success();
   }
 

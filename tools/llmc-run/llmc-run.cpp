@@ -24,10 +24,12 @@
 #include "llmc/Runtime/Generate.h"
 #include "llmc/Support/Npy.h"
 #include "targets/npu/Runtime/NPUProgram.h"
+#include "targets/npu/Runtime/Report.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -35,6 +37,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
 #include <map>
@@ -90,6 +93,10 @@ cl::opt<bool> npuStats("npu-stats",
                        cl::desc("For an NPU artifact (.npub): print what the runs cost on the "
                                 "simulated device (cycles, time, DRAM bytes, MACs)"),
                        cl::init(false), cl::cat(category));
+cl::opt<std::string> npuCSV("npu-csv",
+                           cl::desc("For an NPU artifact: write what each llm op's commands cost "
+                                    "in the runs to this CSV file"),
+                           cl::init(""), cl::cat(category));
 cl::opt<bool> plannedArena(
     "planned-arena",
     cl::desc("Run a program that carries a memory plan in the plan's bytes, every value at its "
@@ -239,6 +246,8 @@ int runArtifact() {
       llmc::npu::NPUProgram::load(modelPath);
   if (!program)
     return fail(BadInput, toString(program.takeError()));
+  if (!npuCSV.empty())
+    (*program)->recordCommands();
   int status;
   if (generateCount > 0) {
     if (!entry.empty())
@@ -270,6 +279,18 @@ int runArtifact() {
            << " MACs (matrix " << format("%.1f", 100 * s.matrixUtilisation(d)) << " % busy), "
            << s.stallCycles << " cycles waiting, " << s.nans << " NaN, " << s.infinities
            << " inf\n";
+    llmc::npu::printSummary(errs(), (*program)->artifact(), (*program)->statsPerProgram(), {});
+  }
+  if (!npuCSV.empty()) {
+    std::vector<llmc::npu::RunStats::CommandCost> costs;
+    for (const auto &[name, stats] : (*program)->statsPerProgram())
+      costs.insert(costs.end(), stats.perCommand.begin(), stats.perCommand.end());
+    std::string error;
+    std::unique_ptr<ToolOutputFile> file = mlir::openOutputFile(npuCSV, &error);
+    if (!file)
+      return fail(BadInput, error);
+    llmc::npu::writeCommandCSV(file->os(), (*program)->artifact(), costs);
+    file->keep();
   }
   return status;
 }

@@ -22,7 +22,9 @@ int64_t ConstantPool::add(ArrayRef<uint8_t> bytes) {
 }
 
 LogicalResult lowering::lowerOp(Lowering &l, Operation *op) {
-  l.em.setLocation(op->getLoc());
+  // The commands name the op they came from (reports group by it).
+  l.em.setLocation(NameLoc::get(StringAttr::get(op->getContext(), op->getName().getStringRef()),
+                                op->getLoc()));
   for (auto family : {lowerMovement, lowerElementwise, lowerMatrix})
     if (std::optional<LogicalResult> done = family(l, op))
       return *done;

@@ -13,6 +13,7 @@
 
 #include "targets/npu/Lowering/Kernels.h"
 
+#include "llmc/Dialect/LLM/IR/ElementType.h"
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 #include "llmc/Dialect/LLM/IR/MemoryPlan.h"
 #include "llmc/Dialect/LLM/IR/ProgramABI.h"
@@ -101,13 +102,13 @@ public:
     // A module of npu programs already (written by hand) stays as it is.
     if (programs.empty() && module->hasAttr("npu.regions"))
       return;
+    if (programs.empty()) {
+      module.emitError() << "the NPU runs static programs (llmc --max-seq-len)";
+      return signalPassFailure();
+    }
     std::optional<MemoryPools> pools = getMemoryPools(module);
     if (!pools) {
       module.emitError() << "the NPU lowering needs the memory plan (llm-plan-memory)";
-      return signalPassFailure();
-    }
-    if (programs.empty()) {
-      module.emitError() << "the NPU runs static programs (llmc --max-seq-len)";
       return signalPassFailure();
     }
     // The kernels' workspace: the SRAM above every program's planned values.
@@ -127,6 +128,17 @@ public:
     if (auto m = module->getAttrOfType<IntegerAttr>("llm.max_seq_len"))
       maxSeqLen = m.getInt();
 
+    // The caches' places (every program has them at the decode program's).
+    cacheViews.clear();
+    for (func::FuncOp program : programs)
+      if (getProgramPhase(program) == Phase::decode)
+        for (BlockArgument arg : program.getArguments().drop_front(kFirstCacheArgument))
+          if (BufferAttr buffer = getBuffer(arg)) {
+            auto type = cast<RankedTensorType>(arg.getType());
+            cacheViews.push_back(View::dense(npub::Memory::Cache, buffer.getOffset(),
+                                             type.getElementType(), type.getShape()));
+          }
+    cacheInit.clear();
     WeightLayout weights;
     ConstantPool constants;
     OpBuilder builder(module.getContext());
@@ -141,7 +153,10 @@ public:
       Emitter em(inside, *device, workspace, device->sramBytes);
       llvm::DenseMap<Value, View> views;
       Lowering l{em, views, constants, maxSeqLen, maxTokens};
-      if (failed(lowerProgram(l, program, npuProgram, weights, cacheSlack)))
+      LogicalResult done = getProgramPhase(program) == Phase::prefix
+                               ? lowerPrefix(program, npuProgram)
+                               : lowerProgram(l, program, npuProgram, weights, cacheSlack);
+      if (failed(done))
         return signalPassFailure();
       inside.create<func::ReturnOp>(program.getLoc());
       lowered.push_back(npuProgram);
@@ -163,8 +178,16 @@ public:
                         b.getNamedAttr("sram", b.getI64IntegerAttr(device->sramBytes)),
                     }));
     module->setAttr("npu.max_seq_len", b.getI64IntegerAttr(maxSeqLen));
+    if (!cacheInit.empty()) {
+      cacheInit.resize(size(kCachePool) + cacheSlack, 0);
+      auto initType = RankedTensorType::get({int64_t(cacheInit.size())}, b.getIntegerType(8));
+      module->setAttr("npu.cache_init",
+                      DenseElementsAttr::get(initType, ArrayRef<char>(cacheInit)));
+      module->setAttr("npu.prefix_tokens", b.getI64IntegerAttr(prefixTokens));
+    }
     module->setAttr("npu.weight_layout", b.getArrayAttr(weights.entries));
     module->setAttr("npu.workspace", b.getI64IntegerAttr(workspace));
+    module->setAttr("npu.llm_ops", b.getI64IntegerAttr(loweredOps));
     const std::vector<uint8_t> &bytes = constants.bytes();
     auto constType = RankedTensorType::get({int64_t(bytes.size())}, b.getIntegerType(8));
     module->setAttr("npu.constants",
@@ -237,6 +260,44 @@ private:
     return success();
   }
 
+  /// A baked prefix: its caches (constants) are the cache region's initial
+  /// bytes; the program has no commands and returns the caches.
+  LogicalResult lowerPrefix(func::FuncOp program, func::FuncOp npuProgram) {
+    Builder b(program.getContext());
+    auto ret = cast<func::ReturnOp>(program.getBody().front().getTerminator());
+    if (ret.getNumOperands() != cacheViews.size())
+      return program.emitError() << "the baked prefix returns " << ret.getNumOperands()
+                                 << " caches, the decode program takes " << cacheViews.size();
+    SmallVector<Attribute> outputs;
+    for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
+      auto constant = value.getDefiningOp<ConstantOp>();
+      auto type = cast<RankedTensorType>(value.getType());
+      std::optional<ref::Tensor> tensor;
+      if (constant)
+        if (auto elements = dyn_cast<ElementsAttr>(constant.getValue()))
+          tensor = exec::tensorFromAttr(elements, type);
+      const View &cache = cacheViews[i];
+      if (!tensor || cache.type != type.getElementType() ||
+          ArrayRef<int64_t>(cache.shape) != type.getShape())
+        return program.emitError() << "baked cache #" << i
+                                   << " is not a constant of the decode program's cache type";
+      std::optional<DType> dtype = dtypeOf(type.getElementType());
+      std::vector<char> bytes = tensor->toBytes(*dtype);
+      if (cacheInit.size() < size_t(cache.offset) + bytes.size())
+        cacheInit.resize(cache.offset + bytes.size(), 0);
+      std::copy(bytes.begin(), bytes.end(), cacheInit.begin() + cache.offset);
+      outputs.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr("name", b.getStringAttr(("output" + llvm::Twine(i)).str())),
+           b.getNamedAttr("view", cache.attr(program.getContext()))}));
+    }
+    prefixTokens = getProgramTokens(program).value_or(0);
+    npuProgram->setAttr("npu.phase", b.getStringAttr("prefix"));
+    npuProgram->setAttr("npu.tokens", b.getI64IntegerAttr(prefixTokens));
+    npuProgram->setAttr("npu.inputs", b.getArrayAttr({}));
+    npuProgram->setAttr("npu.outputs", b.getArrayAttr(outputs));
+    return success();
+  }
+
   LogicalResult lowerTopLevel(Lowering &l, Operation *op, WeightLayout &weights) {
     if (auto weight = dyn_cast<WeightOp>(op)) {
       auto type = cast<RankedTensorType>(weight.getResult().getType());
@@ -249,6 +310,7 @@ private:
     if (auto group = dyn_cast<FusionGroupOp>(op))
       return lowerGroup(l, group, weights);
     setResultViews(l, op);
+    ++loweredOps;
     return lowerOp(l, op);
   }
 
@@ -324,11 +386,18 @@ private:
         l.views[v] = View::dense(npub::Memory::SRAM, at, type.getElementType(), type.getShape());
         at += bytesOf(type);
       }
+      ++loweredOps;
       if (failed(lowerOp(l, &op)))
         return failure();
     }
     return success();
   }
+
+  SmallVector<View> cacheViews;
+  std::vector<char> cacheInit;
+  int64_t prefixTokens = 0;
+  /// llm ops turned into commands (the report's op split).
+  int64_t loweredOps = 0;
 };
 
 } // namespace

@@ -349,6 +349,59 @@ LogicalResult lowerAttention(Lowering &l, AttentionOp op) {
   return success();
 }
 
+/// Multi-head latent attention in its defining form (the reference's):
+/// per head, keys [latent x W_k^T, key_rope] and values latent x W_v^T
+/// decompressed into the workspace, then attention as above.
+LogicalResult lowerMLA(Lowering &l, MLAAttentionOp op) {
+  if (op.getCausal())
+    return op.emitError() << "the NPU lowers latent attention with an explicit mask";
+  Emitter &em = l.em;
+  View qn = l.viewOf(op.getQueryNope()), qr = l.viewOf(op.getQueryRope());
+  View latent = l.viewOf(op.getLatent()), kr = l.viewOf(op.getKeyRope());
+  View w = l.viewOf(op.getKvUpWeight()), out = l.viewOf(op.getResult());
+  int64_t B = qn.shape[0], H = qn.shape[1], T = qn.shape[2], Dn = qn.shape[3];
+  int64_t Dr = qr.shape[3], S = latent.shape[2], R = latent.shape[3];
+  int64_t Dv = out.shape[3], Dk = Dn + Dr;
+  std::optional<View> mask;
+  if (op.getMask())
+    mask = l.viewOf(op.getMask()).broadcastTo({B, H, T, S});
+  Type f16 = qn.type;
+  auto fail = [&]() {
+    return op.emitError() << "latent attention over " << S
+                          << " slots does not fit the NPU's SRAM workspace";
+  };
+  auto matrix = [](View v, int64_t dims) {
+    v.shape.erase(v.shape.begin(), v.shape.begin() + dims);
+    v.strides.erase(v.strides.begin(), v.strides.begin() + dims);
+    return v;
+  };
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t h = 0; h < H; ++h) {
+      int64_t mark = em.workspaceMark();
+      std::optional<View> keys = em.allocate(f16, {S, Dk});
+      std::optional<View> values = em.allocate(f16, {S, Dv});
+      std::optional<View> query = em.allocate(f16, {1, T, Dk});
+      if (!keys || !values || !query)
+        return fail();
+      View c = matrix(latent.slice(0, b, 1).slice(1, 0, 1), 2); // [S, R]
+      View wk = w.slice(0, h * (Dn + Dv), Dn), wv = w.slice(0, h * (Dn + Dv) + Dn, Dv);
+      if (!gemm(l, c, wk, /*transposeB=*/true, keys->slice(1, 0, Dn), std::nullopt) ||
+          !gemm(l, c, wv, /*transposeB=*/true, *values, std::nullopt))
+        return fail();
+      em.copy(matrix(kr.slice(0, b, 1).slice(1, 0, 1), 2), keys->slice(1, Dn, Dr));
+      em.copy(matrix(qn.slice(0, b, 1).slice(1, h, 1), 1), query->slice(2, 0, Dn));
+      em.copy(matrix(qr.slice(0, b, 1).slice(1, h, 1), 1), query->slice(2, Dn, Dr));
+      AttentionTile t{*query, *keys, *values, matrix(out.slice(0, b, 1).slice(1, h, 1), 1),
+                      std::nullopt};
+      if (mask)
+        t.mask = matrix(mask->slice(0, b, 1).slice(1, h, 1), 1);
+      if (!attendGroup(l, t, op.getScale().convertToDouble()))
+        return fail();
+      em.resetWorkspace(mark);
+    }
+  return success();
+}
+
 } // namespace
 
 std::optional<LogicalResult> lowering::lowerMatrix(Lowering &l, Operation *op) {
@@ -356,5 +409,6 @@ std::optional<LogicalResult> lowering::lowerMatrix(Lowering &l, Operation *op) {
       .Case([&](LinearOp o) { return lowerLinear(l, o); })
       .Case([&](MatmulOp o) { return lowerMatmul(l, o); })
       .Case([&](AttentionOp o) { return lowerAttention(l, o); })
+      .Case([&](MLAAttentionOp o) { return lowerMLA(l, o); })
       .Default([](Operation *) { return std::nullopt; });
 }

@@ -110,10 +110,16 @@ NPUProgram::call(llvm::StringRef name, llvm::ArrayRef<runtime::Tensor> inputs,
     llvm::MutableArrayRef<uint8_t> memory = machine->memory(t.address()->memory());
     std::memcpy(memory.data() + t.address()->offset(), bytes.data(), bytes.size());
   }
-  if (llvm::Error e = machine->run(name, &total)) {
+  RunStats &mine = perProgram[name.str()];
+  RunStats run;
+  run.recordCommands = record;
+  llvm::Error e = machine->run(name, &run);
+  if (e) {
     error = {runtime::RunError::BadInput, llvm::toString(std::move(e))};
     return std::nullopt;
   }
+  for (RunStats *sum : {&total, &mine})
+    sum->add(run, sum == &mine && record);
   std::vector<runtime::Tensor> outputs;
   if (program->outputs())
     for (const npub::Tensor *t : *program->outputs()) {

@@ -16,6 +16,7 @@
 
 #include "llmc/Runtime/Program.h"
 
+#include <map>
 #include <memory>
 
 namespace llmc::npu {
@@ -32,8 +33,11 @@ public:
                                                    runtime::RunError &error) override;
 
   const Artifact &artifact() const { return *loaded; }
-  /// What the calls so far cost.
+  /// What the calls so far cost, and per program.
   const RunStats &stats() const { return total; }
+  const std::map<std::string, RunStats> &statsPerProgram() const { return perProgram; }
+  /// Keep each command's cost (Report.h's CSV) from now on.
+  void recordCommands() { record = true; }
 
 private:
   NPUProgram() = default;
@@ -41,6 +45,8 @@ private:
   std::optional<Machine> machine;
   std::optional<runtime::GenerationABI> abi;
   RunStats total;
+  std::map<std::string, RunStats> perProgram;
+  bool record = false;
 };
 
 } // namespace llmc::npu

@@ -66,10 +66,12 @@ int64_t broadcastAt(const Resolved &src, llvm::ArrayRef<int64_t> index) {
 class Run {
 public:
   Run(const Description &d, std::array<Bytes, 6> &memories,
-      std::array<int64_t, kScalarRegisters> &registers, RunStats &stats)
-      : d(d), memories(memories), registers(registers), stats(stats), shadow(d.dmaEngines + 3) {}
+      std::array<int64_t, kScalarRegisters> &registers, RunStats &stats, bool values)
+      : d(d), memories(memories), registers(registers), stats(stats), shadow(d.dmaEngines + 3),
+        values(values) {}
 
   llvm::Error execute(const npub::Program &program) {
+    this->program = &program;
     const auto &commands = *program.commands();
     ends.assign(commands.size(), 0);
     clocks.assign(commands.size(), {});
@@ -296,18 +298,22 @@ private:
     int64_t elements = src.count();
     if (copy.count_register() >= 0) {
       accesses.push_back({kRegisters, {{copy.count_register(), copy.count_register() + 1}}, false});
-      int64_t rows = std::clamp<int64_t>(registers[copy.count_register()], 0, src.shape[0]);
+      // (Timing alone: every row, an upper bound.)
+      int64_t rows = values ? std::clamp<int64_t>(registers[copy.count_register()], 0, src.shape[0])
+                            : src.shape[0];
       elements = src.shape[0] ? elements / src.shape[0] * rows : 0;
     }
     if (llvm::Error e = ready())
       return e;
     int64_t width = elementBytes(src.type);
-    // Through a buffer: the views may overlap.
-    std::vector<uint8_t> moved(elements * width);
-    for (int64_t i = 0; i < elements; ++i)
-      std::memcpy(&moved[i * width], bytesAt(src, src.atFlat(i)), width);
-    for (int64_t i = 0; i < elements; ++i)
-      std::memcpy(bytesAt(dst, dst.atFlat(i)), &moved[i * width], width);
+    if (values) {
+      // Through a buffer: the views may overlap.
+      std::vector<uint8_t> moved(elements * width);
+      for (int64_t i = 0; i < elements; ++i)
+        std::memcpy(&moved[i * width], bytesAt(src, src.atFlat(i)), width);
+      for (int64_t i = 0; i < elements; ++i)
+        std::memcpy(bytesAt(dst, dst.atFlat(i)), &moved[i * width], width);
+    }
     int64_t bytes = elements * width;
     if (src.memory != npub::Memory::SRAM) {
       stats.dramBytesRead += bytes;
@@ -337,6 +343,10 @@ private:
     int64_t N = m.transpose_b() ? b.shape[0] : b.shape[1];
     if (llvm::Error e = ready())
       return e;
+    stats.macs += M * N * K;
+    work.shape = {M, N, K};
+    if (!values)
+      return llvm::Error::success();
     ref::Numerics fp16 = ref::Numerics::fp16Device();
     for (int64_t i = 0; i < M; ++i)
       for (int64_t j = 0; j < N; ++j) {
@@ -363,8 +373,6 @@ private:
         if (llvm::Error e = store(c, out, result))
           return e;
       }
-    stats.macs += M * N * K;
-    work.shape = {M, N, K};
     return llvm::Error::success();
   }
 
@@ -417,6 +425,8 @@ private:
     // in the destination type.
     work.elements = dst.count();
     work.op = op;
+    if (!values)
+      return llvm::Error::success();
     return forEach(dst.shape, [&](llvm::ArrayRef<int64_t> index) -> llvm::Error {
       double a = load(x, broadcastAt(x, index));
       double b = hasY ? load(y, broadcastAt(y, index)) : scalar;
@@ -461,6 +471,8 @@ private:
     ref::Numerics fp16 = ref::Numerics::fp16Device();
     work.elements = src.count();
     work.op = npub::VectorOp::Add;
+    if (!values)
+      return llvm::Error::success();
     return forEach(dst.shape, [&](llvm::ArrayRef<int64_t> index) -> llvm::Error {
       llvm::SmallVector<int64_t, 4> at(index.begin(), index.end());
       double result;
@@ -686,6 +698,11 @@ private:
     }
     ends[i] = end;
     unitFree[unit] = end;
+    if (stats.recordCommands) {
+      auto [M, N, K] = work.shape;
+      stats.perCommand.push_back({program, i, start, end, work.dramBytes,
+                                  c.operation_type() == npub::Operation::MatMul ? M * N * K : 0});
+    }
     stats.busy[unitName(unit)] = later(stats.busy[unitName(unit)], end - start);
     runEnd = std::max(runEnd, end);
   }
@@ -697,6 +714,8 @@ private:
   std::string where;
   llvm::SmallVector<Access, 4> accesses;
   HazardShadow shadow;
+  /// False: the timing alone (no arithmetic, no data moved).
+  bool values = true;
   std::vector<int64_t> ends;
   std::vector<std::vector<int64_t>> clocks;
   std::map<int, unsigned> lastOnUnit;
@@ -705,6 +724,7 @@ private:
   std::vector<std::pair<int64_t, int64_t>> dramBusy;
   int64_t runEnd = 0;
   const npub::Command *current = nullptr;
+  const npub::Program *program = nullptr;
   unsigned currentIndex = 0;
   bool ordered = false;
   /// What the command being run does, for its timing (reset per command).
@@ -728,8 +748,8 @@ std::optional<Bytes> Bytes::zeros(int64_t size) {
 }
 
 llvm::Expected<Machine> Machine::create(const Artifact &artifact,
-                                        llvm::ArrayRef<uint8_t> weights) {
-  if (int64_t(weights.size()) != artifact.regionBytes(npub::Memory::Weights))
+                                        llvm::ArrayRef<uint8_t> weights, bool zeroWeights) {
+  if (!zeroWeights && int64_t(weights.size()) != artifact.regionBytes(npub::Memory::Weights))
     return failure("the weights are " + std::to_string(weights.size()) +
                    " bytes, the artifact's weights region " +
                    std::to_string(artifact.regionBytes(npub::Memory::Weights)));
@@ -755,11 +775,13 @@ llvm::Expected<Machine> Machine::create(const Artifact &artifact,
   return machine;
 }
 
-llvm::Error Machine::run(llvm::StringRef name, RunStats *stats) {
+llvm::Error Machine::run(llvm::StringRef name, RunStats *stats, bool values) {
   const npub::Program *program = artifact->program(name);
   if (!program)
     return failure("the artifact has no program '" + name + "'");
   RunStats local;
-  Run run(artifact->description(), memories, registers, stats ? *stats : local);
+  if (stats)
+    ++stats->runs;
+  Run run(artifact->description(), memories, registers, stats ? *stats : local, values);
   return run.execute(*program);
 }

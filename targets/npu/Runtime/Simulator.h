@@ -43,8 +43,38 @@ struct RunStats {
   std::map<std::string, int64_t> dramBytes;
   int64_t macs = 0;
   int64_t commands = 0;
+  /// Program runs counted.
+  int64_t runs = 0;
+
+  /// Each command's cost, when `recordCommands` (reports per command).
+  struct CommandCost {
+    const npub::Program *program;
+    uint32_t index;
+    int64_t start, end, dramBytes, macs;
+  };
+  bool recordCommands = false;
+  std::vector<CommandCost> perCommand;
   /// Float results that are NaN, and infinite.
   int64_t nans = 0, infinities = 0;
+
+  /// Adds `other`'s counts (and its per-command costs, with `commands`).
+  void add(const RunStats &other, bool withCommands) {
+    cycles += other.cycles;
+    for (const auto &[unit, n] : other.busy)
+      busy[unit] += n;
+    stallCycles += other.stallCycles;
+    dramBytesRead += other.dramBytesRead;
+    dramBytesWritten += other.dramBytesWritten;
+    for (const auto &[region, n] : other.dramBytes)
+      dramBytes[region] += n;
+    macs += other.macs;
+    commands += other.commands;
+    runs += other.runs;
+    nans += other.nans;
+    infinities += other.infinities;
+    if (withCommands)
+      perCommand.insert(perCommand.end(), other.perCommand.begin(), other.perCommand.end());
+  }
 
   /// MACs over what the matrix unit could do in `cycles`.
   double matrixUtilisation(const Description &d) const {
@@ -77,14 +107,18 @@ public:
   /// A machine for `artifact` (which must outlive it), its memories sized
   /// by the artifact's regions, the cache holding its initial contents, the
   /// weights region holding `weights` (the side file's bytes; as many as
-  /// the region).
+  /// the region; with `zeroWeights`, zeros instead: a machine for timing).
   static llvm::Expected<Machine> create(const Artifact &artifact,
-                                        llvm::ArrayRef<uint8_t> weights);
+                                        llvm::ArrayRef<uint8_t> weights,
+                                        bool zeroWeights = false);
 
   /// Runs the program called `name`; the caller has written its inputs
   /// (`memory`), and reads its outputs after. A run that fails stops
   /// before the command at fault changes anything.
-  llvm::Error run(llvm::StringRef name, RunStats *stats = nullptr);
+  /// With `values` false, only the timing: the commands are checked and
+  /// placed, their costs counted, but nothing is computed or moved (a
+  /// bounded copy counts every row): the compiler's estimate.
+  llvm::Error run(llvm::StringRef name, RunStats *stats = nullptr, bool values = true);
 
   /// The bytes of `memory` (the caller writes inputs to `io` and reads
   /// outputs from there; the cache persists between runs).

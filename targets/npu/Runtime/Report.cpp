@@ -1,0 +1,192 @@
+//===- Report.cpp - what an NPU artifact costs, as tables -----------------===//
+#include "Report.h"
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+
+using namespace llmc;
+using namespace llmc::npu;
+
+namespace {
+
+/// printf into a string (columns of mixed types).
+__attribute__((format(printf, 1, 2))) std::string formatted(const char *format, ...) {
+  char buffer[512];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(buffer, sizeof buffer, format, args);
+  va_end(args);
+  return buffer;
+}
+
+int64_t viewEnd(const npub::View *view) {
+  if (!view || !view->address() || view->address()->memory() != npub::Memory::SRAM)
+    return 0;
+  std::optional<int64_t> end = viewExtent(*view);
+  return end ? *end : 0;
+}
+
+std::string mib(int64_t bytes) {
+  char buffer[32];
+  if (bytes >= (int64_t(1) << 20))
+    snprintf(buffer, sizeof buffer, "%.2f MiB", double(bytes) / double(1 << 20));
+  else if (bytes >= 1024)
+    snprintf(buffer, sizeof buffer, "%.1f KiB", double(bytes) / 1024.0);
+  else
+    snprintf(buffer, sizeof buffer, "%lld B", static_cast<long long>(bytes));
+  return buffer;
+}
+
+/// The bytes of a program's cache inputs: what a run must read of the KV
+/// cache at most.
+int64_t cacheBytes(const npub::Program &program) {
+  int64_t bytes = 0;
+  if (program.inputs())
+    for (const npub::Tensor *t : *program.inputs())
+      if (t->address()->memory() == npub::Memory::Cache) {
+        int64_t n = elementBytes(t->type());
+        for (int64_t d : *t->shape())
+          n *= d;
+        bytes += n;
+      }
+  return bytes;
+}
+
+} // namespace
+
+int64_t npu::sramHighWater(const npub::Program &program) {
+  int64_t high = 0;
+  for (const npub::Command *c : *program.commands()) {
+    auto note = [&](const npub::View *v) { high = std::max(high, viewEnd(v)); };
+    switch (c->operation_type()) {
+    case npub::Operation::Copy:
+      note(c->operation_as_Copy()->src());
+      note(c->operation_as_Copy()->dst());
+      break;
+    case npub::Operation::MatMul:
+      note(c->operation_as_MatMul()->a());
+      note(c->operation_as_MatMul()->b());
+      note(c->operation_as_MatMul()->c());
+      break;
+    case npub::Operation::Vector:
+      note(c->operation_as_Vector()->dst());
+      note(c->operation_as_Vector()->src0());
+      note(c->operation_as_Vector()->src1());
+      note(c->operation_as_Vector()->src2());
+      break;
+    case npub::Operation::Reduce:
+      note(c->operation_as_Reduce()->dst());
+      note(c->operation_as_Reduce()->src());
+      break;
+    default:
+      break;
+    }
+  }
+  return high;
+}
+
+void npu::printSummary(llvm::raw_ostream &os, const Artifact &artifact,
+                       const std::map<std::string, RunStats> &programs,
+                       const ReportContext &context) {
+  const Description &d = artifact.description();
+  os << "NPU " << d.name << ": " << d.summary << "\n";
+  os << formatted("  clock %.0f MHz; matrix %lldx%lld (%s accumulation, %.2f TOPS); vector "
+                     "%lld lanes; SRAM %s; DRAM %.0f GB/s, %.0f ns; %lld DMA engines\n",
+                     d.clockMHz, static_cast<long long>(d.matrixRows),
+                     static_cast<long long>(d.matrixCols),
+                     d.accumulation == Accumulation::F32 ? "f32" : "f16",
+                     d.teraOps(),
+                     static_cast<long long>(d.vectorLanes), mib(d.sramBytes).c_str(), d.dramGBPerS,
+                     d.dramLatencyNs, static_cast<long long>(d.dmaEngines));
+  os << "  memories: weights " << mib(artifact.regionBytes(npub::Memory::Weights)) << ", cache "
+     << mib(artifact.regionBytes(npub::Memory::Cache)) << ", io "
+     << mib(artifact.regionBytes(npub::Memory::IO)) << ", scratch "
+     << mib(artifact.regionBytes(npub::Memory::Scratch)) << ", const "
+     << mib(artifact.regionBytes(npub::Memory::Const)) << "\n";
+  if (context.npuOps >= 0) {
+    int64_t all = context.npuOps + context.hostOps;
+    os << formatted("  op split: %lld llm ops on the NPU, %lld on the host (%.1f %% NPU)\n",
+                       static_cast<long long>(context.npuOps),
+                       static_cast<long long>(context.hostOps),
+                       all ? 100.0 * double(context.npuOps) / double(all) : 100.0);
+  }
+  os << "  " << context.kind << " cost per program run"
+     << (context.kind == "estimated" ? " (the simulator's timing, bounded cache writes counted "
+                                       "whole)"
+                                     : "")
+     << ":\n";
+  os << formatted("  %-12s %5s %9s %10s %12s %10s %11s %11s %11s %9s %9s\n", "program",
+                     "runs", "commands", "SRAM peak", "cycles", "time us", "DRAM read",
+                     "DRAM write", "w+KV bytes", "DRAM/w+KV", "MAC util");
+  int64_t weights = artifact.regionBytes(npub::Memory::Weights);
+  for (const npub::Program *p : *artifact.root().programs()) {
+    auto it = programs.find(p->name()->str());
+    if (it == programs.end() || it->second.runs == 0)
+      continue;
+    // Per run: a decode program runs once per token.
+    const RunStats &s = it->second;
+    int64_t runs = s.runs;
+    int64_t floor = weights + cacheBytes(*p);
+    int64_t read = s.dramBytesRead / runs;
+    os << formatted("  %-12s %5lld %9lld %10s %12lld %10.1f %11s %11s %11s %8.2fx %8.1f%%\n",
+                       p->name()->c_str(), static_cast<long long>(runs),
+                       static_cast<long long>(s.commands / runs), mib(sramHighWater(*p)).c_str(),
+                       static_cast<long long>(s.cycles / runs), s.seconds(d) * 1e6 / double(runs),
+                       mib(read).c_str(), mib(s.dramBytesWritten / runs).c_str(),
+                       mib(floor).c_str(), floor ? double(read) / double(floor) : 0.0,
+                       100.0 * s.matrixUtilisation(d));
+  }
+  os << "  (per run; w+KV bytes: the weights and the KV caches a run may read, a floor of its "
+        "DRAM reads when they do not fit the SRAM)\n";
+}
+
+void npu::writeCommandCSV(llvm::raw_ostream &os, const Artifact &artifact,
+                          const std::vector<RunStats::CommandCost> &costs) {
+  const Description &d = artifact.description();
+  struct Row {
+    int64_t commands = 0, first = -1, last = 0, dramBytes = 0, macs = 0;
+    std::map<std::string, int64_t> busy;
+  };
+  // (program, source) in the order first met.
+  std::vector<std::pair<std::string, std::string>> order;
+  std::map<std::pair<std::string, std::string>, Row> rows;
+  for (const RunStats::CommandCost &c : costs) {
+    const npub::Command *command = c.program->commands()->Get(c.index);
+    std::string source = command->source() ? command->source()->str() : "";
+    std::pair<std::string, std::string> key{c.program->name()->str(), source};
+    auto [it, added] = rows.try_emplace(key);
+    if (added)
+      order.push_back(key);
+    Row &r = it->second;
+    ++r.commands;
+    r.first = r.first < 0 ? c.start : std::min(r.first, c.start);
+    r.last = std::max(r.last, c.end);
+    r.dramBytes += c.dramBytes;
+    r.macs += c.macs;
+    std::string unit;
+    switch (command->unit()) {
+    case npub::Unit::DMA: unit = "dma"; break;
+    case npub::Unit::Matrix: unit = "matrix"; break;
+    case npub::Unit::Vector: unit = "vector"; break;
+    case npub::Unit::Scalar: unit = "scalar"; break;
+    }
+    r.busy[unit] += c.end - c.start;
+  }
+  os << "program,source,commands,dma_cycles,matrix_cycles,vector_cycles,scalar_cycles,"
+        "first_start,last_end,dram_bytes,macs,matrix_utilisation\n";
+  for (const auto &key : order) {
+    const Row &r = rows[key];
+    auto busy = [&](const char *u) {
+      auto it = r.busy.find(u);
+      return static_cast<long long>(it == r.busy.end() ? 0 : it->second);
+    };
+    int64_t matrix = busy("matrix");
+    os << key.first << ",\"" << key.second << "\"," << r.commands << "," << busy("dma") << ","
+       << matrix << "," << busy("vector") << "," << busy("scalar") << "," << r.first << ","
+       << r.last << "," << r.dramBytes << "," << r.macs << ","
+       << formatted("%.4f", matrix ? double(r.macs) / (double(matrix) * double(d.macsPerCycle()))
+                                      : 0.0)
+       << "\n";
+  }
+}

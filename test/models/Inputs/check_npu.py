@@ -1,0 +1,282 @@
+#!/usr/bin/python3
+"""A Hugging Face checkpoint compiled for the reference NPU (docs/npu.md)
+generates what the model generates.
+
+Compiles CHECKPOINT (the directory itself, given to llmc) with
+`llmc -target=npu --target-options=config=C` for each NPU config C (phone:
+FP16 accumulation; tv: FP32 accumulation), and for the references:
+
+  m.mlir    `llmc -target=mlir`: the f32 static programs (plain llmc-run)
+  m16.mlir  `llmc -target=mlir --target-options="compute-type=f16
+            cache-type=f16" --fp16-safety`: the static programs of the same
+            device types, run as an FP16-only device (llmc-run --fp16)
+
+all with the same FLAGS (--max-seq-len, --prefill-buckets, --mla-form...).
+For each prompt and config it checks that
+
+  trace   the artifact's 16-token greedy trace (llmc-run m.npub --generate)
+          equals the f32 static module's and PyTorch's (hf_style.py's model
+          of the checkpoint, which is first checked against the
+          checkpoint's reference data; the reference prompt of 7 tokens
+          uses the stored PyTorch trace greedy_7.npy as it is);
+  logits  the prompt's last-token logits are finite and within 2e-2
+          relative (max |npu - ref| / max |ref|) of llmc-run --fp16 on
+          m16.mlir (the f32 module's and PyTorch's errors are shown too).
+
+With --bake-prefix N, the first N tokens of the longest prompt are baked
+into the artifact (llmc --bake-prefix=<ids>) and the rest of the prompt
+continues it: same trace as the whole prompt on the f32 module, logits
+within 2e-2 of m16.mlir's --fp16 logits for the whole prompt.
+
+With --onnx, the HF-style model is exported as the ONNX tests export it
+(export_hf_style.py: decode.onnx, ids and past caches in) and decode.onnx
+given to llmc -target=npu: PyTorch's trace on every prompt, logits finite
+and within 2e-2 of PyTorch's f32 ones.
+
+Prompts: runner.test_prompt(L) for each --lengths L, the --prompts given
+(comma-separated ids), and the checkpoint's reference prompt of 7.
+Prints one PASS:/FAIL: line per check (the compiler's errors verbatim),
+ends with `N failed`, exits 1 on a failure.
+
+Usage: check_npu.py --llmc LLMC --llmc-run LLMC_RUN FAMILY CHECKPOINT WORK
+           [--flags "..."] [--lengths 3,11] [--prompts IDS ...]
+           [--configs phone,tv] [--bake-prefix N] [--onnx]
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "models", "pytorch"))
+from runner import relative_error, test_prompt  # noqa: E402
+import hf_style  # noqa: E402
+
+STEPS = 16
+TOLERANCE = 2e-2
+
+
+class Checker:
+    def __init__(self, label):
+        self.label = label
+        self.failures = 0
+
+    def report(self, ok, message):
+        self.failures += not ok
+        print(f"{'PASS' if ok else 'FAIL'}: {self.label} {message}", flush=True)
+        return ok
+
+
+def verbatim(stderr, lines=12):
+    text = [line for line in stderr.strip().splitlines() if line.strip()]
+    more = f"\n    ... ({len(text) - lines} more lines)" if len(text) > lines else ""
+    return "\n".join("    " + line[:300] for line in text[:lines]) + more
+
+
+def shown(command, work):
+    return " ".join(os.path.relpath(a, work) if os.path.isabs(a) else a for a in command)
+
+
+def compile_model(c, args, what, inputs, flags, output):
+    """llmc INPUTS FLAGS -o OUTPUT; reports a failure (with the command and
+    llmc's diagnostics) and returns whether OUTPUT was written."""
+    if os.path.exists(output):
+        os.remove(output)
+    command = [args.llmc, *inputs, *flags, "-o", output]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0 or not os.path.exists(output):
+        c.report(False, f"{what}: `llmc {shown(command[1:], args.work)}` exit {result.returncode}:\n"
+                        f"{verbatim(result.stderr)}")
+        return False
+    return True
+
+
+def generate(c, args, module, prompt, what, extra=()):
+    """(trace, last-token logits float64) of `llmc-run module --generate`,
+    or None after reporting the failure."""
+    path = os.path.join(args.work, "logits.npy")
+    if os.path.exists(path):
+        os.remove(path)
+    command = [args.llmc_run, module, "--generate", str(STEPS), "--prompt-ids", ",".join(map(str, prompt)),
+               "--prompt-logits", path, *extra]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        c.report(False, f"{what}: `llmc-run {shown(command[1:], args.work)}` exit {result.returncode}:\n"
+                        f"{verbatim(result.stderr)}")
+        return None
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    trace = [int(t) for t in lines[-1].split()] if lines else []
+    return trace, np.load(path).astype(np.float64).reshape(-1)
+
+
+def describe_prompt(prompt):
+    return f"prompt of {len(prompt)} [{','.join(map(str, prompt))}]"
+
+
+def logits_line(logits, reference):
+    finite = bool(np.isfinite(logits).all())
+    error = relative_error(logits, reference) if finite else float("inf")
+    return finite, error
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--llmc", required=True)
+    parser.add_argument("--llmc-run", required=True)
+    parser.add_argument("family", choices=sorted(hf_style.FAMILIES) + ["llama_massive"])
+    parser.add_argument("checkpoint")
+    parser.add_argument("work")
+    parser.add_argument("--flags", default="--max-seq-len=48 --prefill-buckets=4,8")
+    parser.add_argument("--lengths", default="3,11")
+    parser.add_argument("--prompts", nargs="*", default=[])
+    parser.add_argument("--configs", default="phone,tv")
+    parser.add_argument("--bake-prefix", type=int, default=0)
+    parser.add_argument("--onnx", action="store_true")
+    args = parser.parse_args(argv)
+    args.work = os.path.abspath(args.work)
+    os.makedirs(args.work, exist_ok=True)
+    torch.manual_seed(0)
+    flags = args.flags.split()
+    label = f"{args.family}{''.join(' ' + f for f in flags if f.startswith('--mla-form'))}:"
+    c = Checker(label)
+    print(f"INFO: {label} flags {args.flags}", flush=True)
+
+    # PyTorch: the HF-style model of the checkpoint, itself checked against
+    # the checkpoint's reference data.
+    model = hf_style.load(args.family, args.checkpoint)
+    reference = os.path.join(args.checkpoint, "reference")
+    for ok, message in hf_style.check_reference(model, args.checkpoint):
+        c.report(ok, f"PyTorch: {message}")
+
+    prompts = [test_prompt(int(n)) for n in args.lengths.split(",") if n]
+    prompts += [[int(t) for t in p.split(",")] for p in args.prompts]
+    prompts.append(np.load(os.path.join(reference, "prompt_7.npy"))[0].tolist())
+    stored = {tuple(prompts[-1]): np.load(os.path.join(reference, "greedy_7.npy")).tolist()}
+    torch_runs = {}
+    for prompt in prompts:
+        trace, logits = hf_style.greedy(model, torch.tensor([prompt], dtype=torch.int64), STEPS)
+        torch_runs[tuple(prompt)] = (stored.get(tuple(prompt), trace), logits[0, -1].numpy().astype(np.float64))
+        if tuple(prompt) in stored and stored[tuple(prompt)] != trace:
+            c.report(False, f"PyTorch: hf_style's trace {trace} is not the stored greedy_7 {stored[tuple(prompt)]}")
+
+    m32 = os.path.join(args.work, "m.mlir")
+    m16 = os.path.join(args.work, "m16.mlir")
+    ok32 = compile_model(c, args, "f32 static module", [args.checkpoint], ["-target=mlir", *flags], m32)
+    ok16 = compile_model(c, args, "f16 static module",
+                         [args.checkpoint],
+                         ["-target=mlir", "--target-options=compute-type=f16 cache-type=f16", "--fp16-safety",
+                          *flags], m16)
+    f32_runs, f16_runs = {}, {}
+    for prompt in prompts:
+        key = tuple(prompt)
+        f32_runs[key] = generate(c, args, m32, prompt, f"f32 module {describe_prompt(prompt)}") if ok32 else None
+        f16_runs[key] = (generate(c, args, m16, prompt, f"m16.mlir --fp16 {describe_prompt(prompt)}", ["--fp16"])
+                         if ok16 else None)
+
+    configs = [x for x in args.configs.split(",") if x]
+    for config in configs:
+        npub = os.path.join(args.work, f"{config}.npub")
+        if not compile_model(c, args, f"npu {config} compile", [args.checkpoint],
+                             ["-target=npu", f"--target-options=config={config}", *flags], npub):
+            continue
+        for prompt in prompts:
+            key = tuple(prompt)
+            what = f"npu {config} {describe_prompt(prompt)}"
+            got = generate(c, args, npub, prompt, what)
+            if got is None:
+                continue
+            trace, logits = got
+            torch_trace, torch_logits = torch_runs[key]
+            f32 = f32_runs[key]
+            f16 = f16_runs[key]
+            # 1. The trace: the f32 module's and PyTorch's.
+            same_f32 = f32 is not None and trace == f32[0]
+            same_torch = trace == torch_trace
+            detail = [f"npu {trace}"]
+            if f32 is not None and not same_f32:
+                detail.append(f"f32 module {f32[0]}")
+            if not same_torch:
+                detail.append(f"torch {torch_trace}")
+            f32_vs_torch = relative_error(f32[1], torch_logits) if f32 is not None else float("nan")
+            npu_vs_f32 = relative_error(logits, f32[1]) if f32 is not None else float("nan")
+            c.report(same_f32 and same_torch,
+                     f"{what}: 16-token trace {'equal to' if same_f32 and same_torch else 'NOT equal to'} "
+                     f"the f32 module's and PyTorch's ({'; '.join(detail)}); logits max relative error npu vs "
+                     f"f32 module {npu_vs_f32:.1e}, f32 module vs torch {f32_vs_torch:.1e}")
+            # 2. The logits: llmc-run --fp16 on m16.mlir.
+            if f16 is None:
+                continue
+            finite, error = logits_line(logits, f16[1])
+            c.report(finite and error <= TOLERANCE,
+                     f"{what}: last-token logits {'finite' if finite else 'NOT finite'}, max relative error "
+                     f"{error:.1e} vs m16.mlir --fp16 (tolerance {TOLERANCE:g}; m16 trace "
+                     f"{'equal' if f16[0] == trace else 'differs'})")
+
+    if args.bake_prefix:
+        bake_checks(c, args, flags, configs, max(prompts, key=len), f32_runs, f16_runs)
+    if args.onnx:
+        onnx_checks(c, args, model, flags, configs, prompts, torch_runs)
+    print(f"{c.failures} failed")
+    return 1 if c.failures else 0
+
+
+def bake_checks(c, args, flags, configs, prompt, f32_runs, f16_runs):
+    """3. A baked prefix continued with the rest of the prompt."""
+    prefix, rest = prompt[:args.bake_prefix], prompt[args.bake_prefix:]
+    ids = ",".join(map(str, prefix))
+    f32, f16 = f32_runs[tuple(prompt)], f16_runs[tuple(prompt)]
+    for config in configs:
+        npub = os.path.join(args.work, f"{config}-baked.npub")
+        what = f"npu {config} --bake-prefix={ids}, rest [{','.join(map(str, rest))}]"
+        if not compile_model(c, args, f"{what} compile", [args.checkpoint],
+                             ["-target=npu", f"--target-options=config={config}", f"--bake-prefix={ids}", *flags],
+                             npub):
+            continue
+        got = generate(c, args, npub, rest, what)
+        if got is None or f32 is None:
+            continue
+        trace, logits = got
+        same = trace == f32[0]
+        c.report(same, f"{what}: 16-token trace {'equal to' if same else 'NOT equal to'} the f32 module's on the "
+                       f"whole {describe_prompt(prompt)} (npu {trace}{'' if same else f', f32 module {f32[0]}'}); "
+                       f"logits max relative error vs f32 module {relative_error(logits, f32[1]):.1e}")
+        if f16 is not None:
+            finite, error = logits_line(logits, f16[1])
+            c.report(finite and error <= TOLERANCE,
+                     f"{what}: last-token logits {'finite' if finite else 'NOT finite'}, max relative error "
+                     f"{error:.1e} vs m16.mlir --fp16 on the whole prompt (tolerance {TOLERANCE:g})")
+
+
+def onnx_checks(c, args, model, flags, configs, prompts, torch_runs):
+    """4. decode.onnx of the HF-style export given to llmc -target=npu."""
+    import export_hf_style  # noqa: E402 (imports onnx)
+    folder = os.path.join(args.work, "onnx")
+    os.makedirs(folder, exist_ok=True)
+    decode, _ = export_hf_style.export_graphs(model, args.family, folder, 14)
+    for config in configs:
+        npub = os.path.join(folder, f"{config}.npub")
+        if not compile_model(c, args, f"onnx npu {config} compile", [decode],
+                             ["-target=npu", f"--target-options=config={config}", *flags], npub):
+            continue
+        for prompt in prompts:
+            what = f"decode.onnx npu {config} {describe_prompt(prompt)}"
+            got = generate(c, args, npub, prompt, what)
+            if got is None:
+                continue
+            trace, logits = got
+            torch_trace, torch_logits = torch_runs[tuple(prompt)]
+            finite, error = logits_line(logits, torch_logits)
+            same = trace == torch_trace
+            c.report(same and finite and error <= TOLERANCE,
+                     f"{what}: 16-token trace {'equal to' if same else 'NOT equal to'} PyTorch's (npu {trace}"
+                     f"{'' if same else f', torch {torch_trace}'}); last-token logits "
+                     f"{'finite' if finite else 'NOT finite'}, max relative error {error:.1e} vs PyTorch f32 "
+                     f"(tolerance {TOLERANCE:g})")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
