@@ -103,7 +103,8 @@ public:
     if (programs.empty() && module->hasAttr("npu.regions"))
       return;
     if (programs.empty()) {
-      module.emitError() << "the NPU runs static programs (llmc --max-seq-len)";
+      module.emitError() << "the NPU runs static prefill and decode programs: give "
+                            "--max-seq-len (and --prefill-buckets)";
       return signalPassFailure();
     }
     std::optional<MemoryPools> pools = getMemoryPools(module);
