@@ -2,7 +2,7 @@
 # llmc developer entry point: one script for a fresh Debian 12 machine and for
 # the edit-build-test loop. Each command installs what is missing first.
 #
-#   utils/dev.sh example   set up, build, import the bundled GPT-2 example, compile it, generate tokens
+#   utils/dev.sh example   set up, build, import the bundled GPT-2 example, compile it for the NPU, generate tokens on its simulator
 #   utils/dev.sh test      set up, build, run the whole test suite (lit + unit tests)
 #   utils/dev.sh quick     set up, build, run the quick tier (all but the long end-to-end tests)
 #   utils/dev.sh build     set up and build only
@@ -77,10 +77,14 @@ example() {
   log "importing $checkpoint"
   "$BUILD/bin/llmc-import" "$checkpoint" -o "$out/gpt2-tiny.mlir"
   "$BUILD/bin/llmc-opt" --llm-model-summary "$out/gpt2-tiny.mlir" -o /dev/null
-  log "compiling for -target=mlir: static programs, FP16-safe, fused, memory-planned"
+  log "compiling for -target=npu (the phone-class reference NPU): static programs, FP16-safe, fused, memory-planned, lowered to its commands"
+  "$BUILD/bin/llmc" "$out/gpt2-tiny.mlir" -target=npu --max-seq-len=64 --prefill-buckets=8 \
+    --print-memory-plan -o "$out/gpt2-tiny.npub"
+  log "generating 16 tokens after the prompt 1,2,3 on the NPU simulator (the measured cost after)"
+  "$BUILD/bin/llmc-run" "$out/gpt2-tiny.npub" --generate 16 --prompt-ids 1,2,3 --npu-stats
+  log "the same 16 tokens from the f32 static programs on the reference executor"
   "$BUILD/bin/llmc" "$out/gpt2-tiny.mlir" -target=mlir --max-seq-len=64 --prefill-buckets=8 \
-    --fp16-safety --print-memory-plan -o "$out/gpt2-tiny.compiled.mlir"
-  log "generating 16 tokens after the prompt 1,2,3 with llmc-run (in the planned memory)"
+    -o "$out/gpt2-tiny.compiled.mlir"
   "$BUILD/bin/llmc-run" "$out/gpt2-tiny.compiled.mlir" --generate 16 --prompt-ids 1,2,3
 }
 
