@@ -168,10 +168,13 @@ int compile(const llmc::Target &target, const llmc::TargetOptions &targetOptions
     if (!result)
       return fail(toString(result.takeError()));
     module = std::move(*result);
-    // The weights file written by the import is output too: it goes when
-    // the compilation fails.
+    // The weights file written by the import (an ONNX model's) is output
+    // too: it goes when the compilation fails. A checkpoint folder's own
+    // weights are the user's and never go.
     for (const std::string &weights : llmc::llm::resolveWeightsPaths(*module, outputDirectory))
-      importedWeights = weights;
+      if (!sys::fs::is_directory(inputFilename) ||
+          !sys::fs::equivalent(sys::path::parent_path(weights), inputFilename))
+        importedWeights = weights;
   } else {
     std::unique_ptr<MemoryBuffer> input =
         mlir::openInputFile(inputFilename, &error);

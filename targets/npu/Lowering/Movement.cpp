@@ -77,14 +77,10 @@ LogicalResult place(Lowering &l, Operation *op, const View &src) {
   return success();
 }
 
-/// A register holding the i64 element `index` of `value` (in io or sram).
+/// A register holding the i64 element `index` of `value` (a value in DRAM
+/// comes through the workspace: the scalar unit loads from io or sram).
 std::optional<int> loadElement(Lowering &l, Operation *op, Value value, int64_t index) {
   View v = l.viewOf(value);
-  if (v.memory != npub::Memory::IO && v.memory != npub::Memory::SRAM) {
-    op->emitError() << "the NPU reads run-time indices from io or sram; this one is in "
-                    << memoryName(v.memory);
-    return std::nullopt;
-  }
   // The element's address: row-major index into the view.
   int64_t offset = v.offset, rest = index;
   for (int64_t d = v.rank() - 1; d >= 0; --d) {
@@ -92,6 +88,17 @@ std::optional<int> loadElement(Lowering &l, Operation *op, Value value, int64_t 
     rest /= v.shape[d];
   }
   View at = View::dense(v.memory, offset, v.type, {1});
+  at.reg = v.reg;
+  at.scale = v.scale;
+  if (at.memory != npub::Memory::IO && at.memory != npub::Memory::SRAM) {
+    std::optional<View> staged = l.em.allocate(v.type, {1});
+    if (!staged) {
+      op->emitError() << "no SRAM left to read a run-time index through";
+      return std::nullopt;
+    }
+    l.em.copy(at, *staged);
+    at = *staged;
+  }
   return l.em.load(at);
 }
 
