@@ -12,7 +12,11 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
   // passes that read it (today llm-fp16-safety's norm strategy; a module
   // no such pass runs on is left as it was).
   DeviceDescription device = target.getDevice(targetOptions);
-  if (options.runsFP16Safety()) {
+  // A device that computes in f16 gets its programs FP16-safe whether asked
+  // or not: retyped to f16 without it, a norm's sum of squares overflows.
+  bool fp16Safety = options.runsFP16Safety() ||
+                    (options.maxSeqLen > 0 && device.computeElementType == "f16");
+  if (fp16Safety) {
     llm::SetDeviceOptions setDevice;
     setDevice.name = target.getName().str();
     setDevice.accumulatesInFP32 = device.accumulatesInFP32;
@@ -44,7 +48,7 @@ void llmc::buildDeploymentPipeline(mlir::OpPassManager &pm, const DeploymentOpti
     shapes.statsPromptLengths = options.statsPromptLengths;
     pm.addPass(llm::createStaticShapes(shapes));
   }
-  if (options.runsFP16Safety()) {
+  if (fp16Safety) {
     llm::FP16SafetyOptions safety;
     safety.report = options.reportFP16Hazards;
     // Empty: the device's (recorded above).

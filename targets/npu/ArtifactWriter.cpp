@@ -18,7 +18,10 @@ namespace {
 
 class Writer {
 public:
-  explicit Writer(const Description &device) : device(device) {}
+  explicit Writer(const Description &device) : device(device) {
+    // Every field written, defaults too: a -0.0 immediate is not 0.0.
+    b.ForceDefaults(true);
+  }
 
   LogicalResult write(ModuleOp module, llvm::raw_ostream &os, std::vector<uint8_t> *written) {
     auto regionsAttr = module->getAttrOfType<DictionaryAttr>("npu.regions");

@@ -12,6 +12,7 @@
 
 #include "llmc/Dialect/LLM/IR/LLMOps.h"
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -221,20 +222,39 @@ View rowStat(const View &tile) {
   return v;
 }
 
+/// Whether row statistics are kept in f32: a device that accumulates in
+/// f32 (llm-fp16-safety leaves its norms alone, trusting that).
+bool wideStatistics(Lowering &l) {
+  return l.em.device().accumulation == Accumulation::F32;
+}
+
 LogicalResult lowerRMSNorm(Lowering &l, RMSNormOp op) {
   View dst = l.viewOf(op.getResult());
   View x = l.viewOf(op.getInput());
   View w = l.viewOf(op.getWeight()).broadcastTo(dst.shape);
   int64_t D = dst.shape.back();
   double eps = op.getEpsilon().convertToDouble();
-  // Temps: the squares, and a column for the statistic.
-  return overTiles(l, op, dst, {x, w}, 1, dst.type, 1,
+  bool wide = wideStatistics(l);
+  Type statType = wide ? Type(Builder(op.getContext()).getF32Type()) : dst.type;
+  // Temps: the squares (in the statistics' type), and a column for them.
+  return overTiles(l, op, dst, {x, w}, 1, statType, 1,
                    [&](const View &d, ArrayRef<View> s, ArrayRef<View> t) {
-                     View stat = *l.em.allocate(dst.type, rowStat(d).shape);
-                     l.em.vector("mul", t[0], {s[0], s[0]});
-                     l.em.reduce("sum", t[0], stat);
+                     View stat = *l.em.allocate(statType, rowStat(d).shape);
+                     View squares = t[0];
+                     if (wide) {
+                       l.em.vector("convert", squares, {s[0]});
+                       l.em.vector("mul", squares, {squares, squares});
+                     } else {
+                       l.em.vector("mul", squares, {s[0], s[0]});
+                     }
+                     l.em.reduce("sum", squares, stat);
                      inverseRoot(l.em, stat, D, eps);
-                     l.em.vector("mul", d, {s[0], stat.broadcastTo(d.shape)});
+                     View inverse = stat;
+                     if (wide) {
+                       inverse = *l.em.allocate(dst.type, rowStat(d).shape);
+                       l.em.vector("convert", inverse, {stat});
+                     }
+                     l.em.vector("mul", d, {s[0], inverse.broadcastTo(d.shape)});
                      l.em.vector("mul", d, {d, s[1]});
                    });
 }
@@ -247,22 +267,35 @@ LogicalResult lowerLayerNorm(Lowering &l, LayerNormOp op) {
     srcs.push_back(l.viewOf(op.getBias()).broadcastTo(dst.shape));
   int64_t D = dst.shape.back();
   double eps = op.getEpsilon().convertToDouble();
-  return overTiles(l, op, dst, srcs, 2, dst.type, 1,
+  bool wide = wideStatistics(l);
+  Type statType = wide ? Type(Builder(op.getContext()).getF32Type()) : dst.type;
+  return overTiles(l, op, dst, srcs, 2, statType, 1,
                    [&](const View &d, ArrayRef<View> s, ArrayRef<View> t) {
-                     View mean = *l.em.allocate(dst.type, rowStat(d).shape);
-                     View var = *l.em.allocate(dst.type, rowStat(d).shape);
-                     l.em.reduce("sum", s[0], mean);
+                     View mean = *l.em.allocate(statType, rowStat(d).shape);
+                     View var = *l.em.allocate(statType, rowStat(d).shape);
+                     View input = s[0];
+                     if (wide) {
+                       l.em.vector("convert", t[1], {s[0]});
+                       input = t[1];
+                     }
+                     l.em.reduce("sum", input, mean);
                      l.em.vector("div", mean, {mean}, double(D));
-                     l.em.vector("sub", t[0], {s[0], mean.broadcastTo(d.shape)});
+                     l.em.vector("sub", t[0], {input, mean.broadcastTo(d.shape)});
                      l.em.vector("mul", t[1], {t[0], t[0]});
                      l.em.reduce("sum", t[1], var);
                      inverseRoot(l.em, var, D, eps);
                      l.em.vector("mul", t[0], {t[0], var.broadcastTo(d.shape)});
+                     View centred = t[0];
+                     if (wide) {
+                       // The normalised row back in f16 (t[1] read as f16).
+                       centred = View::dense(npub::Memory::SRAM, t[1].offset, dst.type, d.shape);
+                       l.em.vector("convert", centred, {t[0]});
+                     }
                      if (s.size() > 2) {
-                       l.em.vector("mul", t[0], {t[0], s[1]});
-                       l.em.vector("add", d, {t[0], s[2]});
+                       l.em.vector("mul", centred, {centred, s[1]});
+                       l.em.vector("add", d, {centred, s[2]});
                      } else {
-                       l.em.vector("mul", d, {t[0], s[1]});
+                       l.em.vector("mul", d, {centred, s[1]});
                      }
                    });
 }

@@ -143,6 +143,67 @@ LogicalResult lowerDynamicSlice(Lowering &l, DynamicSliceOp op) {
   return place(l, op, v);
 }
 
+/// `input` read as [outer, n, inner] around dimension `dim`.
+std::optional<View> aroundDim(const View &v, int64_t dim) {
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < v.rank(); ++i)
+    (i < dim ? outer : inner) *= i == dim ? 1 : v.shape[i];
+  return v.reshape({outer, v.shape[dim], inner});
+}
+
+/// The indices of a gather, when they are a constant.
+std::optional<SmallVector<int64_t>> constantIndices(Value indices) {
+  auto constant = indices.getDefiningOp<ConstantOp>();
+  auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
+  if (!dense)
+    return std::nullopt;
+  SmallVector<int64_t> values;
+  for (const APInt &v : dense.getValues<APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
+}
+
+/// One copy per index: a constant's slice at its place, a run-time one's
+/// at a register (negative indices count from the end).
+LogicalResult lowerGather(Lowering &l, GatherOp op) {
+  View in = l.viewOf(op.getInput()), out = l.viewOf(op.getResult());
+  int64_t dim = op.getDim() < 0 ? op.getDim() + in.rank() : op.getDim();
+  int64_t n = in.shape[dim];
+  auto indexType = cast<RankedTensorType>(op.getIndices().getType());
+  int64_t count = indexType.getNumElements();
+  std::optional<View> from = aroundDim(in, dim);
+  int64_t outer = from ? from->shape[0] : 0, inner = from ? from->shape[2] : 0;
+  std::optional<View> to = out.reshape({outer, count, inner});
+  if (!from || !to || from->reg >= 0)
+    return op.emitError() << "the NPU gathers from views it can read as rows";
+  std::optional<SmallVector<int64_t>> constant = constantIndices(op.getIndices());
+  int64_t rowBytes = from->strides[1] * from->elementBytes();
+  for (int64_t k = 0; k < count; ++k) {
+    View src = from->slice(1, 0, 1);
+    if (constant) {
+      int64_t index = (*constant)[k] < 0 ? (*constant)[k] + n : (*constant)[k];
+      if (index < 0 || index >= n)
+        return op.emitError() << "index " << (*constant)[k] << " lies outside " << n;
+      src = from->slice(1, index, 1);
+    } else {
+      std::optional<int> r = loadElement(l, op, op.getIndices(), k);
+      if (!r)
+        return failure();
+      // A negative index counts from the end: r + n * [r < 0], with
+      // [r < 0] = min(max(-r, 0), 1) for integers.
+      int t = l.em.allocateRegister();
+      l.em.scalar("mul", t, *r, -1, -1);
+      l.em.scalar("max", t, t, -1, 0);
+      l.em.scalar("min", t, t, -1, 1);
+      l.em.scalar("mul", t, t, -1, n);
+      l.em.scalar("add", *r, *r, t, 0);
+      src = src.withRegister(*r, rowBytes);
+    }
+    l.em.copy(src, to->slice(1, k, 1));
+  }
+  return success();
+}
+
 LogicalResult lowerEmbedding(Lowering &l, EmbeddingOp op) {
   View table = l.viewOf(op.getTable()), dst = l.viewOf(op.getResult());
   int64_t D = table.shape[1];
@@ -285,6 +346,7 @@ std::optional<LogicalResult> lowering::lowerMovement(Lowering &l, Operation *op)
       .Case([&](ConcatOp o) { return lowerConcat(l, o); })
       .Case([&](DynamicSliceOp o) { return lowerDynamicSlice(l, o); })
       .Case([&](EmbeddingOp o) { return lowerEmbedding(l, o); })
+      .Case([&](GatherOp o) { return lowerGather(l, o); })
       .Case([&](CacheUpdateOp o) { return lowerCacheUpdate(l, o); })
       .Case([&](RopeOp o) { return lowerRope(l, o); })
       .Default([](Operation *) { return std::nullopt; });

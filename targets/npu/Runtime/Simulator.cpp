@@ -227,6 +227,50 @@ private:
     return 0.0;
   }
 
+  /// An integer element exactly (floats are not asked for).
+  int64_t loadInt(const Resolved &r, int64_t offset) {
+    const uint8_t *p = bytesAt(r, offset);
+    switch (r.type) {
+    case npub::ElementType::I64: {
+      int64_t v;
+      std::memcpy(&v, p, 8);
+      return v;
+    }
+    case npub::ElementType::I32: {
+      int32_t v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+    case npub::ElementType::I8:
+      return int8_t(*p);
+    case npub::ElementType::Bool:
+      return *p ? 1 : 0;
+    default:
+      return int64_t(load(r, offset));
+    }
+  }
+
+  /// An integer result: a bool is its truth; a narrower integer type must
+  /// hold it (else an error, as for convert).
+  llvm::Error storeInt(const Resolved &r, int64_t offset, int64_t value) {
+    uint8_t *p = bytesAt(r, offset);
+    int64_t bytes = elementBytes(r.type);
+    if (r.type == npub::ElementType::Bool) {
+      *p = value != 0;
+      return llvm::Error::success();
+    }
+    if (!isFloatElement(r.type) && bytes < 8) {
+      int64_t limit = int64_t(1) << (bytes * 8 - 1);
+      if (value < -limit || value >= limit)
+        return failure(where + ": " + std::to_string(value) + " does not fit " +
+                       npub::EnumNameElementType(r.type));
+    }
+    if (isFloatElement(r.type))
+      return store(r, offset, double(value));
+    std::memcpy(p, &value, bytes); // little-endian: the low bytes
+    return llvm::Error::success();
+  }
+
   void count(float v) {
     stats.nans += std::isnan(v);
     stats.infinities += std::isinf(v);
@@ -413,14 +457,51 @@ private:
     // A scalar operand (an immediate, or a register's value) is a value
     // of the first operand's type.
     double scalar = v.scalar();
+    // Integer operands: exact 64-bit arithmetic (the scalar truncated).
+    bool integer = !isFloatElement(x.type) && x.type != npub::ElementType::Bool &&
+                   op != npub::VectorOp::Convert && op != npub::VectorOp::Select;
+    int64_t scalarInt = std::isfinite(scalar) ? int64_t(std::trunc(scalar)) : 0;
     if (v.has_scalar() && v.scalar_register() >= 0) {
       accesses.push_back({kRegisters, {{v.scalar_register(), v.scalar_register() + 1}}, false});
       scalar = double(registers[v.scalar_register()]);
+      scalarInt = registers[v.scalar_register()];
     }
     if (isFloatElement(x.type))
       scalar = roundTo(x.type == npub::ElementType::F16 ? DType::F16 : DType::F32, float(scalar));
     if (llvm::Error e = ready())
       return e;
+    if (integer) {
+      work.elements = dst.count();
+      work.op = op;
+      if (!values)
+        return llvm::Error::success();
+      return forEach(dst.shape, [&](llvm::ArrayRef<int64_t> index) -> llvm::Error {
+        int64_t a = loadInt(x, broadcastAt(x, index));
+        int64_t b = hasY ? loadInt(y, broadcastAt(y, index)) : scalarInt;
+        auto wrap = [](uint64_t r) { return int64_t(r); };
+        int64_t r = 0;
+        switch (op) {
+        case npub::VectorOp::Add: r = wrap(uint64_t(a) + uint64_t(b)); break;
+        case npub::VectorOp::Sub: r = wrap(uint64_t(a) - uint64_t(b)); break;
+        case npub::VectorOp::Mul: r = wrap(uint64_t(a) * uint64_t(b)); break;
+        case npub::VectorOp::Max: r = std::max(a, b); break;
+        case npub::VectorOp::Min: r = std::min(a, b); break;
+        case npub::VectorOp::Compare:
+          switch (v.comparison()) {
+          case npub::Comparison::EQ: r = a == b; break;
+          case npub::Comparison::NE: r = a != b; break;
+          case npub::Comparison::LT: r = a < b; break;
+          case npub::Comparison::LE: r = a <= b; break;
+          case npub::Comparison::GT: r = a > b; break;
+          case npub::Comparison::GE: r = a >= b; break;
+          }
+          break;
+        default:
+          return failure(where + ": vector " + std::string(npub::EnumNameVectorOp(op)) + " has no integer form");
+        }
+        return storeInt(dst, dst.at(index), r);
+      });
+    }
     // Each result: the result of the operands in double precision, stored
     // in the destination type.
     work.elements = dst.count();
