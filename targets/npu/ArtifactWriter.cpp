@@ -51,22 +51,21 @@ public:
       return value ? value.getInt() : 0;
     };
     auto weights = module->getAttrOfType<StringAttr>("npu.weights");
-    std::vector<uint8_t> constants;
-    if (auto data = module->getAttrOfType<DenseElementsAttr>("npu.constants")) {
-      ArrayRef<char> raw = data.getRawData();
-      if (data.isSplat())
-        constants.assign(data.getNumElements(), uint8_t(raw.empty() ? 0 : raw[0]));
-      else
-        constants.assign(raw.begin(), raw.end());
-    }
-    std::vector<uint8_t> cacheInit;
-    if (auto data = module->getAttrOfType<DenseElementsAttr>("npu.cache_init")) {
-      ArrayRef<char> raw = data.getRawData();
-      if (data.isSplat())
-        cacheInit.assign(data.getNumElements(), uint8_t(raw.empty() ? 0 : raw[0]));
-      else
-        cacheInit.assign(raw.begin(), raw.end());
-    }
+    // Bytes the module carries as i8 tensors (the const region, a baked
+    // prefix's caches).
+    auto bytesOf = [&](StringRef name) {
+      std::vector<uint8_t> bytes;
+      if (auto data = module->getAttrOfType<DenseElementsAttr>(name)) {
+        ArrayRef<char> raw = data.getRawData();
+        if (data.isSplat())
+          bytes.assign(data.getNumElements(), uint8_t(raw.empty() ? 0 : raw[0]));
+        else
+          bytes.assign(raw.begin(), raw.end());
+      }
+      return bytes;
+    };
+    std::vector<uint8_t> constants = bytesOf("npu.constants");
+    std::vector<uint8_t> cacheInit = bytesOf("npu.cache_init");
     npub::Version version(kFormatMajor, kFormatMinor, 0);
     auto root = npub::CreateArtifact(
         b, &version, schemaHash(), b.CreateString(device.toJSON()), integer("npu.max_seq_len"),

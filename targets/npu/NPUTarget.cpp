@@ -152,14 +152,20 @@ protected:
       if (!stored || !dtype || stored->numElements() != type.getNumElements())
         return module.emitError() << "weight '" << name << "' is not in "
                                   << (*store)->getPath() << " as " << type;
-      ref::Tensor tensor = ref::Tensor::fromBytes(stored->dtype, *dtype, type.getShape(),
-                                                  stored->data);
-      std::vector<char> bytes = tensor.toBytes(*dtype);
       file->os().write_zeros(offset - written);
-      file->os().write(bytes.data(), bytes.size());
-      written = offset + int64_t(bytes.size());
+      if (stored->dtype == *dtype) {
+        file->os().write(stored->data, stored->bytes);
+        written = offset + int64_t(stored->bytes);
+      } else {
+        ref::Tensor tensor = ref::Tensor::fromBytes(stored->dtype, *dtype, type.getShape(),
+                                                    stored->data);
+        std::vector<char> bytes = tensor.toBytes(*dtype);
+        file->os().write(bytes.data(), bytes.size());
+        written = offset + int64_t(bytes.size());
+      }
+      // What was read goes back to the system: memory stays near one tensor.
+      (*store)->releasePages();
     }
-    (*store)->releasePages();
     return mlir::success();
   }
 

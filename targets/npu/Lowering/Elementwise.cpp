@@ -26,24 +26,6 @@ using namespace llmc::llm;
 
 namespace {
 
-/// The value of a splat constant, if `value` is one (an immediate operand).
-std::optional<double> splatOf(Value value) {
-  auto constant = value.getDefiningOp<ConstantOp>();
-  if (!constant)
-    return std::nullopt;
-  auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
-  if (!dense || !dense.isSplat())
-    return std::nullopt;
-  Type type = dense.getElementType();
-  if (isa<FloatType>(type))
-    return dense.getSplatValue<APFloat>().convertToDouble();
-  if (type.isInteger(1))
-    return dense.getSplatValue<bool>() ? 1.0 : 0.0;
-  if (isa<IntegerType>(type))
-    return double(dense.getSplatValue<APInt>().getSExtValue());
-  return std::nullopt;
-}
-
 ArrayRef<int64_t> shapeOf(Value value) { return cast<RankedTensorType>(value.getType()).getShape(); }
 
 /// Runs `body(dst, srcs, temps)` over tiles of the result and the operands
@@ -153,8 +135,8 @@ LogicalResult lowerBinary(Lowering &l, Operation *op, StringRef kind) {
   bool commutes = kind == "add" || kind == "mul" || kind == "max" || kind == "min";
   // A splat operand is an immediate (the second one; the first when the
   // op commutes).
-  std::optional<double> scalar = splatOf(rhs);
-  if (!scalar && commutes && (scalar = splatOf(lhs)))
+  std::optional<double> scalar = splatValueOf(rhs);
+  if (!scalar && commutes && (scalar = splatValueOf(lhs)))
     std::swap(lhs, rhs);
   View dst = l.viewOf(result);
   View a = l.viewOf(lhs).broadcastTo(shape);
@@ -173,7 +155,7 @@ LogicalResult lowerBinary(Lowering &l, Operation *op, StringRef kind) {
 /// x^2, x^1, x^0.5 (what models write as pow); other exponents have no
 /// lowering.
 std::optional<LogicalResult> lowerPow(Lowering &l, PowOp op) {
-  std::optional<double> exponent = splatOf(op.getRhs());
+  std::optional<double> exponent = splatValueOf(op.getRhs());
   if (!exponent || (*exponent != 2.0 && *exponent != 1.0 && *exponent != 0.5))
     return std::nullopt;
   View dst = l.viewOf(op.getResult());
@@ -195,7 +177,7 @@ LogicalResult lowerWhere(Lowering &l, WhereOp op) {
   View dst = l.viewOf(op.getResult());
   View c = l.viewOf(op.getCondition()).broadcastTo(dst.shape);
   View f = l.viewOf(op.getOnFalse()).broadcastTo(dst.shape);
-  if (std::optional<double> scalar = splatOf(op.getOnTrue()))
+  if (std::optional<double> scalar = splatValueOf(op.getOnTrue()))
     return overTiles(l, op, dst, {c, f}, 0, dst.type, 0,
                      [&](const View &d, ArrayRef<View> s, ArrayRef<View>) {
                        l.em.vector("select", d, {s[0], s[1]}, *scalar);

@@ -227,6 +227,19 @@ private:
     return 0.0;
   }
 
+  /// `a <comparison> b` (false with a NaN, except `ne`).
+  template <typename T> static bool compares(npub::Comparison comparison, T a, T b) {
+    switch (comparison) {
+    case npub::Comparison::EQ: return a == b;
+    case npub::Comparison::NE: return a != b;
+    case npub::Comparison::LT: return a < b;
+    case npub::Comparison::LE: return a <= b;
+    case npub::Comparison::GT: return a > b;
+    case npub::Comparison::GE: return a >= b;
+    }
+    return false;
+  }
+
   /// An integer element exactly (floats are not asked for).
   int64_t loadInt(const Resolved &r, int64_t offset) {
     const uint8_t *p = bytesAt(r, offset);
@@ -486,16 +499,7 @@ private:
         case npub::VectorOp::Mul: r = wrap(uint64_t(a) * uint64_t(b)); break;
         case npub::VectorOp::Max: r = std::max(a, b); break;
         case npub::VectorOp::Min: r = std::min(a, b); break;
-        case npub::VectorOp::Compare:
-          switch (v.comparison()) {
-          case npub::Comparison::EQ: r = a == b; break;
-          case npub::Comparison::NE: r = a != b; break;
-          case npub::Comparison::LT: r = a < b; break;
-          case npub::Comparison::LE: r = a <= b; break;
-          case npub::Comparison::GT: r = a > b; break;
-          case npub::Comparison::GE: r = a >= b; break;
-          }
-          break;
+        case npub::VectorOp::Compare: r = compares(v.comparison(), a, b); break;
         default:
           return failure(where + ": vector " + std::string(npub::EnumNameVectorOp(op)) + " has no integer form");
         }
@@ -524,16 +528,7 @@ private:
       case npub::VectorOp::Rsqrt: r = 1.0 / std::sqrt(a); break;
       case npub::VectorOp::Convert: r = a; break;
       case npub::VectorOp::Select: r = a != 0 ? b : load(z, broadcastAt(z, index)); break;
-      case npub::VectorOp::Compare:
-        switch (v.comparison()) {
-        case npub::Comparison::EQ: r = a == b; break;
-        case npub::Comparison::NE: r = a != b; break;
-        case npub::Comparison::LT: r = a < b; break;
-        case npub::Comparison::LE: r = a <= b; break;
-        case npub::Comparison::GT: r = a > b; break;
-        case npub::Comparison::GE: r = a >= b; break;
-        }
-        break;
+      case npub::VectorOp::Compare: r = compares(v.comparison(), a, b); break;
       }
       return store(dst, dst.at(index), r);
     });

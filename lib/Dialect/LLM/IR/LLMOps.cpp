@@ -68,6 +68,19 @@ void WeightOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
+std::optional<double> llmc::llm::splatValueOf(Value value) {
+  auto constant = value.getDefiningOp<ConstantOp>();
+  auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
+  if (!dense || !dense.isSplat())
+    return std::nullopt;
+  Type type = dense.getElementType();
+  if (isa<FloatType>(type))
+    return dense.getSplatValue<APFloat>().convertToDouble();
+  if (type.isInteger(1))
+    return dense.getSplatValue<bool>() ? 1.0 : 0.0;
+  return double(dense.getSplatValue<APInt>().getSExtValue());
+}
+
 bool llmc::llm::isBroadcastingElementwise(Operation *op) {
   return op->hasTrait<OpTrait::Elementwise>() ||
          isa<AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp, PowOp, CompareOp, WhereOp, CastOp>(

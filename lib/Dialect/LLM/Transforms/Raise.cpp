@@ -19,18 +19,6 @@ namespace llmc::llm {
 using namespace mlir;
 using namespace llmc::llm;
 
-std::optional<double> raise::splatValue(Value value) {
-  auto constant = value.getDefiningOp<ConstantOp>();
-  if (!constant)
-    return std::nullopt;
-  auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
-  if (!dense || !dense.isSplat())
-    return std::nullopt;
-  if (isa<FloatType>(dense.getElementType()))
-    return dense.getSplatValue<APFloat>().convertToDouble();
-  return double(dense.getSplatValue<APInt>().getSExtValue());
-}
-
 DenseElementsAttr raise::valuesOf(Value value, const WeightValues &weightValues) {
   if (auto constant = value.getDefiningOp<ConstantOp>())
     return dyn_cast<DenseElementsAttr>(constant.getValue());
@@ -57,7 +45,7 @@ bool raise::sameValue(Value a, Value b, int depth) {
 }
 
 bool raise::isConstant(Value value, double expected) {
-  std::optional<double> v = splatValue(value);
+  std::optional<double> v = splatValueOf(value);
   return v && std::fabs(*v - expected) <= 1e-5 * std::max(1.0, std::fabs(expected));
 }
 

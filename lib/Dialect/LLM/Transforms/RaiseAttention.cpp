@@ -202,7 +202,7 @@ struct CausalAttentionMask : OpRewritePattern<AttentionOp> {
 
 /// True for a `where` fill that excludes a key (see kExclusionFill).
 bool isExclusionFill(Value v) {
-  std::optional<double> fill = splatValue(v);
+  std::optional<double> fill = splatValueOf(v);
   return fill && *fill <= kExclusionFill;
 }
 
@@ -335,13 +335,13 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
     Value raw = scores;
     if (auto mul = scores.getDefiningOp<MulOp>()) {
       for (auto [r, c] : {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())})
-        if (std::optional<double> s = splatValue(c)) {
+        if (std::optional<double> s = splatValueOf(c)) {
           scale = *s;
           raw = r;
           break;
         }
     } else if (auto div = scores.getDefiningOp<DivOp>()) {
-      if (std::optional<double> d = splatValue(div.getRhs())) {
+      if (std::optional<double> d = splatValueOf(div.getRhs())) {
         scale = 1.0 / *d;
         raw = div.getLhs();
       }

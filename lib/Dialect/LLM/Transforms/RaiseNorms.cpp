@@ -68,7 +68,7 @@ std::optional<std::pair<Value, double>> rmsOfSum(Value sum, MissReason &why) {
   }
   why.note(4, "in mean(x^2) + eps, neither operand is an llm.reduce_mean");
   for (auto [m, e] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())}) {
-    std::optional<double> epsilon = splatValue(e);
+    std::optional<double> epsilon = splatValueOf(e);
     auto mean = m.getDefiningOp<ReduceMeanOp>();
     if (!mean)
       continue;
@@ -188,7 +188,7 @@ std::optional<std::pair<Value, double>> standardised(Value n, MissReason &why) {
   why.note(5, "in var(x) + eps, no operand is a mean over the last dimension (keep_dims) beside a "
               "constant eps");
   for (auto [v, e] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())}) {
-    std::optional<double> epsilon = splatValue(e);
+    std::optional<double> epsilon = splatValueOf(e);
     Value square = meanOfLast(v);
     if (!epsilon || !square)
       continue;

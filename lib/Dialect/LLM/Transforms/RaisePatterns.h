@@ -18,9 +18,6 @@
 
 namespace llmc::llm::raise {
 
-/// The value of a constant holding one value (any shape, all equal).
-std::optional<double> splatValue(mlir::Value value);
-
 /// The elements of an `llm.constant`, or of an `llm.weight` when
 /// `weightValues` has them; otherwise null.
 mlir::DenseElementsAttr valuesOf(mlir::Value value, const WeightValues &weightValues);

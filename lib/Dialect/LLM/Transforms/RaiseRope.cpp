@@ -70,7 +70,7 @@ struct RotaryFactors {
 std::pair<Value, std::optional<double>> splitMagnitude(Value v) {
   if (auto mul = v.getDefiningOp<MulOp>())
     for (auto [inner, k] : {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())})
-      if (std::optional<double> m = splatValue(k))
+      if (std::optional<double> m = splatValueOf(k))
         return {inner, m};
   return {v, std::nullopt};
 }

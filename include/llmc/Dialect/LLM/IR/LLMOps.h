@@ -37,6 +37,10 @@ namespace llmc::llm {
 /// Elementwise with numpy broadcasting: the result's dimension k reads each
 /// operand's dimension k - (result rank - operand rank).
 bool isBroadcastingElementwise(mlir::Operation *op);
+
+/// The value of `value` when an `llm.constant` splat defines it (a bool as
+/// 0 or 1), else none.
+std::optional<double> splatValueOf(mlir::Value value);
 } // namespace llmc::llm
 
 #endif // LLMC_DIALECT_LLM_IR_LLMOPS_H
