@@ -217,6 +217,10 @@ struct StaticShapesPass : public llmc::llm::impl::StaticShapesBase<StaticShapesP
         return function.emitError() << "past cache #" << i
                                     << " is never appended to, or along more than one axis or "
                                        "the batch; its sequence axis is not known";
+      if (!cache.isDynamicDim(0) && cache.getDimSize(0) != batch)
+        return function.emitError() << "past cache #" << i << " holds a batch of "
+                                    << cache.getDimSize(0) << "; batch = " << int64_t(batch)
+                                    << " does not fit it (the model was built for that batch)";
       CacheLayout layout;
       layout.seqAxis = *axis;
       layout.shape.assign(cache.getShape().begin(), cache.getShape().end());
