@@ -67,28 +67,12 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "models", "pytorch"))
 from runner import relative_error  # noqa: E402
 import hf_style  # noqa: E402
+from check_static_onnx import Checker, verbatim  # noqa: E402
 
 STEPS = 16
 TOLERANCE = 2e-2
 MARGIN = 1e-2
 MASSIVE_EVERY = 7  # make_checkpoint.py: table[::7, MASSIVE_CHANNEL] = MASSIVE_VALUE
-
-
-class Checker:
-    def __init__(self, label):
-        self.label = label
-        self.failures = 0
-
-    def report(self, ok, message):
-        self.failures += not ok
-        print(f"{'PASS' if ok else 'FAIL'}: {self.label} {message}", flush=True)
-        return ok
-
-
-def verbatim(stderr, lines=12):
-    text = [line for line in stderr.strip().splitlines() if line.strip()]
-    more = f"\n    ... ({len(text) - lines} more lines)" if len(text) > lines else ""
-    return "\n".join("    " + line[:300] for line in text[:lines]) + more
 
 
 def shown(command, work):
