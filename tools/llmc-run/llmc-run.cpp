@@ -97,6 +97,11 @@ cl::opt<std::string> npuCSV("npu-csv",
                            cl::desc("For an NPU artifact: write what each llm op's commands cost "
                                     "in the runs to this CSV file"),
                            cl::init(""), cl::cat(category));
+cl::opt<std::string> npuTrace("trace",
+                             cl::desc("For an NPU artifact: write the runs' commands as a "
+                                      "Perfetto/Chrome trace (JSON) to this file, a track per "
+                                      "unit"),
+                             cl::init(""), cl::cat(category));
 cl::opt<bool> plannedArena(
     "planned-arena",
     cl::desc("Run a program that carries a memory plan in the plan's bytes, every value at its "
@@ -246,7 +251,7 @@ int runArtifact() {
       llmc::npu::NPUProgram::load(modelPath);
   if (!program)
     return fail(BadInput, toString(program.takeError()));
-  if (!npuCSV.empty())
+  if (!npuCSV.empty() || !npuTrace.empty())
     (*program)->recordCommands();
   int status;
   if (generateCount > 0) {
@@ -281,15 +286,20 @@ int runArtifact() {
            << " inf\n";
     llmc::npu::printSummary(errs(), (*program)->artifact(), (*program)->statsPerProgram(), {});
   }
-  if (!npuCSV.empty()) {
-    std::vector<llmc::npu::RunStats::CommandCost> costs;
-    for (const auto &[name, stats] : (*program)->statsPerProgram())
-      costs.insert(costs.end(), stats.perCommand.begin(), stats.perCommand.end());
+  std::vector<llmc::npu::RunStats::CommandCost> costs;
+  for (const auto &[name, stats] : (*program)->statsPerProgram())
+    costs.insert(costs.end(), stats.perCommand.begin(), stats.perCommand.end());
+  for (const std::string &path : {std::string(npuCSV), std::string(npuTrace)}) {
+    if (path.empty())
+      continue;
     std::string error;
-    std::unique_ptr<ToolOutputFile> file = mlir::openOutputFile(npuCSV, &error);
+    std::unique_ptr<ToolOutputFile> file = mlir::openOutputFile(path, &error);
     if (!file)
       return fail(BadInput, error);
-    llmc::npu::writeCommandCSV(file->os(), (*program)->artifact(), costs);
+    if (path == npuCSV)
+      llmc::npu::writeCommandCSV(file->os(), (*program)->artifact(), costs);
+    else
+      llmc::npu::writeTrace(file->os(), (*program)->artifact(), costs);
     file->keep();
   }
   return status;

@@ -118,6 +118,9 @@ NPUProgram::call(llvm::StringRef name, llvm::ArrayRef<runtime::Tensor> inputs,
     error = {runtime::RunError::BadInput, llvm::toString(std::move(e))};
     return std::nullopt;
   }
+  // Each run follows the ones before on the session's timeline.
+  for (RunStats::CommandCost &cost : run.perCommand)
+    cost.runStart = total.cycles;
   for (RunStats *sum : {&total, &mine})
     sum->add(run, sum == &mine && record);
   std::vector<runtime::Tensor> outputs;

@@ -2,6 +2,7 @@
 #include "Report.h"
 
 #include <algorithm>
+#include <map>
 #include <cstdarg>
 #include <cstdio>
 
@@ -10,14 +11,18 @@ using namespace llmc::npu;
 
 namespace {
 
-/// printf into a string (columns of mixed types).
+/// printf into a string (columns of mixed types), of any length.
 __attribute__((format(printf, 1, 2))) std::string formatted(const char *format, ...) {
-  char buffer[512];
   va_list args;
   va_start(args, format);
-  vsnprintf(buffer, sizeof buffer, format, args);
+  va_list again;
+  va_copy(again, args);
+  int length = vsnprintf(nullptr, 0, format, args);
   va_end(args);
-  return buffer;
+  std::string out(std::max(length, 0), '\0');
+  vsnprintf(out.data(), out.size() + 1, format, again);
+  va_end(again);
+  return out;
 }
 
 int64_t viewEnd(const npub::View *view) {
@@ -189,4 +194,59 @@ void npu::writeCommandCSV(llvm::raw_ostream &os, const Artifact &artifact,
                                       : 0.0)
        << "\n";
   }
+}
+
+void npu::writeTrace(llvm::raw_ostream &os, const Artifact &artifact,
+                     const std::vector<RunStats::CommandCost> &costs) {
+  const Description &d = artifact.description();
+  // Tracks: DMA engines first, then the matrix, vector and scalar units.
+  auto track = [&](const npub::Command &c) -> int64_t {
+    switch (c.unit()) {
+    case npub::Unit::DMA: return c.engine();
+    case npub::Unit::Matrix: return d.dmaEngines;
+    case npub::Unit::Vector: return d.dmaEngines + 1;
+    case npub::Unit::Scalar: return d.dmaEngines + 2;
+    }
+    return 0;
+  };
+  auto escaped = [](llvm::StringRef text) {
+    std::string out;
+    for (char c : text) {
+      if (c == '"' || c == '\\')
+        out += '\\';
+      if (static_cast<unsigned char>(c) >= 0x20)
+        out += c;
+    }
+    return out;
+  };
+  double perMicrosecond = d.clockMHz;
+  os << "{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n";
+  os << formatted("{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": 0, "
+                  "\"args\": {\"name\": \"NPU %s\"}}",
+                  escaped(d.name).c_str());
+  for (int64_t unit = 0; unit < d.dmaEngines + 3; ++unit) {
+    std::string name = unit < d.dmaEngines ? "dma" + std::to_string(unit)
+                       : unit == d.dmaEngines ? "matrix"
+                       : unit == d.dmaEngines + 1 ? "vector"
+                                                  : "scalar";
+    os << formatted(",\n{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": %lld, "
+                    "\"args\": {\"name\": \"%s\"}}",
+                    static_cast<long long>(unit), name.c_str());
+  }
+  for (const RunStats::CommandCost &c : costs) {
+    const npub::Command *command = c.program->commands()->Get(c.index);
+    std::string source = command->source() ? command->source()->str() : "";
+    std::string name = source.substr(0, source.find(' '));
+    if (name.empty())
+      name = "command";
+    os << formatted(",\n{\"name\": \"%s\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": 1, "
+                    "\"tid\": %lld, \"ts\": %.4f, \"dur\": %.4f, \"args\": {\"command\": %u, "
+                    "\"source\": \"%s\", \"dram_bytes\": %lld, \"macs\": %lld}}",
+                    escaped(name).c_str(), escaped(c.program->name()->str()).c_str(),
+                    static_cast<long long>(track(*command)),
+                    double(c.runStart + c.start) / perMicrosecond,
+                    double(c.end - c.start) / perMicrosecond, c.index, escaped(source).c_str(),
+                    static_cast<long long>(c.dramBytes), static_cast<long long>(c.macs));
+  }
+  os << "\n]}\n";
 }

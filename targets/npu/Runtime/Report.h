@@ -45,6 +45,13 @@ void printSummary(llvm::raw_ostream &os, const Artifact &artifact,
 void writeCommandCSV(llvm::raw_ostream &os, const Artifact &artifact,
                      const std::vector<RunStats::CommandCost> &costs);
 
+/// `costs` as a Chrome/Perfetto trace (JSON trace event format): one track
+/// per unit (each DMA engine, matrix, vector, scalar), one complete event
+/// per command named after the llm op it came from, in microseconds of
+/// the device's clock, runs one after another.
+void writeTrace(llvm::raw_ostream &os, const Artifact &artifact,
+                const std::vector<RunStats::CommandCost> &costs);
+
 } // namespace llmc::npu
 
 #endif // LLMC_TARGETS_NPU_RUNTIME_REPORT_H

@@ -777,7 +777,8 @@ private:
     if (stats.recordCommands) {
       auto [M, N, K] = work.shape;
       stats.perCommand.push_back({program, i, start, end, work.dramBytes,
-                                  c.operation_type() == npub::Operation::MatMul ? M * N * K : 0});
+                                  c.operation_type() == npub::Operation::MatMul ? M * N * K : 0,
+                                  0});
     }
     stats.busy[unitName(unit)] = later(stats.busy[unitName(unit)], end - start);
     runEnd = std::max(runEnd, end);

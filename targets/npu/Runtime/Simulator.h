@@ -50,7 +50,10 @@ struct RunStats {
   struct CommandCost {
     const npub::Program *program;
     uint32_t index;
+    /// Cycles from the start of its run.
     int64_t start, end, dramBytes, macs;
+    /// Cycles of the runs before its run (a session's timeline).
+    int64_t runStart = 0;
   };
   bool recordCommands = false;
   std::vector<CommandCost> perCommand;
