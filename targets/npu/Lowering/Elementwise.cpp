@@ -37,13 +37,17 @@ LogicalResult overTiles(Lowering &l, Operation *op, View dst, ArrayRef<View> src
   SmallVector<View> views{dst};
   views.append(srcs.begin(), srcs.end());
   View probe = View::dense(npub::Memory::SRAM, 0, tempType, {1});
-  bool fits = forEachTile(l, views, wholeDims, temps * probe.elementBytes(),
-                          [&](ArrayRef<View> tiles) {
-                            SmallVector<View> t;
-                            for (int i = 0; i < temps; ++i)
-                              t.push_back(*l.em.allocate(tempType, tiles[0].shape));
-                            body(tiles[0], tiles.drop_front(), t);
-                          });
+  // A row kernel holds up to two statistics per row (f32 at most), each
+  // with a converted copy.
+  bool fits = forEachTile(
+      l, views, wholeDims, temps * probe.elementBytes(),
+      [&](ArrayRef<View> tiles) {
+        SmallVector<View> t;
+        for (int i = 0; i < temps; ++i)
+          t.push_back(l.em.allocate(tempType, tiles[0].shape));
+        body(tiles[0], tiles.drop_front(), t);
+      },
+      wholeDims > 0 ? 16 : 0);
   if (!fits)
     return op->emitError() << "a row of this op does not fit the NPU's SRAM workspace ("
                            << l.em.workspaceFree() << " bytes)";
@@ -221,7 +225,7 @@ LogicalResult lowerRMSNorm(Lowering &l, RMSNormOp op) {
   // Temps: the squares (in the statistics' type), and a column for them.
   return overTiles(l, op, dst, {x, w}, 1, statType, 1,
                    [&](const View &d, ArrayRef<View> s, ArrayRef<View> t) {
-                     View stat = *l.em.allocate(statType, rowStat(d).shape);
+                     View stat = l.em.allocate(statType, rowStat(d).shape);
                      View squares = t[0];
                      if (wide) {
                        l.em.vector("convert", squares, {s[0]});
@@ -233,7 +237,7 @@ LogicalResult lowerRMSNorm(Lowering &l, RMSNormOp op) {
                      inverseRoot(l.em, stat, D, eps);
                      View inverse = stat;
                      if (wide) {
-                       inverse = *l.em.allocate(dst.type, rowStat(d).shape);
+                       inverse = l.em.allocate(dst.type, rowStat(d).shape);
                        l.em.vector("convert", inverse, {stat});
                      }
                      l.em.vector("mul", d, {s[0], inverse.broadcastTo(d.shape)});
@@ -253,8 +257,8 @@ LogicalResult lowerLayerNorm(Lowering &l, LayerNormOp op) {
   Type statType = wide ? Type(Builder(op.getContext()).getF32Type()) : dst.type;
   return overTiles(l, op, dst, srcs, 2, statType, 1,
                    [&](const View &d, ArrayRef<View> s, ArrayRef<View> t) {
-                     View mean = *l.em.allocate(statType, rowStat(d).shape);
-                     View var = *l.em.allocate(statType, rowStat(d).shape);
+                     View mean = l.em.allocate(statType, rowStat(d).shape);
+                     View var = l.em.allocate(statType, rowStat(d).shape);
                      View input = s[0];
                      if (wide) {
                        l.em.vector("convert", t[1], {s[0]});
@@ -294,7 +298,7 @@ SmallVector<int64_t> reducedLast(int64_t rank, ArrayRef<int64_t> dims) {
 
 /// A softmax row: max, exp(x - max), its sum, and the quotient.
 void softmaxRows(Emitter &em, const View &d, const View &x, const View &t) {
-  View stat = *em.allocate(d.type, rowStat(d).shape);
+  View stat = em.allocate(d.type, rowStat(d).shape);
   em.reduce("max", x, stat);
   em.vector("sub", t, {x, stat.broadcastTo(d.shape)});
   em.vector("exp", t, {t});
@@ -354,7 +358,7 @@ LogicalResult lowerReduction(Lowering &l, Op op, StringRef kind) {
                             out.shape.back() = 1;
                             View in = tiles[1];
                             if (isMin) {
-                              View t = *l.em.allocate(in.type, in.shape);
+                              View t = l.em.allocate(in.type, in.shape);
                               l.em.vector("mul", t, {in}, -1.0);
                               in = t;
                             }

@@ -505,13 +505,15 @@ int Emitter::allocateRegister() {
   return r;
 }
 
-std::optional<View> Emitter::allocate(Type type, ArrayRef<int64_t> shape) {
-  View v = View::dense(npub::Memory::SRAM, 0, type, shape);
+View Emitter::allocate(Type type, ArrayRef<int64_t> shape) {
+  View v = View::dense(npub::Memory::SRAM, begin, type, shape);
   int64_t bytes = std::max<int64_t>(v.count() * v.elementBytes(), 1);
   // 64-byte aligned, as the memory plan aligns.
   int64_t at = (next + 63) / 64 * 64;
-  if (at + bytes > end)
-    return std::nullopt;
+  if (at + bytes > end) {
+    overflowed = true;
+    return v;
+  }
   v.offset = at;
   next = at + bytes;
   peak = std::max(peak, next);

@@ -125,9 +125,13 @@ public:
   /// A free register (they are reused round robin; the waits order a
   /// reuse after the commands that read the old value).
   int allocateRegister();
-  /// Workspace bytes for a dense `shape` of `type`; null when they do not
-  /// fit. Workspace is handed out from a mark the kernel resets.
-  std::optional<View> allocate(mlir::Type type, llvm::ArrayRef<int64_t> shape);
+  /// Workspace bytes for a dense `shape` of `type`, handed out from a mark
+  /// the kernel resets. When they do not fit, the emitter is `exhausted()`
+  /// (the lowering then fails at the op) and the view is a placeholder.
+  View allocate(mlir::Type type, llvm::ArrayRef<int64_t> shape);
+  /// Whether an allocation did not fit since the last `clearExhausted()`.
+  bool exhausted() const { return overflowed; }
+  void clearExhausted() { overflowed = false; }
   int64_t workspaceMark() const { return next; }
   void resetWorkspace(int64_t mark) { next = mark; }
   int64_t workspaceFree() const { return end - next; }
@@ -155,6 +159,7 @@ private:
   mlir::Location loc;
   int64_t begin, end, next, peak;
   int nextRegister = 0, nextEngine = 0;
+  bool overflowed = false;
 
   // The waits: each command's vector clock (per unit, the latest command
   // of that unit it comes after) and the shadow of who touched what.

@@ -25,9 +25,15 @@ LogicalResult lowering::lowerOp(Lowering &l, Operation *op) {
   // The commands name the op they came from (reports group by it).
   l.em.setLocation(NameLoc::get(StringAttr::get(op->getContext(), op->getName().getStringRef()),
                                 op->getLoc()));
+  l.em.clearExhausted();
   for (auto family : {lowerMovement, lowerElementwise, lowerMatrix})
-    if (std::optional<LogicalResult> done = family(l, op))
+    if (std::optional<LogicalResult> done = family(l, op)) {
+      if (succeeded(*done) && l.em.exhausted())
+        // A kernel sized a tile wrong: an error, never a view past the SRAM.
+        return op->emitError() << "this op's tiles do not fit the NPU's SRAM workspace ("
+                               << l.em.workspaceEnd() - l.em.workspaceMark() << " bytes)";
       return *done;
+    }
   return op->emitError() << "the NPU has no lowering for '" << op->getName()
                          << "' (docs/npu.md lists the ops each family lowers)";
 }
@@ -42,7 +48,8 @@ static View compact(const View &v) {
 }
 
 bool lowering::forEachTile(Lowering &l, ArrayRef<View> views, int64_t wholeDims,
-                           int64_t tempsPerElement, function_ref<void(ArrayRef<View>)> body) {
+                           int64_t tempsPerElement, function_ref<void(ArrayRef<View>)> body,
+                           int64_t tempsPerRow) {
   Emitter &em = l.em;
   int64_t base = em.workspaceMark();
   int64_t perElement = tempsPerElement;
@@ -72,7 +79,7 @@ bool lowering::forEachTile(Lowering &l, ArrayRef<View> views, int64_t wholeDims,
       }
       // Broadcast dimensions are copied once and read repeatedly.
       View small = compact(v);
-      View staged = *em.allocate(v.type, small.shape);
+      View staged = em.allocate(v.type, small.shape);
       if (i > 0)
         em.copy(small, staged);
       inSRAM.push_back(staged.broadcastTo(v.shape));
@@ -87,9 +94,13 @@ bool lowering::forEachTile(Lowering &l, ArrayRef<View> views, int64_t wholeDims,
       out.push_back(v.slice(dim, start, size));
     return out;
   };
+  // A tile's bytes: per element, and per row of its last dimension.
+  int64_t rowLength = std::max<int64_t>(1, views.front().shape.empty() ? 1
+                                                                        : views.front().shape.back());
+  auto bytesFor = [&](int64_t count) { return count * perElement + count / rowLength * tempsPerRow; };
   std::function<bool(ArrayRef<View>, int64_t)> go = [&](ArrayRef<View> vs, int64_t dim) {
     int64_t count = vs.front().count();
-    if (count * perElement <= half) {
+    if (bytesFor(count) <= half) {
       run(vs);
       return true;
     }
@@ -97,8 +108,8 @@ bool lowering::forEachTile(Lowering &l, ArrayRef<View> views, int64_t wholeDims,
       return false;
     int64_t extent = vs.front().shape[dim];
     int64_t inner = count / std::max<int64_t>(extent, 1);
-    if (inner * perElement <= half) {
-      int64_t chunk = half / (inner * perElement);
+    if (bytesFor(inner) <= half) {
+      int64_t chunk = half / bytesFor(inner);
       for (int64_t i = 0; i < extent; i += chunk)
         run(sliced(vs, dim, i, std::min(chunk, extent - i)));
       return true;

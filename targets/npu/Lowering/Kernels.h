@@ -63,13 +63,15 @@ std::optional<mlir::LogicalResult> lowerMovement(Lowering &l, mlir::Operation *o
 /// destination), each tile in SRAM: operands outside the SRAM are copied in
 /// (through the workspace), a destination outside it is written back after.
 /// The last `wholeDims` dimensions are never split (a row a kernel reduces).
-/// `tempsPerElement`: workspace bytes `body` needs per element of a tile.
+/// `tempsPerElement`: workspace bytes `body` needs per element of a tile,
+/// `tempsPerRow` per row of its last dimension (row statistics).
 /// Tiles alternate between two halves of the workspace, so that the copies
 /// of one overlap the computation of the other. Fails (false) when one
 /// unsplittable tile does not fit.
 bool forEachTile(Lowering &l, llvm::ArrayRef<View> views, int64_t wholeDims,
                  int64_t tempsPerElement,
-                 llvm::function_ref<void(llvm::ArrayRef<View> tiles)> body);
+                 llvm::function_ref<void(llvm::ArrayRef<View> tiles)> body,
+                 int64_t tempsPerRow = 0);
 
 } // namespace llmc::npu::lowering
 

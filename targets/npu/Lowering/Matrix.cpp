@@ -93,7 +93,7 @@ bool gemm(Lowering &l, const View &a, const View &b, bool transposeB, const View
       return false;
   }
   auto slots = [&](Type type, ArrayRef<int64_t> shape) {
-    std::array<View, 2> s{*em.allocate(type, shape), *em.allocate(type, shape)};
+    std::array<View, 2> s{em.allocate(type, shape), em.allocate(type, shape)};
     return s;
   };
   Builder builder(em.context());
@@ -228,14 +228,24 @@ bool attendGroup(Lowering &l, const AttentionTile &g, double scale) {
   while (sT > 16 && 2 * sT * (Dk + Dv) * 2 > budget / 4)
     sT = ceilDiv(sT, 2);
   // Rows of a tile: whole heads while they fit, else query rows of one.
-  int64_t perRow = S * (2 + 1 + (f32 ? 4 : 0)) + Dv * (f32 ? 4 + 2 : 2) + 4;
+  // Per row, what the tile allocates: the query when it is not in SRAM, the
+  // scores (and their f32 sums), the mask when it is not in SRAM and its
+  // inverse, the statistic, the output accumulator.
+  bool qInSRAM = g.q.memory == npub::Memory::SRAM;
+  bool maskInSRAM = !g.mask || g.mask->memory == npub::Memory::SRAM;
+  int64_t maskBytes = g.mask ? View::dense(npub::Memory::SRAM, 0, g.mask->type, {1}).elementBytes()
+                             : 0;
+  bool boolMask = g.mask && g.mask->type.isInteger(1);
+  int64_t perRow = (qInSRAM ? 0 : Dk * 2) + S * (2 + (f32 ? 4 : 0)) +
+                   (maskInSRAM ? 0 : S * maskBytes) + (boolMask ? S : 0) + 2 +
+                   Dv * (f32 ? 4 + 2 : 2);
   int64_t rowsBudget = (budget - 2 * sT * (Dk + Dv) * 2) / perRow;
   if (rowsBudget < 1)
     return false;
   int64_t hT = std::max<int64_t>(1, std::min(H, rowsBudget / T));
   int64_t tT = hT > 1 || rowsBudget >= T ? T : rowsBudget;
-  std::array<View, 2> kSlots{*em.allocate(f16, {sT, Dk}), *em.allocate(f16, {sT, Dk})};
-  std::array<View, 2> vSlots{*em.allocate(f16, {sT, Dv}), *em.allocate(f16, {sT, Dv})};
+  std::array<View, 2> kSlots{em.allocate(f16, {sT, Dk}), em.allocate(f16, {sT, Dk})};
+  std::array<View, 2> vSlots{em.allocate(f16, {sT, Dv}), em.allocate(f16, {sT, Dv})};
   int64_t tileMark = em.workspaceMark();
   int turn = 0;
   for (int64_t h0 = 0; h0 < H; h0 += hT) {
@@ -246,13 +256,13 @@ bool attendGroup(Lowering &l, const AttentionTile &g, double scale) {
       em.resetWorkspace(tileMark);
       View q3 = g.q.slice(0, h0, ht).slice(1, t0, tt);
       std::optional<View> q = q3.reshape({rows, Dk});
-      View qTile = *em.allocate(f16, {rows, Dk});
       if (!q || q->memory != npub::Memory::SRAM) {
+        View qTile = em.allocate(f16, {rows, Dk});
         em.copy(q3, *qTile.reshape(q3.shape));
         q = qTile;
       }
-      View scores = *em.allocate(f16, {rows, S});
-      View scoresAcc = f32 ? *em.allocate(acc, {rows, S}) : scores;
+      View scores = em.allocate(f16, {rows, S});
+      View scoresAcc = f32 ? em.allocate(acc, {rows, S}) : scores;
       for (int64_t s0 = 0; s0 < S; s0 += sT) {
         int64_t st = std::min(sT, S - s0);
         View kTile = staged(em, g.k.slice(0, s0, st), kSlots[turn ^= 1]);
@@ -265,14 +275,14 @@ bool attendGroup(Lowering &l, const AttentionTile &g, double scale) {
       View scores3 = *scores.reshape({ht, tt, S});
       if (g.mask) {
         View m = g.mask->slice(0, h0, ht).slice(1, t0, tt);
-        View mTile = *em.allocate(m.type, {ht, tt, S});
         if (m.memory != npub::Memory::SRAM) {
+          View mTile = em.allocate(m.type, {ht, tt, S});
           em.copy(m, mTile);
           m = mTile;
         }
         if (m.type.isInteger(1)) {
           // Masked-out scores are -inf: their probability is 0.
-          View masked = *em.allocate(i1, {ht, tt, S});
+          View masked = em.allocate(i1, {ht, tt, S});
           em.vector("compare", masked, {m}, 0.0, -1, "eq");
           em.vector("select", scores3, {masked, scores3}, -INFINITY);
         } else {
@@ -280,7 +290,7 @@ bool attendGroup(Lowering &l, const AttentionTile &g, double scale) {
         }
       }
       // The softmax of each row.
-      View stat = *em.allocate(f16, {rows, 1});
+      View stat = em.allocate(f16, {rows, 1});
       em.reduce("max", scores, stat);
       em.vector("sub", scores, {scores, stat.broadcastTo({rows, S})});
       em.vector("exp", scores, {scores});
@@ -290,7 +300,7 @@ bool attendGroup(Lowering &l, const AttentionTile &g, double scale) {
       View out3 = g.out.slice(0, h0, ht).slice(1, t0, tt);
       std::optional<View> out = out3.reshape({rows, Dv});
       bool direct = out && out->memory == npub::Memory::SRAM && !f32;
-      View accTile = direct ? *out : *em.allocate(acc, {rows, Dv});
+      View accTile = direct ? *out : em.allocate(acc, {rows, Dv});
       for (int64_t s0 = 0; s0 < S; s0 += sT) {
         int64_t st = std::min(sT, S - s0);
         View vTile = staged(em, g.v.slice(0, s0, st), vSlots[turn ^= 1]);
@@ -300,7 +310,7 @@ bool attendGroup(Lowering &l, const AttentionTile &g, double scale) {
         View result = accTile;
         if (f32) {
           bool intoOut = out && out->memory == npub::Memory::SRAM;
-          result = intoOut ? *out : *em.allocate(f16, {rows, Dv});
+          result = intoOut ? *out : em.allocate(f16, {rows, Dv});
           em.vector("convert", result, {accTile});
           if (intoOut)
             continue;
@@ -381,7 +391,7 @@ LogicalResult lowerMLA(Lowering &l, MLAAttentionOp op) {
       std::optional<View> keys = em.allocate(f16, {S, Dk});
       std::optional<View> values = em.allocate(f16, {S, Dv});
       std::optional<View> query = em.allocate(f16, {1, T, Dk});
-      if (!keys || !values || !query)
+      if (em.exhausted())
         return fail();
       View c = matrix(latent.slice(0, b, 1).slice(1, 0, 1), 2); // [S, R]
       View wk = w.slice(0, h * (Dn + Dv), Dn), wv = w.slice(0, h * (Dn + Dv) + Dn, Dv);

@@ -91,13 +91,18 @@ std::optional<int> loadElement(Lowering &l, Operation *op, Value value, int64_t 
   at.reg = v.reg;
   at.scale = v.scale;
   if (at.memory != npub::Memory::IO && at.memory != npub::Memory::SRAM) {
-    std::optional<View> staged = l.em.allocate(v.type, {1});
-    if (!staged) {
+    // Eight bytes of workspace, given back at once: the waits order their
+    // next writer after the load.
+    int64_t mark = l.em.workspaceMark();
+    View staged = l.em.allocate(v.type, {1});
+    if (l.em.exhausted()) {
       op->emitError() << "no SRAM left to read a run-time index through";
       return std::nullopt;
     }
-    l.em.copy(at, *staged);
-    at = *staged;
+    l.em.copy(at, staged);
+    int reg = l.em.load(staged);
+    l.em.resetWorkspace(mark);
+    return reg;
   }
   return l.em.load(at);
 }
@@ -197,6 +202,9 @@ LogicalResult lowerGather(Lowering &l, GatherOp op) {
       l.em.scalar("min", t, t, -1, 1);
       l.em.scalar("mul", t, t, -1, n);
       l.em.scalar("add", *r, *r, t, 0);
+      // Inside the input whatever the index (see the embedding).
+      l.em.scalar("max", *r, *r, -1, 0);
+      l.em.scalar("min", *r, *r, -1, n - 1);
       src = src.withRegister(*r, rowBytes);
     }
     l.em.copy(src, to->slice(1, k, 1));
@@ -216,6 +224,10 @@ LogicalResult lowerEmbedding(Lowering &l, EmbeddingOp op) {
     std::optional<int> id = loadElement(l, op, op.getIds(), t);
     if (!id)
       return failure();
+    // The NPU cannot fail a run: an id outside the table reads its nearest
+    // row, never other bytes (the runtime refuses such ids before a run).
+    l.em.scalar("max", *id, *id, -1, 0);
+    l.em.scalar("min", *id, *id, -1, table.shape[0] - 1);
     l.em.copy(row.withRegister(*id, table.strides[0] * table.elementBytes()),
               rows->slice(0, t, 1));
   }
@@ -283,7 +295,7 @@ LogicalResult lowerRope(Lowering &l, RopeOp op) {
   SmallVector<std::optional<View>> temps;
   for (int i = 0; i < 4; ++i)
     temps.push_back(em.allocate(f16, {B, H, S, half}));
-  if (!cosTile || !sinTile || !in || !out || llvm::any_of(temps, [](auto &t) { return !t; }))
+  if (em.exhausted())
     return op.emitError() << "this RoPE does not fit the NPU's SRAM workspace";
   if (!sameView(*in, x))
     em.copy(x, *in);

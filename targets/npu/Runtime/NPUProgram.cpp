@@ -106,6 +106,23 @@ NPUProgram::call(llvm::StringRef name, llvm::ArrayRef<runtime::Tensor> inputs,
                                                 " takes " + t.name()->str()};
       return std::nullopt;
     }
+    // A prefill or decode program's token ids index the vocabulary (the
+    // logits' width): the device would read the nearest row of another.
+    std::string phase = program->phase() ? program->phase()->str() : "";
+    if (i == 0 && (phase == "prefill" || phase == "decode") && !inputs[i].isFloat() &&
+        program->outputs() && program->outputs()->size() > 0) {
+      const auto *logits = program->outputs()->Get(0)->shape();
+      int64_t vocabulary = logits && logits->size() ? logits->Get(logits->size() - 1) : 0;
+      for (int64_t k = 0; k < inputs[i].size(); ++k) {
+        int64_t id = inputs[i].ints()[k];
+        if (id < 0 || id >= vocabulary) {
+          error = {runtime::RunError::BadInput,
+                   "token id " + std::to_string(id) + " is outside the vocabulary [0, " +
+                       std::to_string(vocabulary) + ")"};
+          return std::nullopt;
+        }
+      }
+    }
     std::vector<char> bytes = inputs[i].toBytes(spec.dtype);
     llvm::MutableArrayRef<uint8_t> memory = machine->memory(t.address()->memory());
     std::memcpy(memory.data() + t.address()->offset(), bytes.data(), bytes.size());

@@ -187,7 +187,10 @@ void npu::writeCommandCSV(llvm::raw_ostream &os, const Artifact &artifact,
       return static_cast<long long>(it == r.busy.end() ? 0 : it->second);
     };
     int64_t matrix = busy("matrix");
-    os << key.first << ",\"" << key.second << "\"," << r.commands << "," << busy("dma") << ","
+    std::string source;
+    for (char c : key.second)
+      source += c == '"' ? std::string("\"\"") : std::string(1, c);
+    os << key.first << ",\"" << source << "\"," << r.commands << "," << busy("dma") << ","
        << matrix << "," << busy("vector") << "," << busy("scalar") << "," << r.first << ","
        << r.last << "," << r.dramBytes << "," << r.macs << ","
        << formatted("%.4f", matrix ? double(r.macs) / (double(matrix) * double(d.macsPerCycle()))
