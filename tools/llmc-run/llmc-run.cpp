@@ -251,7 +251,7 @@ int runArtifact() {
       llmc::npu::NPUProgram::load(modelPath);
   if (!program)
     return fail(BadInput, toString(program.takeError()));
-  if (!npuCSV.empty() || !npuTrace.empty())
+  if (npuStats || !npuCSV.empty() || !npuTrace.empty())
     (*program)->recordCommands();
   int status;
   if (generateCount > 0) {
@@ -289,6 +289,8 @@ int runArtifact() {
   std::vector<llmc::npu::RunStats::CommandCost> costs;
   for (const auto &[name, stats] : (*program)->statsPerProgram())
     costs.insert(costs.end(), stats.perCommand.begin(), stats.perCommand.end());
+  if (npuStats)
+    llmc::npu::printOpTable(errs(), (*program)->artifact(), costs, 12);
   for (const std::string &path : {std::string(npuCSV), std::string(npuTrace)}) {
     if (path.empty())
       continue;

@@ -1,6 +1,8 @@
 //===- Report.cpp - what an NPU artifact costs, as tables -----------------===//
 #include "Report.h"
 
+#include "llvm/Support/Path.h"
+
 #include <algorithm>
 #include <map>
 #include <cstdarg>
@@ -146,30 +148,59 @@ void npu::printSummary(llvm::raw_ostream &os, const Artifact &artifact,
         "DRAM reads when they do not fit the SRAM)\n";
 }
 
-void npu::writeCommandCSV(llvm::raw_ostream &os, const Artifact &artifact,
-                          const std::vector<RunStats::CommandCost> &costs) {
-  const Description &d = artifact.description();
-  struct Row {
-    int64_t commands = 0, first = -1, last = 0, dramBytes = 0, macs = 0;
-    std::map<std::string, int64_t> busy;
-  };
-  // (program, source) in the order first met.
-  std::vector<std::pair<std::string, std::string>> order;
-  std::map<std::pair<std::string, std::string>, Row> rows;
+namespace {
+
+/// Costs summed per (program, llm op source), in the order first met.
+struct OpRow {
+  std::string program, source;
+  int64_t commands = 0, first = -1, last = 0, dramBytes = 0, macs = 0, elements = 0;
+  std::map<std::string, int64_t> busy;
+
+  int64_t busyOf(const char *unit) const {
+    auto it = busy.find(unit);
+    return it == busy.end() ? 0 : it->second;
+  }
+  int64_t busyTotal() const {
+    int64_t n = 0;
+    for (const auto &[unit, cycles] : busy)
+      n += cycles;
+    return n;
+  }
+  /// Its busiest unit kind's cycles: the time the op needs at the least.
+  int64_t critical() const {
+    int64_t n = 0;
+    for (const auto &[unit, cycles] : busy)
+      n = std::max(n, cycles);
+    return n;
+  }
+  /// The fewest cycles the device could take for this op's work.
+  double bound(const Description &d) const {
+    return std::max({double(macs) / double(d.macsPerCycle()),
+                     double(dramBytes) / d.dramBytesPerCycle(),
+                     double(elements) / double(d.vectorLanes)});
+  }
+};
+
+std::vector<OpRow> rowsOf(const std::vector<RunStats::CommandCost> &costs) {
+  std::vector<OpRow> rows;
+  std::map<std::pair<std::string, std::string>, size_t> index;
   for (const RunStats::CommandCost &c : costs) {
     const npub::Command *command = c.program->commands()->Get(c.index);
     std::string source = command->source() ? command->source()->str() : "";
-    std::pair<std::string, std::string> key{c.program->name()->str(), source};
-    auto [it, added] = rows.try_emplace(key);
-    if (added)
-      order.push_back(key);
-    Row &r = it->second;
+    auto [it, added] = index.try_emplace({c.program->name()->str(), source}, rows.size());
+    if (added) {
+      rows.emplace_back();
+      rows.back().program = c.program->name()->str();
+      rows.back().source = source;
+    }
+    OpRow &r = rows[it->second];
     ++r.commands;
     r.first = r.first < 0 ? c.start : std::min(r.first, c.start);
     r.last = std::max(r.last, c.end);
     r.dramBytes += c.dramBytes;
     r.macs += c.macs;
-    std::string unit;
+    r.elements += command->unit() == npub::Unit::Vector ? c.elements : 0;
+    const char *unit = "scalar";
     switch (command->unit()) {
     case npub::Unit::DMA: unit = "dma"; break;
     case npub::Unit::Matrix: unit = "matrix"; break;
@@ -178,24 +209,61 @@ void npu::writeCommandCSV(llvm::raw_ostream &os, const Artifact &artifact,
     }
     r.busy[unit] += c.end - c.start;
   }
+  return rows;
+}
+
+} // namespace
+
+void npu::writeCommandCSV(llvm::raw_ostream &os, const Artifact &artifact,
+                          const std::vector<RunStats::CommandCost> &costs) {
+  const Description &d = artifact.description();
   os << "program,source,commands,dma_cycles,matrix_cycles,vector_cycles,scalar_cycles,"
-        "first_start,last_end,dram_bytes,macs,matrix_utilisation\n";
-  for (const auto &key : order) {
-    const Row &r = rows[key];
-    auto busy = [&](const char *u) {
-      auto it = r.busy.find(u);
-      return static_cast<long long>(it == r.busy.end() ? 0 : it->second);
-    };
-    int64_t matrix = busy("matrix");
+        "first_start,last_end,dram_bytes,macs,matrix_utilisation,vector_elements,bound_cycles\n";
+  for (const OpRow &r : rowsOf(costs)) {
     std::string source;
-    for (char c : key.second)
+    for (char c : r.source)
       source += c == '"' ? std::string("\"\"") : std::string(1, c);
-    os << key.first << ",\"" << source << "\"," << r.commands << "," << busy("dma") << ","
-       << matrix << "," << busy("vector") << "," << busy("scalar") << "," << r.first << ","
-       << r.last << "," << r.dramBytes << "," << r.macs << ","
+    int64_t matrix = r.busyOf("matrix");
+    os << r.program << ",\"" << source << "\"," << r.commands << "," << r.busyOf("dma") << ","
+       << matrix << "," << r.busyOf("vector") << "," << r.busyOf("scalar") << "," << r.first
+       << "," << r.last << "," << r.dramBytes << "," << r.macs << ","
        << formatted("%.4f", matrix ? double(r.macs) / (double(matrix) * double(d.macsPerCycle()))
-                                      : 0.0)
-       << "\n";
+                                  : 0.0)
+       << "," << r.elements << "," << formatted("%.0f", r.bound(d)) << "\n";
+  }
+}
+
+void npu::printOpTable(llvm::raw_ostream &os, const Artifact &artifact,
+                       const std::vector<RunStats::CommandCost> &costs, size_t top) {
+  const Description &d = artifact.description();
+  std::vector<OpRow> rows = rowsOf(costs);
+  std::stable_sort(rows.begin(), rows.end(), [](const OpRow &a, const OpRow &b) {
+    return a.busyTotal() > b.busyTotal();
+  });
+  int64_t all = 0;
+  for (const OpRow &r : rows)
+    all += r.busyTotal();
+  os << "  llm ops by busy cycles (all runs; bound: the op's MACs, DRAM bytes or vector elements "
+        "at the device's rate; x: its busiest unit's cycles over the bound):\n";
+  os << formatted("  %-11s %-44s %6s %7s %11s %11s %11s %11s %10s %6s\n", "program", "op",
+                  "share", "cmds", "dma", "matrix", "vector", "DRAM", "bound", "x");
+  for (size_t i = 0; i < rows.size() && i < top; ++i) {
+    const OpRow &r = rows[i];
+    // "llm.linear model.mlir:76": the op and its file's name.
+    llvm::StringRef full(r.source);
+    auto [op, place] = full.split(' ');
+    std::string source = (op + " " + llvm::sys::path::filename(place)).str();
+    if (source.size() > 44)
+      source = source.substr(0, 41) + "...";
+    double bound = r.bound(d);
+    os << formatted("  %-11s %-44s %5.1f%% %7lld %11lld %11lld %11lld %11lld %10.0f %6.2f\n",
+                    r.program.c_str(), source.c_str(),
+                    all ? 100.0 * double(r.busyTotal()) / double(all) : 0.0,
+                    static_cast<long long>(r.commands), static_cast<long long>(r.busyOf("dma")),
+                    static_cast<long long>(r.busyOf("matrix")),
+                    static_cast<long long>(r.busyOf("vector")),
+                    static_cast<long long>(r.dramBytes), bound,
+                    bound > 0 ? double(r.critical()) / bound : 0.0);
   }
 }
 

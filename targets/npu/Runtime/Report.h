@@ -45,6 +45,14 @@ void printSummary(llvm::raw_ostream &os, const Artifact &artifact,
 void writeCommandCSV(llvm::raw_ostream &os, const Artifact &artifact,
                      const std::vector<RunStats::CommandCost> &costs);
 
+/// The `top` llm ops of `costs` that take the most time (busy cycles of
+/// their commands, all units), per program, as Vela's per-layer table:
+/// commands, busy cycles per unit kind, DRAM bytes, MACs, the op's bound
+/// (max of its MACs at the array's rate, its DRAM bytes at the port's, its
+/// vector elements at the lanes') and time over bound.
+void printOpTable(llvm::raw_ostream &os, const Artifact &artifact,
+                  const std::vector<RunStats::CommandCost> &costs, size_t top);
+
 /// `costs` as a Chrome/Perfetto trace (JSON trace event format): one track
 /// per unit (each DMA engine, matrix, vector, scalar), one complete event
 /// per command named after the llm op it came from, in microseconds of

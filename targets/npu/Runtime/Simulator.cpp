@@ -778,7 +778,7 @@ private:
       auto [M, N, K] = work.shape;
       stats.perCommand.push_back({program, i, start, end, work.dramBytes,
                                   c.operation_type() == npub::Operation::MatMul ? M * N * K : 0,
-                                  0});
+                                  work.elements, 0});
     }
     stats.busy[unitName(unit)] = later(stats.busy[unitName(unit)], end - start);
     runEnd = std::max(runEnd, end);

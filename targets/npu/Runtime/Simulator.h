@@ -50,8 +50,9 @@ struct RunStats {
   struct CommandCost {
     const npub::Program *program;
     uint32_t index;
-    /// Cycles from the start of its run.
-    int64_t start, end, dramBytes, macs;
+    /// Cycles from the start of its run; DRAM bytes moved, MACs, elements
+    /// through the vector unit.
+    int64_t start, end, dramBytes, macs, elements;
     /// Cycles of the runs before its run (a session's timeline).
     int64_t runStart = 0;
   };
