@@ -32,6 +32,10 @@ struct NPUTargetOptions : public mlir::PassPipelineOptions<NPUTargetOptions> {
                        llvm::cl::desc("Print the estimated cost of each program after compiling "
                                       "(docs/npu.md, \"Timing model\")"),
                        llvm::cl::init(true)};
+  Option<std::string> json{*this, "json",
+                           llvm::cl::desc("Write the estimated cost of each program to this JSON "
+                                          "file (for scripts)"),
+                           llvm::cl::init("")};
   Option<std::string> csv{*this, "csv",
                           llvm::cl::desc("Write the estimated cost of each llm op's commands to "
                                          "this CSV file"),
@@ -74,7 +78,7 @@ protected:
     std::vector<uint8_t> bytes;
     if (mlir::failed(npu::writeArtifact(module, *device, os, &bytes)))
       return mlir::failure();
-    if ((options.summary || !options.csv.empty()) &&
+    if ((options.summary || !options.csv.empty() || !options.json.empty()) &&
         mlir::failed(report(module, std::move(bytes), options)))
       return mlir::failure();
     if (weights)
@@ -114,12 +118,17 @@ protected:
       context.npuOps = ops.getInt();
     if (options.summary)
       npu::printSummary(llvm::errs(), *artifact, costs, context);
-    if (!options.csv.empty()) {
+    for (const std::string &path : {std::string(options.csv), std::string(options.json)}) {
+      if (path.empty())
+        continue;
       std::string error;
-      std::unique_ptr<llvm::ToolOutputFile> file = mlir::openOutputFile(options.csv, &error);
+      std::unique_ptr<llvm::ToolOutputFile> file = mlir::openOutputFile(path, &error);
       if (!file)
         return module.emitError() << error;
-      npu::writeCommandCSV(file->os(), *artifact, commands);
+      if (path == options.csv)
+        npu::writeCommandCSV(file->os(), *artifact, commands);
+      else
+        npu::writeSummaryJSON(file->os(), *artifact, costs);
       file->keep();
     }
     return mlir::success();

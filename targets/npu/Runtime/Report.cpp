@@ -148,6 +148,40 @@ void npu::printSummary(llvm::raw_ostream &os, const Artifact &artifact,
         "DRAM reads when they do not fit the SRAM)\n";
 }
 
+void npu::writeSummaryJSON(llvm::raw_ostream &os, const Artifact &artifact,
+                           const std::map<std::string, RunStats> &programs) {
+  const Description &d = artifact.description();
+  auto region = [&](npub::Memory m) { return static_cast<long long>(artifact.regionBytes(m)); };
+  os << formatted("{\"device\": {\"name\": \"%s\", \"clock_mhz\": %.6g, \"macs_per_cycle\": %lld, "
+                  "\"dram_bytes_per_cycle\": %.6g, \"vector_lanes\": %lld, \"sram_bytes\": %lld},\n",
+                  d.name.c_str(), d.clockMHz, static_cast<long long>(d.macsPerCycle()),
+                  d.dramBytesPerCycle(), static_cast<long long>(d.vectorLanes),
+                  static_cast<long long>(d.sramBytes));
+  os << formatted(" \"regions\": {\"weights\": %lld, \"cache\": %lld, \"io\": %lld, "
+                  "\"scratch\": %lld, \"const\": %lld},\n \"programs\": {",
+                  region(npub::Memory::Weights), region(npub::Memory::Cache),
+                  region(npub::Memory::IO), region(npub::Memory::Scratch),
+                  region(npub::Memory::Const));
+  bool first = true;
+  for (const npub::Program *p : *artifact.root().programs()) {
+    auto it = programs.find(p->name()->str());
+    if (it == programs.end())
+      continue;
+    const RunStats &s = it->second;
+    os << formatted("%s\n  \"%s\": {\"tokens\": %lld, \"runs\": %lld, \"commands\": %lld, "
+                    "\"cycles\": %lld, \"dram_read\": %lld, \"dram_written\": %lld, "
+                    "\"macs\": %lld, \"sram_peak\": %lld, \"cache_bytes\": %lld}",
+                    first ? "" : ",", p->name()->c_str(), static_cast<long long>(p->tokens()),
+                    static_cast<long long>(s.runs), static_cast<long long>(s.commands),
+                    static_cast<long long>(s.cycles), static_cast<long long>(s.dramBytesRead),
+                    static_cast<long long>(s.dramBytesWritten), static_cast<long long>(s.macs),
+                    static_cast<long long>(sramHighWater(*p)),
+                    static_cast<long long>(cacheBytes(*p)));
+    first = false;
+  }
+  os << "\n }}\n";
+}
+
 namespace {
 
 /// Costs summed per (program, llm op source), in the order first met.

@@ -40,6 +40,11 @@ struct ReportContext {
 void printSummary(llvm::raw_ostream &os, const Artifact &artifact,
                   const std::map<std::string, RunStats> &programs, const ReportContext &context);
 
+/// The summary's numbers as JSON (for scripts): the device's rates and
+/// capacities, each region's bytes, and per program its runs and totals.
+void writeSummaryJSON(llvm::raw_ostream &os, const Artifact &artifact,
+                      const std::map<std::string, RunStats> &programs);
+
 /// One CSV row per (program, llm op source) of `costs`: commands, busy
 /// cycles per unit kind, span, DRAM bytes and MACs.
 void writeCommandCSV(llvm::raw_ostream &os, const Artifact &artifact,
