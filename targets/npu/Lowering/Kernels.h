@@ -45,6 +45,9 @@ struct Lowering {
   int64_t maxSeqLen;
   /// The most tokens a program takes (RoPE tables cover padding rows).
   int64_t maxTokens;
+  /// A prefill or decode program's position and length inputs: the cache
+  /// slots at and past position + length hold none of its tokens.
+  std::optional<View> position = std::nullopt, length = std::nullopt;
 
   View viewOf(mlir::Value value) const { return views.lookup(value); }
 };

@@ -229,6 +229,10 @@ private:
         return program.emitError() << "argument #" << arg.getArgNumber()
                                    << " has no planned buffer";
       l.views[arg] = *view;
+      if (arg.getArgNumber() == kPositionArgument)
+        l.position = *view;
+      if (arg.getArgNumber() == kLengthArgument)
+        l.length = *view;
       inputs.push_back(entry(("input" + llvm::Twine(arg.getArgNumber())).str(), *view));
     }
     for (Operation &op : program.getBody().front()) {

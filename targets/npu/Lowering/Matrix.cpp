@@ -211,7 +211,34 @@ struct AttentionTile {
   View v;    // [S, Dv]
   View out;  // [heads, T, Dv]
   std::optional<View> mask; // [heads, T, S], bool or float
+  /// Keys and values are a static program's caches under a mask that
+  /// excludes their slots at and past position + length: only the slots
+  /// below are read.
+  bool bounded = false;
 };
+
+/// A register holding how many of `size` slots from `first` lie below
+/// position + length (0 to size).
+int slotsBelowLimit(Lowering &l, int64_t first, int64_t size) {
+  Emitter &em = l.em;
+  int r = em.load(*l.position);
+  int n = em.load(*l.length);
+  em.scalar("add", r, r, n, 0);
+  em.scalar("add", r, r, -1, -first);
+  em.scalar("max", r, r, -1, 0);
+  em.scalar("min", r, r, -1, size);
+  return r;
+}
+
+/// `src` rows (its first dimension) into `slot`, only the first `count`
+/// (a register) when given.
+View stagedRows(Emitter &em, const View &src, const View &slot, std::optional<int> count) {
+  if (!count || src.memory == npub::Memory::SRAM)
+    return staged(em, src, slot);
+  View tile = View::dense(npub::Memory::SRAM, slot.offset, src.type, src.shape);
+  em.copy(src, tile, *count);
+  return tile;
+}
 
 bool attendGroup(Lowering &l, const AttentionTile &g, double scale) {
   Emitter &em = l.em;
@@ -246,6 +273,15 @@ bool attendGroup(Lowering &l, const AttentionTile &g, double scale) {
   int64_t tT = hT > 1 || rowsBudget >= T ? T : rowsBudget;
   std::array<View, 2> kSlots{em.allocate(f16, {sT, Dk}), em.allocate(f16, {sT, Dk})};
   std::array<View, 2> vSlots{em.allocate(f16, {sT, Dv}), em.allocate(f16, {sT, Dv})};
+  if (g.bounded) {
+    // Value rows past the limit stay as they were: zeros first (their
+    // probability is 0, and 0 x inf of stale workspace bytes would be NaN),
+    // by a select under an all-true mask (one byte, read with stride 0).
+    View yes = em.allocate(i1, {1});
+    em.copy(View::dense(npub::Memory::Const, l.constants.add({1}), i1, {1}), yes);
+    for (const View &slot : vSlots)
+      em.vector("select", slot, {yes.broadcastTo(slot.shape), slot}, 0.0);
+  }
   int64_t tileMark = em.workspaceMark();
   int turn = 0;
   for (int64_t h0 = 0; h0 < H; h0 += hT) {
@@ -265,7 +301,10 @@ bool attendGroup(Lowering &l, const AttentionTile &g, double scale) {
       View scoresAcc = f32 ? em.allocate(acc, {rows, S}) : scores;
       for (int64_t s0 = 0; s0 < S; s0 += sT) {
         int64_t st = std::min(sT, S - s0);
-        View kTile = staged(em, g.k.slice(0, s0, st), kSlots[turn ^= 1]);
+        std::optional<int> rows;
+        if (g.bounded)
+          rows = slotsBelowLimit(l, s0, st);
+        View kTile = stagedRows(em, g.k.slice(0, s0, st), kSlots[turn ^= 1], rows);
         em.matmul(*q, kTile, scoresAcc.slice(1, s0, st), /*transposeB=*/true, false);
       }
       if (f32)
@@ -303,7 +342,10 @@ bool attendGroup(Lowering &l, const AttentionTile &g, double scale) {
       View accTile = direct ? *out : em.allocate(acc, {rows, Dv});
       for (int64_t s0 = 0; s0 < S; s0 += sT) {
         int64_t st = std::min(sT, S - s0);
-        View vTile = staged(em, g.v.slice(0, s0, st), vSlots[turn ^= 1]);
+        std::optional<int> rows;
+        if (g.bounded)
+          rows = slotsBelowLimit(l, s0, st);
+        View vTile = stagedRows(em, g.v.slice(0, s0, st), vSlots[turn ^= 1], rows);
         em.matmul(scores.slice(1, s0, st), vTile, accTile, false, s0 > 0);
       }
       if (!direct) {
@@ -352,6 +394,8 @@ LogicalResult lowerAttention(Lowering &l, AttentionOp op) {
                       drop(out.slice(0, b, 1).slice(1, h0, group), 1), std::nullopt};
       if (mask)
         t.mask = drop(mask->slice(0, b, 1).slice(1, h0, group), 1);
+      t.bounded = mask && l.position && l.length && op.getKey().getDefiningOp<CacheUpdateOp>() &&
+                  op.getValue().getDefiningOp<CacheUpdateOp>();
       if (!attendGroup(l, t, op.getScale().convertToDouble()))
         return op.emitError() << "attention over " << S
                               << " slots does not fit the NPU's SRAM workspace";

@@ -119,8 +119,8 @@ void npu::printSummary(llvm::raw_ostream &os, const Artifact &artifact,
                        all ? 100.0 * double(context.npuOps) / double(all) : 100.0);
   }
   os << "  " << context.kind << " cost per program run"
-     << (context.kind == "estimated" ? " (the simulator's timing, bounded cache writes counted "
-                                       "whole)"
+     << (context.kind == "estimated" ? " (the simulator's timing of a run at position 0, every "
+                                       "token real)"
                                      : "")
      << ":\n";
   os << formatted("  %-12s %5s %9s %10s %12s %10s %11s %11s %11s %9s %9s\n", "program",

@@ -355,9 +355,7 @@ private:
     int64_t elements = src.count();
     if (copy.count_register() >= 0) {
       accesses.push_back({kRegisters, {{copy.count_register(), copy.count_register() + 1}}, false});
-      // (Timing alone: every row, an upper bound.)
-      int64_t rows = values ? std::clamp<int64_t>(registers[copy.count_register()], 0, src.shape[0])
-                            : src.shape[0];
+      int64_t rows = std::clamp<int64_t>(registers[copy.count_register()], 0, src.shape[0]);
       elements = src.shape[0] ? elements / src.shape[0] * rows : 0;
     }
     if (llvm::Error e = ready())

@@ -121,7 +121,7 @@ public:
   /// before the command at fault changes anything.
   /// With `values` false, only the timing: the commands are checked and
   /// placed, their costs counted, but nothing is computed or moved (a
-  /// bounded copy counts every row): the compiler's estimate.
+  /// bounded copy moves the rows its register allows): the compiler's estimate.
   llvm::Error run(llvm::StringRef name, RunStats *stats = nullptr, bool values = true);
 
   /// The bytes of `memory` (the caller writes inputs to `io` and reads
