@@ -60,6 +60,7 @@ def timed(command):
 
 
 def checkpoint(family, folder, extra=()):
+    """A seeded random checkpoint of `family` in `folder`, written once."""
     if not os.path.exists(os.path.join(folder, "config.json")):
         subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "models", "pytorch", "make_checkpoint.py"),
                         family, folder, "--no-reference", *extra], check=True)

@@ -21,15 +21,11 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from npu import checkpoint  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGETS = {"decode": 1.15, "prefill": 1.3}
-
-
-def checkpoint(family, folder, extra=()):
-    if not os.path.exists(os.path.join(folder, "config.json")):
-        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "models", "pytorch", "make_checkpoint.py"),
-                        family, folder, "--no-reference", *extra], check=True)
-    return folder
 
 
 def main(argv):
