@@ -4,7 +4,6 @@
 #include "targets/npu/Runtime/Artifact.h"
 
 #include <algorithm>
-#include <functional>
 #include <limits>
 
 using namespace mlir;
@@ -279,7 +278,7 @@ Emitter::Emitter(OpBuilder &builder, const Description &device, int64_t workspac
                  int64_t workspaceEnd)
     : builder(builder), dev(device), loc(builder.getUnknownLoc()), begin(workspaceBegin),
       end(workspaceEnd), next(workspaceBegin), peak(workspaceBegin),
-      lastOnUnit(device.dmaEngines + 3, -1), shadow(device.dmaEngines + 3) {}
+      lastOnUnit(npu::unitCount(device), -1), shadow(npu::unitCount(device)) {}
 
 void Emitter::accessesOf(const View &view, bool write, SmallVectorImpl<Access> &out) const {
   auto [b, e] = view.byteRange();
@@ -423,10 +422,11 @@ void Emitter::reduce(StringRef kind, const View &src, const View &dst) {
     v.strides.push_back(stride);
     return v;
   };
-  // Rank 3 outer dimensions at most, one more for the reduced one.
   SmallVector<View> full{withLast(outer[0], src.shape.back(), src.strides.back()),
                          withLast(outer[1], 1, 1)};
-  auto emit = [&](ArrayRef<View> piece) {
+  // Past 4 dimensions: one command per index of the leading ones (the two
+  // views share them).
+  forEachPiece(full, [&](ArrayRef<View> piece) {
     SmallVector<Access, 4> accesses;
     accessesOf(piece[0], false, accesses);
     accessesOf(piece[1], true, accesses);
@@ -436,28 +436,7 @@ void Emitter::reduce(StringRef kind, const View &src, const View &dst) {
                                       builder.getStringAttr(kind), piece[0].attr(ctx),
                                       piece[1].attr(ctx));
     });
-  };
-  if (full[0].rank() <= kMaxRank) {
-    emit(full);
-    return;
-  }
-  // Past 4 dimensions: one command per index of the leading ones.
-  int64_t extra = full[0].rank() - kMaxRank;
-  std::function<void(View, View, int64_t)> loop = [&](View s, View d, int64_t depth) {
-    if (depth == extra) {
-      emit({s, d});
-      return;
-    }
-    for (int64_t i = 0; i < s.shape[0]; ++i) {
-      View si = s.slice(0, i, 1), di = d.slice(0, i, 1);
-      si.shape.erase(si.shape.begin());
-      si.strides.erase(si.strides.begin());
-      di.shape.erase(di.shape.begin());
-      di.strides.erase(di.strides.begin());
-      loop(si, di, depth + 1);
-    }
-  };
-  loop(full[0], full[1], 0);
+  });
 }
 
 void Emitter::scalar(StringRef kind, int dst, int a, int b, int64_t immediate) {

@@ -16,6 +16,7 @@
 #define LLMC_TARGETS_NPU_LOWERING_EMITTER_H
 
 #include "targets/npu/IR/NPUDialect.h"
+#include "targets/npu/Runtime/Artifact.h"
 #include "targets/npu/Runtime/Description.h"
 #include "targets/npu/Runtime/Hazards.h"
 
@@ -149,10 +150,10 @@ private:
   void append(int unit, llvm::ArrayRef<Access> accesses,
               llvm::function_ref<mlir::Operation *(mlir::ValueRange waits)> build);
   void accessesOf(const View &view, bool write, llvm::SmallVectorImpl<Access> &out) const;
-  int unitCount() const { return dev.dmaEngines + 3; }
-  int matrixUnit() const { return dev.dmaEngines; }
-  int vectorUnit() const { return dev.dmaEngines + 1; }
-  int scalarUnit() const { return dev.dmaEngines + 2; }
+  int unitCount() const { return npu::unitCount(dev); }
+  int matrixUnit() const { return unitIndex(npub::Unit::Matrix, 0, dev); }
+  int vectorUnit() const { return unitIndex(npub::Unit::Vector, 0, dev); }
+  int scalarUnit() const { return unitIndex(npub::Unit::Scalar, 0, dev); }
 
   mlir::OpBuilder &builder;
   const Description &dev;

@@ -44,6 +44,16 @@ std::optional<npub::Memory> memoryOfPool(StringRef pool) {
   return std::nullopt;
 }
 
+/// Where the memory plan put `value` (its #llm.buffer), as a dense view.
+std::optional<View> plannedView(Value value) {
+  BufferAttr buffer = getBuffer(value);
+  std::optional<npub::Memory> memory = buffer ? memoryOfPool(buffer.getPool()) : std::nullopt;
+  if (!memory)
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(value.getType());
+  return View::dense(*memory, buffer.getOffset(), type.getElementType(), type.getShape());
+}
+
 int64_t align64(int64_t n) { return (n + 63) / 64 * 64; }
 
 /// The packed weights region: each weight the programs read, 64-byte
@@ -134,11 +144,8 @@ public:
     for (func::FuncOp program : programs)
       if (getProgramPhase(program) == Phase::decode)
         for (BlockArgument arg : program.getArguments().drop_front(kFirstCacheArgument))
-          if (BufferAttr buffer = getBuffer(arg)) {
-            auto type = cast<RankedTensorType>(arg.getType());
-            cacheViews.push_back(View::dense(npub::Memory::Cache, buffer.getOffset(),
-                                             type.getElementType(), type.getShape()));
-          }
+          if (std::optional<View> cache = plannedView(arg))
+            cacheViews.push_back(*cache);
     cacheInit.clear();
     WeightLayout weights;
     ConstantPool constants;
@@ -209,14 +216,6 @@ private:
                              WeightLayout &weights, int64_t &cacheSlack) {
     Builder b(program.getContext());
     MLIRContext *ctx = program.getContext();
-    auto planned = [&](Value value) -> std::optional<View> {
-      BufferAttr buffer = getBuffer(value);
-      if (!buffer)
-        return std::nullopt;
-      auto type = cast<RankedTensorType>(value.getType());
-      return View::dense(*memoryOfPool(buffer.getPool()), buffer.getOffset(),
-                         type.getElementType(), type.getShape());
-    };
     auto entry = [&](StringRef name, const View &view) {
       return b.getDictionaryAttr({b.getNamedAttr("name", b.getStringAttr(name)),
                                   b.getNamedAttr("shape", b.getDenseI64ArrayAttr(view.shape)),
@@ -224,7 +223,7 @@ private:
     };
     SmallVector<Attribute> inputs, outputs;
     for (BlockArgument arg : program.getArguments()) {
-      std::optional<View> view = planned(arg);
+      std::optional<View> view = plannedView(arg);
       if (!view)
         return program.emitError() << "argument #" << arg.getArgNumber()
                                    << " has no planned buffer";
@@ -324,14 +323,9 @@ private:
   }
 
   void setResultViews(Lowering &l, Operation *op) {
-    for (Value result : op->getResults()) {
-      BufferAttr buffer = getBuffer(result);
-      if (!buffer)
-        continue;
-      auto type = cast<RankedTensorType>(result.getType());
-      l.views[result] = View::dense(*memoryOfPool(buffer.getPool()), buffer.getOffset(),
-                                    type.getElementType(), type.getShape());
-    }
+    for (Value result : op->getResults())
+      if (std::optional<View> view = plannedView(result))
+        l.views[result] = *view;
   }
 
   /// A constant in the const region; a splat as one element read with

@@ -282,6 +282,14 @@ bool attendGroup(Lowering &l, const AttentionTile &g, double scale) {
     for (const View &slot : vSlots)
       em.vector("select", slot, {yes.broadcastTo(slot.shape), slot}, 0.0);
   }
+  // Slots [s0, s0 + st) of keys or values in SRAM (only those below the
+  // limit read, when bounded).
+  auto slotTile = [&](const View &all, int64_t s0, int64_t st, const View &slot) {
+    std::optional<int> rows;
+    if (g.bounded)
+      rows = slotsBelowLimit(l, s0, st);
+    return stagedRows(em, all.slice(0, s0, st), slot, rows);
+  };
   int64_t tileMark = em.workspaceMark();
   int turn = 0;
   for (int64_t h0 = 0; h0 < H; h0 += hT) {
@@ -301,10 +309,7 @@ bool attendGroup(Lowering &l, const AttentionTile &g, double scale) {
       View scoresAcc = f32 ? em.allocate(acc, {rows, S}) : scores;
       for (int64_t s0 = 0; s0 < S; s0 += sT) {
         int64_t st = std::min(sT, S - s0);
-        std::optional<int> rows;
-        if (g.bounded)
-          rows = slotsBelowLimit(l, s0, st);
-        View kTile = stagedRows(em, g.k.slice(0, s0, st), kSlots[turn ^= 1], rows);
+        View kTile = slotTile(g.k, s0, st, kSlots[turn ^= 1]);
         em.matmul(*q, kTile, scoresAcc.slice(1, s0, st), /*transposeB=*/true, false);
       }
       if (f32)
@@ -342,10 +347,7 @@ bool attendGroup(Lowering &l, const AttentionTile &g, double scale) {
       View accTile = direct ? *out : em.allocate(acc, {rows, Dv});
       for (int64_t s0 = 0; s0 < S; s0 += sT) {
         int64_t st = std::min(sT, S - s0);
-        std::optional<int> rows;
-        if (g.bounded)
-          rows = slotsBelowLimit(l, s0, st);
-        View vTile = stagedRows(em, g.v.slice(0, s0, st), vSlots[turn ^= 1], rows);
+        View vTile = slotTile(g.v, s0, st, vSlots[turn ^= 1]);
         em.matmul(scores.slice(1, s0, st), vTile, accTile, false, s0 > 0);
       }
       if (!direct) {

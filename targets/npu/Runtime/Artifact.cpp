@@ -393,3 +393,21 @@ void npu::finishArtifact(flatbuffers::FlatBufferBuilder &builder,
                          flatbuffers::Offset<npub::Artifact> root) {
   npub::FinishSizePrefixedArtifactBuffer(builder, root);
 }
+
+int npu::unitCount(const Description &d) { return int(d.dmaEngines) + 3; }
+
+int npu::unitIndex(npub::Unit unit, int engine, const Description &d) {
+  switch (unit) {
+  case npub::Unit::DMA: return engine;
+  case npub::Unit::Matrix: return int(d.dmaEngines);
+  case npub::Unit::Vector: return int(d.dmaEngines) + 1;
+  case npub::Unit::Scalar: return int(d.dmaEngines) + 2;
+  }
+  return 0;
+}
+
+std::string npu::unitName(int index, const Description &d) {
+  if (index < d.dmaEngines)
+    return "dma" + std::to_string(index);
+  return index == d.dmaEngines ? "matrix" : index == d.dmaEngines + 1 ? "vector" : "scalar";
+}

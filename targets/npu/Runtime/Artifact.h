@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 namespace llmc::npu {
@@ -48,6 +49,14 @@ constexpr int64_t kMaxCommands = int64_t(1) << 24;
 /// Bytes per element of `type`.
 int64_t elementBytes(npub::ElementType type);
 /// Whether `type` is f16 or f32.
+/// A device's units as timelines: its DMA engines 0..E-1, then the matrix,
+/// vector and scalar units (the simulator's clocks and counters, the
+/// lowering's waits, a trace's tracks).
+int unitCount(const Description &d);
+int unitIndex(npub::Unit unit, int engine, const Description &d);
+/// "dma0".., "matrix", "vector", "scalar".
+std::string unitName(int index, const Description &d);
+
 inline bool isFloatElement(npub::ElementType type) {
   return type == npub::ElementType::F16 || type == npub::ElementType::F32;
 }

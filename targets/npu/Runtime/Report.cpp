@@ -304,16 +304,6 @@ void npu::printOpTable(llvm::raw_ostream &os, const Artifact &artifact,
 void npu::writeTrace(llvm::raw_ostream &os, const Artifact &artifact,
                      const std::vector<RunStats::CommandCost> &costs) {
   const Description &d = artifact.description();
-  // Tracks: DMA engines first, then the matrix, vector and scalar units.
-  auto track = [&](const npub::Command &c) -> int64_t {
-    switch (c.unit()) {
-    case npub::Unit::DMA: return c.engine();
-    case npub::Unit::Matrix: return d.dmaEngines;
-    case npub::Unit::Vector: return d.dmaEngines + 1;
-    case npub::Unit::Scalar: return d.dmaEngines + 2;
-    }
-    return 0;
-  };
   auto escaped = [](llvm::StringRef text) {
     std::string out;
     for (char c : text) {
@@ -329,11 +319,9 @@ void npu::writeTrace(llvm::raw_ostream &os, const Artifact &artifact,
   os << formatted("{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": 0, "
                   "\"args\": {\"name\": \"NPU %s\"}}",
                   escaped(d.name).c_str());
-  for (int64_t unit = 0; unit < d.dmaEngines + 3; ++unit) {
-    std::string name = unit < d.dmaEngines ? "dma" + std::to_string(unit)
-                       : unit == d.dmaEngines ? "matrix"
-                       : unit == d.dmaEngines + 1 ? "vector"
-                                                  : "scalar";
+  // Tracks: the device's units (Artifact.h's numbering).
+  for (int unit = 0; unit < unitCount(d); ++unit) {
+    std::string name = unitName(unit, d);
     os << formatted(",\n{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": %lld, "
                     "\"args\": {\"name\": \"%s\"}}",
                     static_cast<long long>(unit), name.c_str());
@@ -348,7 +336,7 @@ void npu::writeTrace(llvm::raw_ostream &os, const Artifact &artifact,
                     "\"tid\": %lld, \"ts\": %.4f, \"dur\": %.4f, \"args\": {\"command\": %u, "
                     "\"source\": \"%s\", \"dram_bytes\": %lld, \"macs\": %lld}}",
                     escaped(name).c_str(), escaped(c.program->name()->str()).c_str(),
-                    static_cast<long long>(track(*command)),
+                    static_cast<long long>(unitIndex(command->unit(), command->engine(), d)),
                     double(c.runStart + c.start) / perMicrosecond,
                     double(c.end - c.start) / perMicrosecond, c.index, escaped(source).c_str(),
                     static_cast<long long>(c.dramBytes), static_cast<long long>(c.macs));

@@ -67,7 +67,7 @@ class Run {
 public:
   Run(const Description &d, std::array<Bytes, 6> &memories,
       std::array<int64_t, kScalarRegisters> &registers, RunStats &stats, bool values)
-      : d(d), memories(memories), registers(registers), stats(stats), shadow(d.dmaEngines + 3),
+      : d(d), memories(memories), registers(registers), stats(stats), shadow(unitCount(d)),
         values(values) {}
 
   llvm::Error execute(const npub::Program &program) {
@@ -620,22 +620,9 @@ private:
   // Ordering and timing
   //===--------------------------------------------------------------------===//
 
-  /// The unit a command runs on: DMA engines first, then matrix, vector,
-  /// scalar.
-  int unitOf(const npub::Command &c) const {
-    switch (c.unit()) {
-    case npub::Unit::DMA: return c.engine();
-    case npub::Unit::Matrix: return d.dmaEngines;
-    case npub::Unit::Vector: return d.dmaEngines + 1;
-    case npub::Unit::Scalar: return d.dmaEngines + 2;
-    }
-    return 0;
-  }
-  std::string unitName(int unit) const {
-    if (unit < d.dmaEngines)
-      return "dma" + std::to_string(unit);
-    return unit == d.dmaEngines ? "matrix" : unit == d.dmaEngines + 1 ? "vector" : "scalar";
-  }
+  /// The unit a command runs on (Artifact.h's numbering).
+  int unitOf(const npub::Command &c) const { return unitIndex(c.unit(), c.engine(), d); }
+  std::string unitName(int unit) const { return npu::unitName(unit, d); }
 
   /// Checks that every earlier command touching this one's bytes (one of
   /// them writing) is finished before it starts: by the waits (directly or
@@ -644,7 +631,7 @@ private:
     int unit = unitOf(c);
     // What is known finished when this command starts: per unit, the last
     // command index (a vector clock).
-    std::vector<int64_t> clock(d.dmaEngines + 3, -1);
+    std::vector<int64_t> clock(unitCount(d), -1);
     auto merge = [&](unsigned j) {
       for (size_t u = 0; u < clock.size(); ++u)
         clock[u] = std::max(clock[u], clocks[j][u]);
